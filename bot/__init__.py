@@ -1,0 +1,1 @@
+"""Paperboy: Hugging Face Daily Papers digests in Telegram."""

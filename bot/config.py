@@ -1,0 +1,156 @@
+"""Configuration: read once from the environment (and ``.env``), validated, passed down.
+
+Nothing else in Paperboy reads ``os.environ``. A bad value is a ``ConfigError`` naming the
+variable and what it expects; the CLI turns it into one line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+DEFAULT_API_URL = "https://api.telegram.org"
+DEFAULT_DB = "data/paperboy.sqlite3"
+DEFAULT_SOURCE = (
+    "https://raw.githubusercontent.com/l-yohai/daily_papers_ko/main/paper_logs/{yyyy}/{mm}/{dd}.md"
+)
+DEFAULT_POLL_INTERVAL = 900
+MIN_POLL_INTERVAL = 60
+DEFAULT_TIMEZONE = "Asia/Seoul"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or malformed; the message is meant for the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting Paperboy has, typed and validated."""
+
+    bot_token: str | None = None
+    api_url: str = DEFAULT_API_URL
+    db_path: Path = Path(DEFAULT_DB)
+    sources: tuple[str, ...] = (DEFAULT_SOURCE,)
+    poll_interval: int = DEFAULT_POLL_INTERVAL
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
+    admins: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+
+    @property
+    def log_level_number(self) -> int:
+        return int(logging.getLevelName(self.log_level))
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+) -> Settings:
+    """Settings from ``environ`` (default: the process environment) over an optional ``.env``.
+
+    Real environment variables win over the file, so a deployment can override it.
+    """
+    values: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = values.get(name)
+        return value.strip() if value is not None and value.strip() else None
+
+    return Settings(
+        bot_token=_token(get("TELEGRAM_BOT_TOKEN")),
+        api_url=_api_url(get("TELEGRAM_API_URL") or DEFAULT_API_URL),
+        db_path=Path(get("PAPERBOY_DB") or DEFAULT_DB),
+        sources=_sources(get("PAPERBOY_SOURCES")),
+        poll_interval=_poll_interval(get("PAPERBOY_POLL_INTERVAL")),
+        timezone=_timezone(get("PAPERBOY_TIMEZONE") or DEFAULT_TIMEZONE),
+        admins=_admins(get("PAPERBOY_ADMINS")),
+        log_level=_log_level(get("LOG_LEVEL") or "INFO"),
+    )
+
+
+def _token(value: str | None) -> str | None:
+    if value is None:
+        return None
+    bot_id, sep, secret = value.partition(":")
+    if not (sep and bot_id.isdigit() and len(secret) >= 20 and " " not in value):
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN must look like '123456789:AA...' (the token @BotFather gave you)"
+        )
+    return value
+
+
+def _api_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        raise ConfigError(
+            f"TELEGRAM_API_URL must be an http(s) URL of a Bot API server, "
+            f"like {DEFAULT_API_URL}; got {value!r}"
+        )
+    return value.rstrip("/")
+
+
+def _sources(value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return (DEFAULT_SOURCE,)
+    entries = tuple(entry.strip() for entry in value.split(","))
+    if not all(entries):
+        raise ConfigError(
+            "PAPERBOY_SOURCES must be a comma-separated list of directories, files or "
+            f"http(s) URL templates, with no empty entries; got {value!r}"
+        )
+    for entry in entries:
+        if "://" in entry and urlsplit(entry).scheme not in ("http", "https"):
+            raise ConfigError(f"PAPERBOY_SOURCES: only http(s) URLs are supported, got {entry!r}")
+    return entries
+
+
+def _poll_interval(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_POLL_INTERVAL
+    try:
+        seconds = int(value)
+    except ValueError:
+        seconds = -1
+    if seconds < MIN_POLL_INTERVAL:
+        raise ConfigError(
+            f"PAPERBOY_POLL_INTERVAL must be a whole number of seconds, at least "
+            f"{MIN_POLL_INTERVAL}; got {value!r}"
+        )
+    return seconds
+
+
+def _timezone(value: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"PAPERBOY_TIMEZONE must be an IANA time zone name like 'Asia/Seoul' or "
+            f"'Europe/Berlin'; got {value!r}"
+        ) from None
+
+
+def _admins(value: str | None) -> frozenset[int]:
+    if value is None:
+        return frozenset()
+    ids = [part.strip() for part in value.split(",") if part.strip()]
+    if not all(part.lstrip("-").isdigit() for part in ids):
+        raise ConfigError(
+            f"PAPERBOY_ADMINS must be comma-separated numeric Telegram user ids; got {value!r}"
+        )
+    return frozenset(int(part) for part in ids)
+
+
+def _log_level(value: str) -> str:
+    level = value.upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}; got {value!r}")
+    return level

@@ -1,0 +1,1 @@
+"""Telegram update handlers: thin adapters from updates to bot/ and storage/."""

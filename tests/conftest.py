@@ -1,0 +1,33 @@
+"""Shared fixtures: real digests (tests/fixtures, and ../shared/corpus when present), databases."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from storage.db import connect
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "daily_papers_ko"
+CORPUS = ROOT.parent / "shared" / "corpus" / "daily_papers_ko"
+
+needs_corpus = pytest.mark.skipif(
+    not CORPUS.is_dir(), reason="../shared/corpus is not beside the checkout"
+)
+
+
+def fixture_text(relative: str) -> str:
+    """A fixture digest by its date path, like '2024/10/18'."""
+    return (FIXTURES / f"{relative}.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    conn = await connect(tmp_path / "test.sqlite3")
+    try:
+        yield conn
+    finally:
+        await conn.close()

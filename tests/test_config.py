@@ -1,0 +1,85 @@
+"""Configuration is validated once, and every bad value is named with what it expects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import DEFAULT_SOURCE, ConfigError, load_settings
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+def test_defaults_without_any_variable():
+    settings = load_settings({}, env_file=None)
+    assert settings.bot_token is None
+    assert settings.api_url == "https://api.telegram.org"
+    assert settings.db_path == Path("data/paperboy.sqlite3")
+    assert settings.sources == (DEFAULT_SOURCE,)
+    assert settings.poll_interval == 900
+    assert settings.timezone == ZoneInfo("Asia/Seoul")
+    assert settings.admins == frozenset()
+    assert settings.log_level == "INFO"
+
+
+def test_every_variable_is_read():
+    settings = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": "http://127.0.0.1:8081/",
+            "PAPERBOY_DB": "/tmp/x.sqlite3",
+            "PAPERBOY_SOURCES": "digests/, https://example.org/{date}.md",
+            "PAPERBOY_POLL_INTERVAL": "120",
+            "PAPERBOY_TIMEZONE": "Europe/Berlin",
+            "PAPERBOY_ADMINS": "42, 7",
+            "LOG_LEVEL": "debug",
+        },
+        env_file=None,
+    )
+    assert settings.bot_token == TOKEN
+    assert settings.api_url == "http://127.0.0.1:8081"
+    assert settings.db_path == Path("/tmp/x.sqlite3")
+    assert settings.sources == ("digests/", "https://example.org/{date}.md")
+    assert settings.poll_interval == 120
+    assert settings.timezone == ZoneInfo("Europe/Berlin")
+    assert settings.admins == frozenset({42, 7})
+    assert settings.log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TELEGRAM_BOT_TOKEN", "not-a-token"),
+        ("TELEGRAM_API_URL", "api.telegram.org"),
+        ("TELEGRAM_API_URL", "ftp://x"),
+        ("PAPERBOY_SOURCES", "a,,b"),
+        ("PAPERBOY_SOURCES", "ftp://example.org/x.md"),
+        ("PAPERBOY_POLL_INTERVAL", "fast"),
+        ("PAPERBOY_POLL_INTERVAL", "5"),
+        ("PAPERBOY_TIMEZONE", "Mars/Olympus"),
+        ("PAPERBOY_TIMEZONE", "../etc/passwd"),
+        ("PAPERBOY_ADMINS", "alice"),
+        ("LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_a_bad_value_names_its_variable(name: str, value: str):
+    with pytest.raises(ConfigError) as error:
+        load_settings({name: value}, env_file=None)
+    message = str(error.value)
+    assert message.startswith(name)
+    assert "\n" not in message
+
+
+def test_env_file_is_read_and_the_environment_wins(tmp_path: Path):
+    env = tmp_path / ".env"
+    env.write_text("PAPERBOY_DB=from-file.sqlite3\nLOG_LEVEL=WARNING\n", encoding="utf-8")
+    settings = load_settings({"LOG_LEVEL": "ERROR"}, env_file=env)
+    assert settings.db_path == Path("from-file.sqlite3")
+    assert settings.log_level == "ERROR"
+
+
+def test_blank_values_mean_default(tmp_path: Path):
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": "", "PAPERBOY_ADMINS": " "}, env_file=None)
+    assert settings.bot_token is None and settings.admins == frozenset()
