@@ -1,0 +1,251 @@
+"""Parse Daily Papers markdown digests (every era of the format) into ``Digest`` objects.
+
+markdown-it finds the block structure (headings outside code fences and HTML blocks); the
+lines between two headings are then read as one entry. Problems become ``ParseIssue``s with
+the file and line, and parsing goes on with the next entry: one bad entry never loses a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+
+from bot.arxiv import abs_url, parse_arxiv_ref, thumbnail_url
+from bot.models import Digest, Paper, ParseIssue, ParseResult
+from bot.textclean import (
+    clean_text,
+    normalize_section_name,
+    parse_authors,
+    unrepr_list,
+)
+
+# Only what is needed to find headings reliably: inline parsing is not needed and is the
+# slow part of markdown-it, so the "zero" preset keeps it to plain text.
+_MD = MarkdownIt("zero").enable(["heading", "fence", "code", "html_block"])
+
+_DIGEST_HEADING = re.compile(r"^Daily Papers \((?P<date>[^)]*)\)\s*$", re.IGNORECASE)
+_ENTRY_HEADING = re.compile(r"^\[(?P<title>.+)\]\((?P<url>[^()\s]+)\)\s*$")
+_IMAGE = re.compile(r"^!\[[^\]]*\]\((?P<url>[^)\s]*)\)\s*$")
+_WATCH_VIDEO = re.compile(r"^\[Watch Video\]\(?(?P<url>[^)\s]*)\)?\s*$", re.IGNORECASE)
+_VIDEO_TAG = re.compile(r"^(?:<div>\s*)?<video\b", re.IGNORECASE)
+_VOTE = re.compile(r"^Vote:\s*(?P<value>.*)$")
+_AUTHORS = re.compile(r"^Authors:\s*(?P<value>.*)$")
+_BULLET = re.compile(r"^[-*+]\s+(?P<text>.*)$")
+# "- **What's New**: text", "- ***What's New***: text", "- **What's New:** text"
+_KEYED = re.compile(
+    r"^\*{2,3}(?P<key>[^*\n]{1,80}?)(?::\*{2,3}|\*{2,3}\s*:)\s*(?P<value>.*)$", re.DOTALL
+)
+MAIN_SECTIONS = ("What's New", "Technical Details", "Performance Highlights")
+_PAPER_ART_HOSTS = (
+    "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/",
+    "https://cdn-uploads.huggingface.co/production/uploads/",
+)
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
+def parse_digest(text: str, source: str = "<digest>") -> ParseResult:
+    """Parse one markdown file: a digest file (one or more digests) or the feed's README.
+
+    Anything outside ``## Daily Papers (date)`` sections (the README's project description,
+    license, citation) is ignored; a file with no such section is reported as not a digest.
+    """
+    lines = text.splitlines()
+    headings = _headings(text)
+    issues: list[ParseIssue] = []
+    digests: list[Digest] = []
+    current: _DigestBuilder | None = None
+    saw_digest_heading = False
+
+    for index, (level, line_no, content) in enumerate(headings):
+        next_line = headings[index + 1][1] if index + 1 < len(headings) else len(lines)
+        if level <= 2:
+            if current is not None:
+                digests.append(current.build())
+                current = None
+            match = _DIGEST_HEADING.match(content) if level == 2 else None
+            if match:
+                saw_digest_heading = True
+                date = _parse_date(match.group("date"))
+                if date is None:
+                    issues.append(
+                        ParseIssue(source, line_no + 1, f"bad digest date {match.group('date')!r}")
+                    )
+                else:
+                    current = _DigestBuilder(date=date, line=line_no + 1)
+            continue
+        if current is None or level != 3:
+            continue
+        body = [(n + 1, lines[n]) for n in range(line_no + 1, next_line)]
+        paper = _parse_entry(content, line_no + 1, body, current.date, source, issues)
+        if paper is not None:
+            current.add(paper, line_no + 1, source, issues)
+
+    if current is not None:
+        digests.append(current.build())
+    if not saw_digest_heading:
+        issues.append(
+            ParseIssue(source, 1, "not a digest: no '## Daily Papers (YYYY-MM-DD)' heading")
+        )
+    return ParseResult(source=source, digests=tuple(digests), issues=tuple(issues))
+
+
+@dataclass
+class _DigestBuilder:
+    date: dt.date
+    line: int
+    papers: list[Paper] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+
+    def add(self, paper: Paper, line: int, source: str, issues: list[ParseIssue]) -> None:
+        if paper.arxiv_id in self.seen:
+            issues.append(
+                ParseIssue(
+                    source, line, f"{paper.arxiv_id} listed twice in this digest; kept the first"
+                )
+            )
+            return
+        self.seen.add(paper.arxiv_id)
+        self.papers.append(paper)
+
+    def build(self) -> Digest:
+        return Digest(date=self.date, papers=tuple(self.papers), line=self.line)
+
+
+def _headings(text: str) -> list[tuple[int, int, str]]:
+    """(level, 0-based line, text) of every ATX heading markdown-it sees."""
+    tokens = _MD.parse(text)
+    found = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.map is not None:
+            found.append((int(token.tag[1:]), token.map[0], tokens[i + 1].content.strip()))
+    return found
+
+
+def _parse_date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _parse_entry(
+    heading: str,
+    line_no: int,
+    body: list[tuple[int, str]],
+    date: dt.date,
+    source: str,
+    issues: list[ParseIssue],
+) -> Paper | None:
+    match = _ENTRY_HEADING.match(heading)
+    arxiv_id = parse_arxiv_ref(match.group("url")) if match else None
+    if match is None or arxiv_id is None:
+        issues.append(
+            ParseIssue(
+                source, line_no, f"entry heading is not '[title](arXiv link)': {heading[:80]!r}"
+            )
+        )
+        return None
+    title = " ".join(clean_text(match.group("title")).split())
+
+    media: str | None = None
+    has_media = False
+    votes: int | None = None
+    authors: tuple[str, ...] = ()
+    bullets: list[list[str]] = []
+
+    for number, raw in body:
+        line = raw.rstrip()
+        stripped = line.strip()
+        if not stripped:
+            if bullets:
+                bullets[-1].append("")
+            continue
+        if bullets and not _BULLET.match(line) and (line[:1].isspace() or not _is_meta(stripped)):
+            bullets[-1].append(line)  # a continuation: numbered or indented lines of a value
+            continue
+        if image := _IMAGE.match(stripped):
+            has_media = True
+            media = media or image.group("url")
+        elif _WATCH_VIDEO.match(stripped) or _VIDEO_TAG.match(stripped):
+            has_media = True
+        elif vote := _VOTE.match(stripped):
+            value = vote.group("value").strip()
+            if value.lstrip("-").isdigit():
+                votes = int(value)
+            elif value not in ("-", ""):
+                issues.append(ParseIssue(source, number, f"unreadable vote count {value!r}"))
+        elif author_line := _AUTHORS.match(stripped):
+            authors = parse_authors(author_line.group("value"))
+        elif bullet := _BULLET.match(line):
+            bullets.append([bullet.group("text")])
+        else:
+            bullets.append([line])  # stray summary text before any bullet
+
+    sections, summary = _summary(bullets)
+    if not sections and not summary:
+        issues.append(ParseIssue(source, line_no, f"{arxiv_id} has no summary"))
+    return Paper(
+        arxiv_id=arxiv_id,
+        title=title,
+        url=abs_url(arxiv_id),
+        thumbnail=_thumbnail(media, has_media, arxiv_id),
+        votes=votes,
+        authors=authors,
+        sections=sections,
+        summary=summary,
+        date=date,
+    )
+
+
+def _is_meta(line: str) -> bool:
+    return bool(
+        _IMAGE.match(line)
+        or _WATCH_VIDEO.match(line)
+        or _VIDEO_TAG.match(line)
+        or _VOTE.match(line)
+        or _AUTHORS.match(line)
+    )
+
+
+def _summary(bullets: list[list[str]]) -> tuple[dict[str, str], str]:
+    """Split bullets into keyed sections and the plain-bullet summary.
+
+    A section ending in ':' introduces a list the feed wrote as top-level keyed bullets
+    ("- **LLM**: ...", "- **Projector**: ..."); those stay items of that section rather than
+    becoming sections of their own.
+    """
+    sections: dict[str, str] = {}
+    plain: list[str] = []
+    listing: str | None = None  # the section whose ':' opened a list
+    for parts in bullets:
+        text = "\n".join(parts)
+        keyed = _KEYED.match(text)
+        if keyed:
+            name = normalize_section_name(keyed.group("key"))
+            value = clean_text(unrepr_list(clean_text(keyed.group("value"))))
+            if listing is not None and name not in MAIN_SECTIONS:
+                sections[listing] = f"{sections[listing]}\n- {name}: {value}"
+                continue
+            sections[name] = f"{sections[name]}\n{value}".strip() if name in sections else value
+            listing = name if value.endswith(":") else None
+        else:
+            cleaned = clean_text(text)
+            if cleaned:
+                plain.append(f"- {cleaned}")
+    return sections, "\n".join(plain)
+
+
+def _thumbnail(media: str | None, has_media: bool, arxiv_id: str) -> str | None:
+    """Paper art as listed, else the arXiv-id thumbnail when the entry had some media.
+
+    Avatars, relative paths and videos are not pictures of the paper; Hugging Face renders a
+    social thumbnail for every listed paper, so that URL stands in for them.
+    """
+    if media and media.startswith(_PAPER_ART_HOSTS) and media.lower().endswith(_IMAGE_SUFFIXES):
+        return media
+    if has_media:
+        return thumbnail_url(arxiv_id)
+    return None

@@ -1,0 +1,106 @@
+"""Domain objects shared by parsing, storage and rendering: plain frozen data, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+def _frozen_mapping(items: Mapping[str, str] | None = None) -> Mapping[str, str]:
+    return MappingProxyType(dict(items or {}))
+
+
+@dataclass(frozen=True, eq=True)
+class Paper:
+    """One paper as a digest lists it.
+
+    ``sections`` maps a section name (What's New, Technical Details, ...) to its text in the
+    order the digest gives them; ``summary`` holds the raw bullet text of entries written
+    before sections existed. ``date`` is the digest date the paper was listed on (for a paper
+    read back from the archive: the latest such date).
+    """
+
+    arxiv_id: str
+    title: str
+    url: str
+    thumbnail: str | None = None
+    votes: int | None = None
+    authors: tuple[str, ...] = ()
+    sections: Mapping[str, str] = field(default_factory=_frozen_mapping)
+    summary: str = ""
+    date: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        # Callers may pass a plain dict; freeze it so a Paper can never change after creation.
+        if not isinstance(self.sections, MappingProxyType):
+            object.__setattr__(self, "sections", _frozen_mapping(self.sections))
+        if not isinstance(self.authors, tuple):
+            object.__setattr__(self, "authors", tuple(self.authors))
+
+    __hash__ = None  # type: ignore[assignment]  # sections is a mapping: not hashable
+
+    @property
+    def summary_text(self) -> str:
+        """Everything the summary says, sections joined, for search and snippets."""
+        parts = [*self.sections.values()]
+        if self.summary:
+            parts.append(self.summary)
+        return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One ``## Daily Papers (YYYY-MM-DD)`` block: its date and its papers in listed order."""
+
+    date: dt.date
+    papers: tuple[Paper, ...]
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class ParseIssue:
+    """A problem found while reading a digest file, located so a person can fix or report it."""
+
+    source: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line <= 0:  # a problem with the whole input (unreadable, unreachable)
+            return f"{self.source}: {self.message}"
+        return f"{self.source}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """What one file yielded: the digests that could be read and every problem met."""
+
+    source: str
+    digests: tuple[Digest, ...]
+    issues: tuple[ParseIssue, ...] = ()
+
+    @property
+    def paper_count(self) -> int:
+        return sum(len(d.papers) for d in self.digests)
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A short plain-text excerpt and the (start, end) spans of matched terms within it.
+
+    Kept as plain text so the renderer escapes it and decides how to highlight.
+    """
+
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result: the paper, its combined score and a snippet to show."""
+
+    paper: Paper
+    score: float
+    snippet: Snippet
