@@ -1,0 +1,67 @@
+"""Open the SQLite archive: pragmas for a long-running bot, and the schema brought up to date."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import aiosqlite
+
+from storage.migrations import MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer Paperboy; refusing to touch it protects its data."""
+
+
+async def connect(path: str | Path) -> aiosqlite.Connection:
+    """Open (creating if needed) the database at ``path`` with migrations applied.
+
+    WAL lets readers (commands) run while the poller writes; foreign keys keep entries and
+    papers consistent; ``synchronous=NORMAL`` is durable across a process crash in WAL mode.
+    """
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA busy_timeout = 5000")
+        await migrate(conn)
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
+async def schema_version(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(conn: aiosqlite.Connection) -> int:
+    """Apply every migration newer than the database, each in its own transaction."""
+    current = await schema_version(conn)
+    if current > len(MIGRATIONS):
+        raise SchemaTooNewError(
+            f"database schema version {current} is newer than this Paperboy knows "
+            f"({len(MIGRATIONS)}); upgrade Paperboy"
+        )
+    for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        # executescript would commit on its own; one explicit transaction makes the
+        # migration and its version number land together or not at all.
+        try:
+            await conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+            )
+        except BaseException:
+            if conn.in_transaction:
+                await conn.rollback()
+            raise
+        log.info("database migrated to schema version %d", version)
+    return len(MIGRATIONS)

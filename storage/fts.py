@@ -1,0 +1,108 @@
+"""Index text and safe FTS5 queries for Korean and English, as people type them.
+
+FTS5's ``unicode61`` tokenizer splits on spaces, which fails Korean: ``확산 모델을`` is one
+token ``모델을`` and a search for ``모델`` misses it. Like Lucene's CJK analyzer, every run of
+Hangul (and Han/Kana) is indexed as overlapping character bigrams (``모델을`` → ``모델 델을``),
+while Latin text goes through ``porter unicode61 remove_diacritics 2`` untouched. A query term
+gets the same transform and becomes a quoted phrase, so no user input is FTS syntax.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+# Hangul syllables and jamo, CJK ideographs, Hiragana/Katakana.
+CJK_CLASS = (
+    "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+)
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
+
+
+def is_cjk(char: str) -> bool:
+    return bool(_CJK_RUN.fullmatch(char))
+
+
+def bigrams(run: str) -> list[str]:
+    """Overlapping character bigrams of a CJK run; a single character stays itself."""
+    if len(run) < 2:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def index_text(text: str) -> str:
+    """Text as it goes into the FTS index: CJK runs as bigrams, everything else as is."""
+    text = unicodedata.normalize("NFC", text)
+    return _CJK_RUN.sub(lambda m: " " + " ".join(bigrams(m.group(0))) + " ", text)
+
+
+def _has_token_chars(text: str) -> bool:
+    # unicode61's default token characters: letters, numbers and private-use code points.
+    return any(unicodedata.category(c)[0] in "LN" or unicodedata.category(c) == "Co" for c in text)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed user query: what to match, what to exclude, and the FTS5 expression."""
+
+    terms: tuple[str, ...]
+    excluded: tuple[str, ...]
+    expression: str
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.expression
+
+
+_TERM = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def split_terms(text: str) -> tuple[list[str], list[str]]:
+    """User text → (terms, excluded terms). ``"a b"`` keeps a phrase; ``-x`` excludes x."""
+    terms: list[str] = []
+    excluded: list[str] = []
+    # Control characters (NUL above all) would end the FTS5 string early: make them spaces.
+    text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
+    for match in _TERM.finditer(unicodedata.normalize("NFC", text)):
+        phrase, word = match.group(1), match.group(2)
+        if phrase is not None:
+            term, negative = phrase, False
+        elif word.startswith("-") and len(word) > 1:
+            term, negative = word[1:], True
+        else:
+            term, negative = word, False
+        if _has_token_chars(term):
+            (excluded if negative else terms).append(term)
+    return terms, excluded
+
+
+def phrase(term: str) -> str:
+    """One term as an FTS5 phrase: quoted, so nothing in it is syntax.
+
+    A term ending in a single CJK character (``LLM의``, ``확``) matches as a prefix, so it also
+    finds the bigrams that start with that character.
+    """
+    indexed = " ".join(index_text(term).split())
+    quoted = '"' + indexed.replace('"', '""') + '"'
+    last = indexed.rsplit(" ", 1)[-1]
+    if len(last) == 1 and is_cjk(last):
+        quoted += "*"
+    return quoted
+
+
+def build_query(text: str) -> Query:
+    """Build an FTS5 MATCH expression from anything a user may type.
+
+    Terms are ANDed. Exclusions apply only when something positive remains: a query of only
+    ``-x`` matches nothing rather than everything.
+    """
+    terms, excluded = split_terms(text)
+    if not terms:
+        return Query((), tuple(excluded), "")
+    expression = " AND ".join(phrase(t) for t in terms)
+    if excluded:
+        expression = f"({expression}) NOT ({' OR '.join(phrase(t) for t in excluded)})"
+    return Query(tuple(terms), tuple(excluded), expression)

@@ -1,0 +1,336 @@
+"""The paper archive: store digests idempotently, read papers back, rank, search and count."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.arxiv import abs_url, parse_arxiv_ref
+from bot.models import Digest, Paper, SearchHit
+from storage.fts import build_query, index_text
+from storage.snippets import make_snippet
+
+# Relevance weights of the FTS columns: title, authors, summary.
+_BM25 = "bm25(papers_fts, 8.0, 4.0, 1.0)"
+# Candidates taken by relevance before votes and recency re-rank them.
+SEARCH_CANDIDATES = 200
+
+_PAPER_COLUMNS = (
+    "p.id, p.arxiv_id, p.title, p.thumbnail, p.votes, p.votes_date, p.authors, p.sections,"
+    " p.summary, p.first_date, p.last_date"
+)
+
+
+@dataclass(frozen=True)
+class DigestStats:
+    """What storing one digest changed."""
+
+    date: dt.date
+    new_digest: bool
+    papers_new: int
+    papers_updated: int
+    entries_new: int
+
+
+@dataclass(frozen=True)
+class ArchiveStats:
+    papers: int
+    digests: int
+    entries: int
+    first_date: dt.date | None
+    last_date: dt.date | None
+
+
+async def store_digest(conn: aiosqlite.Connection, digest: Digest, source: str) -> DigestStats:
+    """Store a digest in one transaction; storing the same digest again changes nothing.
+
+    A paper already archived keeps its text (missing parts are filled in); its votes follow
+    the latest-dated digest that printed a count. A digest re-run that lists more papers for
+    the same date appends them after the ones already stored.
+    """
+    day = digest.date.isoformat()
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        cursor = await conn.execute(
+            "INSERT INTO digests (date, source) VALUES (?, ?) ON CONFLICT (date) DO NOTHING",
+            (day, source),
+        )
+        new_digest = cursor.rowcount == 1
+        existing = await _papers_by_arxiv_id(conn, [p.arxiv_id for p in digest.papers])
+        async with conn.execute(
+            "SELECT COALESCE(MAX(position) + 1, 0) FROM digest_entries WHERE digest_date = ?",
+            (day,),
+        ) as cur:
+            next_position = (await cur.fetchone())[0]
+
+        papers_new = papers_updated = entries_new = 0
+        for paper in digest.papers:
+            row = existing.get(paper.arxiv_id)
+            if row is None:
+                paper_id = await _insert_paper(conn, paper, day)
+                papers_new += 1
+            else:
+                paper_id = row["id"]
+                papers_updated += await _merge_paper(conn, row, paper, day)
+            cursor = await conn.execute(
+                "INSERT INTO digest_entries (digest_date, paper_id, position, votes)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (day, paper_id, next_position, paper.votes),
+            )
+            if cursor.rowcount == 1:
+                entries_new += 1
+                next_position += 1
+        await conn.commit()
+    except BaseException:
+        await conn.rollback()
+        raise
+    return DigestStats(digest.date, new_digest, papers_new, papers_updated, entries_new)
+
+
+async def _papers_by_arxiv_id(
+    conn: aiosqlite.Connection, arxiv_ids: Sequence[str]
+) -> dict[str, aiosqlite.Row]:
+    if not arxiv_ids:
+        return {}
+    marks = ",".join("?" * len(arxiv_ids))
+    async with conn.execute(
+        f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.arxiv_id IN ({marks})", tuple(arxiv_ids)
+    ) as cursor:
+        return {row["arxiv_id"]: row async for row in cursor}
+
+
+async def _insert_paper(conn: aiosqlite.Connection, paper: Paper, day: str) -> int:
+    cursor = await conn.execute(
+        "INSERT INTO papers (arxiv_id, title, thumbnail, votes, votes_date, authors, sections,"
+        " summary, first_date, last_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            paper.arxiv_id,
+            paper.title,
+            paper.thumbnail,
+            paper.votes,
+            day if paper.votes is not None else None,
+            json.dumps(list(paper.authors), ensure_ascii=False),
+            json.dumps(list(paper.sections.items()), ensure_ascii=False),
+            paper.summary,
+            day,
+            day,
+        ),
+    )
+    paper_id = int(cursor.lastrowid or 0)
+    await _index(conn, paper_id, paper.title, paper.authors, paper.summary_text)
+    return paper_id
+
+
+async def _merge_paper(
+    conn: aiosqlite.Connection, row: aiosqlite.Row, paper: Paper, day: str
+) -> int:
+    """Fold a new listing into a stored paper; returns 1 when anything changed."""
+    changes: dict[str, object] = {}
+    if paper.votes is not None and (row["votes_date"] is None or day >= row["votes_date"]):
+        if paper.votes != row["votes"]:
+            changes["votes"] = paper.votes
+        if day != row["votes_date"]:
+            changes["votes_date"] = day
+    if day > row["last_date"]:
+        changes["last_date"] = day
+    if day < row["first_date"]:
+        changes["first_date"] = day
+    if row["thumbnail"] is None and paper.thumbnail:
+        changes["thumbnail"] = paper.thumbnail
+    reindex = False
+    if row["authors"] == "[]" and paper.authors:
+        changes["authors"] = json.dumps(list(paper.authors), ensure_ascii=False)
+        reindex = True
+    if row["sections"] == "[]" and not row["summary"] and paper.summary_text:
+        changes["sections"] = json.dumps(list(paper.sections.items()), ensure_ascii=False)
+        changes["summary"] = paper.summary
+        reindex = True
+    if not changes:
+        return 0
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    await conn.execute(
+        f"UPDATE papers SET {assignments},"
+        " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+        (*changes.values(), row["id"]),
+    )
+    if reindex:
+        authors = json.loads(str(changes.get("authors", row["authors"])))
+        summary_text = (
+            paper.summary_text if "summary" in changes else _row_to_paper(row).summary_text
+        )
+        await conn.execute("DELETE FROM papers_fts WHERE rowid = ?", (row["id"],))
+        await _index(conn, row["id"], row["title"], authors, summary_text)
+    # Moving only the recorded date of an unchanged vote count is bookkeeping, not an update.
+    return int(bool(set(changes) - {"votes_date", "last_date", "first_date"}))
+
+
+async def _index(
+    conn: aiosqlite.Connection, paper_id: int, title: str, authors: Iterable[str], summary: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO papers_fts (rowid, title, authors, summary) VALUES (?, ?, ?, ?)",
+        (paper_id, index_text(title), index_text(", ".join(authors)), index_text(summary)),
+    )
+
+
+def _row_to_paper(row: aiosqlite.Row, date: str | None = None) -> Paper:
+    return Paper(
+        arxiv_id=row["arxiv_id"],
+        title=row["title"],
+        url=abs_url(row["arxiv_id"]),
+        thumbnail=row["thumbnail"],
+        votes=row["votes"],
+        authors=tuple(json.loads(row["authors"])),
+        sections={name: text for name, text in json.loads(row["sections"])},
+        summary=row["summary"],
+        date=dt.date.fromisoformat(date or row["last_date"]),
+    )
+
+
+async def get_paper(conn: aiosqlite.Connection, arxiv_id: str) -> Paper | None:
+    async with conn.execute(
+        f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.arxiv_id = ?", (arxiv_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return _row_to_paper(row) if row else None
+
+
+async def paper_dates(conn: aiosqlite.Connection, arxiv_id: str) -> list[dt.date]:
+    """Every digest date that listed the paper, oldest first."""
+    async with conn.execute(
+        "SELECT e.digest_date FROM digest_entries e JOIN papers p ON p.id = e.paper_id"
+        " WHERE p.arxiv_id = ? ORDER BY e.digest_date",
+        (arxiv_id,),
+    ) as cursor:
+        return [dt.date.fromisoformat(row[0]) async for row in cursor]
+
+
+async def latest_digest_date(conn: aiosqlite.Connection) -> dt.date | None:
+    async with conn.execute("SELECT MAX(date) FROM digests") as cursor:
+        row = await cursor.fetchone()
+    return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
+
+async def digest_papers(conn: aiosqlite.Connection, date: dt.date) -> list[Paper]:
+    """The papers of one day's digest, in the order it listed them."""
+    async with conn.execute(
+        f"SELECT {_PAPER_COLUMNS}, e.digest_date AS listed FROM digest_entries e"
+        " JOIN papers p ON p.id = e.paper_id WHERE e.digest_date = ? ORDER BY e.position",
+        (date.isoformat(),),
+    ) as cursor:
+        return [_row_to_paper(row, row["listed"]) async for row in cursor]
+
+
+async def top_papers(
+    conn: aiosqlite.Connection,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    limit: int = 10,
+) -> list[Paper]:
+    """Most-voted papers listed in digests dated ``start``..``end`` (inclusive; None = open).
+
+    Each paper appears once, dated by its latest listing in the period; ties go to the newer.
+    """
+    async with conn.execute(
+        f"SELECT {_PAPER_COLUMNS}, MAX(e.digest_date) AS listed FROM digest_entries e"
+        " JOIN papers p ON p.id = e.paper_id"
+        " WHERE e.digest_date >= ? AND e.digest_date <= ?"
+        " GROUP BY p.id ORDER BY COALESCE(p.votes, -1) DESC, listed DESC, MIN(e.position)"
+        " LIMIT ?",
+        (
+            start.isoformat() if start else "0000-00-00",
+            end.isoformat() if end else "9999-99-99",
+            limit,
+        ),
+    ) as cursor:
+        return [_row_to_paper(row, row["listed"]) async for row in cursor]
+
+
+async def search_papers(
+    conn: aiosqlite.Connection, text: str, limit: int = 10, offset: int = 0
+) -> list[SearchHit]:
+    """Papers matching what a user typed, best first; an arXiv id or URL is an exact lookup.
+
+    FTS5 picks the most relevant candidates (bm25 with title > authors > summary); votes and
+    recency then re-rank them, so a popular recent paper beats an obscure old one of similar
+    relevance.
+    """
+    arxiv_id = parse_arxiv_ref(text)
+    if arxiv_id is not None:
+        paper = await get_paper(conn, arxiv_id)
+        if paper is None or offset > 0:
+            return []
+        return [SearchHit(paper, math.inf, make_snippet(paper.summary_text, ()))]
+
+    query = build_query(text)
+    if query.is_empty:
+        return []
+    async with conn.execute(
+        f"SELECT rowid, {_BM25} AS rank FROM papers_fts WHERE papers_fts MATCH ?"
+        " ORDER BY rank LIMIT ?",
+        (query.expression, SEARCH_CANDIDATES),
+    ) as cursor:
+        candidates = {row[0]: -row[1] async for row in cursor}
+    if not candidates:
+        return []
+
+    marks = ",".join("?" * len(candidates))
+    async with conn.execute(
+        f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.id IN ({marks})", tuple(candidates)
+    ) as cursor:
+        rows = [row async for row in cursor]
+    newest = max(row["last_date"] for row in rows)
+    scored = sorted(
+        (
+            (_score(candidates[row["id"]], row["votes"], row["last_date"], newest), row)
+            for row in rows
+        ),
+        key=lambda pair: (-pair[0], pair[1]["arxiv_id"]),
+    )
+    hits = []
+    for score, row in scored[offset : offset + limit]:
+        paper = _row_to_paper(row)
+        hits.append(SearchHit(paper, score, make_snippet(paper.summary_text, query.terms)))
+    return hits
+
+
+async def matching_arxiv_ids(conn: aiosqlite.Connection, text: str) -> set[str]:
+    """Every paper the query ``text`` matches, unranked: for topic matching and checks."""
+    query = build_query(text)
+    if query.is_empty:
+        return set()
+    async with conn.execute(
+        "SELECT p.arxiv_id FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid"
+        " WHERE papers_fts MATCH ?",
+        (query.expression,),
+    ) as cursor:
+        return {row[0] async for row in cursor}
+
+
+def _score(relevance: float, votes: int | None, last_date: str, newest: str) -> float:
+    """bm25 relevance, boosted up to ~2x by votes and eased down to 0.6x by age."""
+    age_days = (dt.date.fromisoformat(newest) - dt.date.fromisoformat(last_date)).days
+    popularity = 1.0 + 0.2 * math.log1p(max(votes or 0, 0))
+    recency = 0.6 + 0.4 * 0.5 ** (age_days / 180)
+    return relevance * popularity * recency
+
+
+async def archive_stats(conn: aiosqlite.Connection) -> ArchiveStats:
+    async with conn.execute(
+        "SELECT (SELECT COUNT(*) FROM papers), (SELECT COUNT(*) FROM digests),"
+        " (SELECT COUNT(*) FROM digest_entries), (SELECT MIN(date) FROM digests),"
+        " (SELECT MAX(date) FROM digests)"
+    ) as cursor:
+        papers, digests, entries, first, last = await cursor.fetchone()
+    return ArchiveStats(
+        papers=papers,
+        digests=digests,
+        entries=entries,
+        first_date=dt.date.fromisoformat(first) if first else None,
+        last_date=dt.date.fromisoformat(last) if last else None,
+    )

@@ -1,0 +1,112 @@
+"""Short excerpts around the matched terms of a search, as plain text plus match spans.
+
+FTS5's own ``snippet()`` would show the bigram index text, so the excerpt is cut from the
+original text here, matching terms the way the index does: case- and accent-insensitive,
+Korean as substrings, English at word starts (with the plural/-ing forms porter folds).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.models import Snippet
+from storage.fts import CJK_CLASS
+
+ELLIPSIS = "…"
+_BULLET_MARK = re.compile(r"^\s*[-*]\s+", re.MULTILINE)
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s")
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """Case- and accent-folded text, with each folded char's index in the original."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, char in enumerate(text):
+        for c in unicodedata.normalize("NFKD", char).casefold():
+            if unicodedata.combining(c):
+                continue
+            out.append(c)
+            where.append(i)
+    return "".join(out), where
+
+
+# A term splits into the pieces the index sees as separate words: "LLM의" → "llm", "의".
+_PIECE = re.compile(f"[{CJK_CLASS}]+|[^\\W_{CJK_CLASS}]+")
+
+
+def _variants(term: str) -> list[str]:
+    folded, _ = fold(term)
+    forms = []
+    for piece in _PIECE.findall(folded):
+        forms.append(piece)
+        if piece.isascii():
+            for suffix in _SUFFIXES:
+                if piece.endswith(suffix) and len(piece) - len(suffix) >= 3:
+                    forms.append(piece[: -len(suffix)])
+                    break
+    return forms
+
+
+def find_spans(text: str, terms: list[str] | tuple[str, ...]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans in ``text`` where any of ``terms`` occurs."""
+    folded, where = fold(text)
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        for form in _variants(term):
+            if not form.strip():
+                continue
+            ascii_word = form[:1].isascii() and form[:1].isalnum()
+            pattern = (r"(?<![0-9a-z])" if ascii_word else "") + re.escape(form)
+            for m in re.finditer(pattern, folded):
+                end = m.end()
+                if ascii_word:  # highlight the whole word a stem matched: "model" in "models"
+                    while end < len(folded) and folded[end].isalnum() and folded[end].isascii():
+                        end += 1
+                spans.append((where[m.start()], where[end - 1] + 1))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def make_snippet(text: str, terms: list[str] | tuple[str, ...], width: int = 160) -> Snippet:
+    """An excerpt of about ``width`` characters around the densest cluster of matches."""
+    text = " ".join(_BULLET_MARK.sub("", text).split())
+    spans = find_spans(text, terms) if terms else []
+    if len(text) <= width:
+        return Snippet(text, tuple(spans))
+    if not spans:
+        return Snippet(_cut_end(text, width) + ELLIPSIS, ())
+
+    best_start, best_count = spans[0][0], 0
+    for start, _ in spans:
+        count = sum(1 for s, e in spans if s >= start and e <= start + width)
+        if count > best_count:
+            best_start, best_count = start, count
+    # Give the first match some leading context, starting at a word boundary.
+    start = max(0, best_start - width // 5)
+    if start > 0:
+        space = text.find(" ", start, best_start)
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start + width // 2, end)
+        end = space if space != -1 else end
+    prefix = ELLIPSIS if start > 0 else ""
+    suffix = ELLIPSIS if end < len(text) else ""
+    shift = len(prefix) - start
+    inside = tuple(
+        (max(s, start) + shift, min(e, end) + shift) for s, e in spans if s < end and e > start
+    )
+    return Snippet(prefix + text[start:end] + suffix, inside)
+
+
+def _cut_end(text: str, width: int) -> str:
+    cut = text[:width]
+    space = cut.rfind(" ", width // 2)
+    return cut[:space] if space != -1 else cut

@@ -1,0 +1,163 @@
+"""Search as users type it, in Korean and English, on fixtures and on the whole shared corpus."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.ingest import ingest
+from storage import papers as archive
+from storage.db import connect
+from tests.conftest import CORPUS, FIXTURES, needs_corpus
+
+HOSTILE = [
+    '"',
+    "*",
+    "-x",
+    "NEAR(",
+    "title:x",
+    "C++",
+    "2409.12917",
+    "",
+    "   ",
+    "AND OR NOT",
+    "a\x00b",
+    "((",
+    "^start",
+    "🙂",
+    "<script>",
+    "x" * 5000,
+]
+
+
+@pytest.fixture
+async def fixture_db(tmp_path: Path):
+    conn = await connect(tmp_path / "f.sqlite3")
+    await ingest(conn, [str(FIXTURES)])
+    yield conn
+    await conn.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory) -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not beside the checkout")
+    path = tmp_path_factory.mktemp("corpus") / "corpus.sqlite3"
+
+    async def build() -> None:
+        conn = await connect(path)
+        report = await ingest(conn, [str(CORPUS)])
+        await conn.close()
+        assert report.issues == []
+
+    asyncio.run(build())
+    return path
+
+
+async def test_hostile_queries_never_fail(fixture_db):
+    for text in HOSTILE:
+        hits = await archive.search_papers(fixture_db, text)
+        assert isinstance(hits, list)
+
+
+async def test_arxiv_id_and_urls_are_exact_lookups(fixture_db):
+    for text in (
+        "2410.09342",
+        "arXiv:2410.09342v2",
+        "https://arxiv.org/abs/2410.09342",
+        "https://arxiv.org/pdf/2410.09342v1.pdf",
+        "https://huggingface.co/papers/2410.09342",
+    ):
+        hits = await archive.search_papers(fixture_db, text)
+        assert [h.paper.arxiv_id for h in hits] == ["2410.09342"], text
+    assert await archive.search_papers(fixture_db, "2410.99999") == []
+
+
+async def test_results_are_relevant_and_carry_highlighted_snippets(fixture_db):
+    hits = await archive.search_papers(fixture_db, "확산", limit=5)
+    assert hits
+    for hit in hits:
+        marked = [hit.snippet.text[s:e] for s, e in hit.snippet.spans]
+        assert marked and all("확산" in m for m in marked)
+
+
+async def test_title_matches_outrank_summary_mentions(fixture_db):
+    hits = await archive.search_papers(fixture_db, "MapReduce", limit=3)
+    assert hits[0].paper.arxiv_id == "2410.09342"
+
+
+async def test_paging_is_stable_and_disjoint(fixture_db):
+    first = await archive.search_papers(fixture_db, "모델", limit=5)
+    second = await archive.search_papers(fixture_db, "모델", limit=5, offset=5)
+    both = await archive.search_papers(fixture_db, "모델", limit=10)
+    assert [h.paper.arxiv_id for h in first + second] == [h.paper.arxiv_id for h in both]
+    assert len(both) == 10
+
+
+async def test_exclusion_removes_papers(fixture_db):
+    with_llm = await archive.matching_arxiv_ids(fixture_db, "모델")
+    without = await archive.matching_arxiv_ids(fixture_db, "모델 -LLM")
+    assert without and without < with_llm
+
+
+async def test_votes_break_relevance_ties(fixture_db):
+    hits = await archive.search_papers(fixture_db, "모델", limit=50)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+# -- the whole shared corpus --------------------------------------------------------------
+
+
+async def all_papers(conn):
+    async with conn.execute("SELECT arxiv_id FROM papers") as cursor:
+        ids = [row[0] async for row in cursor]
+    return [await archive.get_paper(conn, i) for i in ids]
+
+
+@needs_corpus
+async def test_corpus_korean_and_english_matching(corpus_db: Path):
+    conn = await connect(corpus_db)
+    try:
+        papers = await all_papers(conn)
+        assert len(papers) == 3590
+
+        def having(predicate) -> set[str]:
+            found = {p.arxiv_id for p in papers if predicate(p)}
+            assert found, "the corpus should hold examples"
+            return found
+
+        cases = {
+            "확산": having(lambda p: "확산 모델을" in p.summary_text),
+            "모델": having(lambda p: "모델은" in p.summary_text),
+            "diffusion": having(lambda p: "Diffusion Models" in p.title),
+            "splatting": having(lambda p: "Gaussian-Splatting" in p.title + p.summary_text),
+            "Höllein": having(lambda p: any("Höllein" in a for a in p.authors)),
+            "Hollein": having(lambda p: any("Höllein" in a for a in p.authors)),
+            "Miranda": having(lambda p: any(a.endswith(" Miranda") for a in p.authors)),
+        }
+        for query, expected in cases.items():
+            matched = await archive.matching_arxiv_ids(conn, query)
+            assert expected <= matched, (query, sorted(expected - matched)[:5])
+
+        for query in ("diffusion", "splatting", "확산"):
+            for hit in await archive.search_papers(conn, query, limit=10):
+                haystack = (hit.paper.title + hit.paper.summary_text).lower()
+                assert query in haystack
+        for text in HOSTILE:
+            await archive.search_papers(conn, text)
+    finally:
+        await conn.close()
+
+
+@needs_corpus
+async def test_corpus_ranking_prefers_popular_recent_title_matches(corpus_db: Path):
+    conn = await connect(corpus_db)
+    try:
+        hits = await archive.search_papers(conn, "gaussian splatting", limit=5)
+        assert all(re.search("splat", h.paper.title, re.I) for h in hits)
+        assert all(h.snippet.text for h in hits)
+    finally:
+        await conn.close()

@@ -1,0 +1,48 @@
+from storage.snippets import ELLIPSIS, find_spans, make_snippet
+
+
+def marked(snippet) -> list[str]:
+    return [snippet.text[s:e] for s, e in snippet.spans]
+
+
+def test_spans_are_case_and_accent_insensitive():
+    text = "Höllein and HOLLEIN met Hollein"
+    assert [text[s:e] for s, e in find_spans(text, ["hollein"])] == [
+        "Höllein",
+        "HOLLEIN",
+        "Hollein",
+    ]
+
+
+def test_english_terms_match_at_word_start_and_cover_the_word():
+    text = "Diffusion models; remodel the model."
+    assert [text[s:e] for s, e in find_spans(text, ["models"])] == ["models", "model"]
+
+
+def test_korean_terms_match_inside_words():
+    text = "확산 모델을 쓰는 모델은"
+    assert [text[s:e] for s, e in find_spans(text, ["모델"])] == ["모델", "모델"]
+    mixed = "언어 모델(LLMs)의"
+    assert [mixed[s:e] for s, e in find_spans(mixed, ["LLM의"])] == ["LLMs", "의"]
+
+
+def test_short_text_is_whole_with_spans():
+    snippet = make_snippet("- 확산 모델을\n- 제안합니다", ["확산"])
+    assert snippet.text == "확산 모델을 제안합니다"
+    assert marked(snippet) == ["확산"]
+
+
+def test_long_text_is_cut_around_the_matches_at_word_boundaries():
+    text = " ".join(["앞부분"] * 60 + ["Gaussian Splatting 기법을"] + ["뒷부분"] * 60)
+    snippet = make_snippet(text, ["splatting"], width=80)
+    assert snippet.text.startswith(ELLIPSIS) and snippet.text.endswith(ELLIPSIS)
+    assert len(snippet.text) <= 82
+    assert marked(snippet) == ["Splatting"]
+    words = snippet.text[1:-1].split()
+    assert words[0] == "앞부분" and words[-1] in ("뒷부분", "기법을")  # never half a word
+
+
+def test_no_match_gives_the_beginning():
+    snippet = make_snippet("word " * 100, ["absent"], width=50)
+    assert snippet.spans == ()
+    assert snippet.text.startswith("word word") and snippet.text.endswith(ELLIPSIS)
