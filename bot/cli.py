@@ -1,0 +1,292 @@
+"""The ``paperboy`` command: ingest digests, query the archive, run the bot.
+
+Every failure an operator can cause (bad configuration, a missing file, an unreadable
+database) ends in one clear line on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import logging
+import os
+import sqlite3
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import aiosqlite
+
+from bot import cli_output as out
+from bot.arxiv import parse_arxiv_ref
+from bot.config import ConfigError, Settings, load_settings
+from bot.ingest import ingest
+from storage import papers as archive
+from storage.db import SchemaTooNewError, connect
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+MAX_LIMIT = 1000
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported in one line, exit code 2."""
+
+
+def _limit(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_LIMIT}")
+    return number
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a date like 2024-06-20") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --db is accepted before or after the subcommand; SUPPRESS keeps a later default from
+    # overwriting an earlier value.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="SQLite file (overrides PAPERBOY_DB)",
+    )
+    json_flag = argparse.ArgumentParser(add_help=False)
+    json_flag.add_argument("--json", action="store_true", help="print JSON")
+
+    parser = argparse.ArgumentParser(
+        prog="paperboy",
+        parents=[common],
+        description="Hugging Face Daily Papers digests: archive, search, Telegram bot.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("ingest", parents=[common], help="load digests from files, dirs or URLs")
+    p.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
+
+    p = sub.add_parser("top", parents=[common, json_flag], help="most-voted papers of a period")
+    p.add_argument("-n", type=_limit, default=10, metavar="N", help="how many (default 10)")
+    period = p.add_mutually_exclusive_group()
+    period.add_argument("--date", type=_date, help="one digest date (default: the latest)")
+    period.add_argument("--week", action="store_true", help="the 7 days up to the latest digest")
+    period.add_argument("--month", action="store_true", help="the 30 days up to the latest digest")
+    period.add_argument("--all", action="store_true", help="the whole archive")
+
+    p = sub.add_parser(
+        "search", parents=[common, json_flag], help="search titles, authors, summaries"
+    )
+    p.add_argument("query", nargs="+")
+    p.add_argument("-n", type=_limit, default=10, metavar="N", help="how many (default 10)")
+
+    p = sub.add_parser("show", parents=[common, json_flag], help="one paper, in full")
+    p.add_argument("arxiv_id", metavar="ARXIV_ID", help="an arXiv id or arxiv.org / HF URL")
+
+    sub.add_parser("stats", parents=[common, json_flag], help="what the archive holds")
+    sub.add_parser("run", parents=[common], help="run the Telegram bot")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"paperboy: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(
+        level=settings.log_level_number,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    db_path = Path(getattr(args, "db", None) or settings.db_path)
+    if args.command == "run":
+        return _run(settings, db_path)
+    command = _COMMANDS[args.command]
+    try:
+        return asyncio.run(_with_db(db_path, lambda conn: command(conn, args)))
+    except UsageError as exc:
+        print(f"paperboy {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SchemaTooNewError as exc:
+        print(f"paperboy: {db_path}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`paperboy top | head`): not an error worth a message.
+        # Point stdout at devnull so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except (sqlite3.Error, OSError) as exc:
+        print(f"paperboy: cannot use database {db_path}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("paperboy: interrupted", file=sys.stderr)
+        return 130
+
+
+async def _with_db(path: Path, body: Callable[[aiosqlite.Connection], Awaitable[int]]) -> int:
+    conn = await connect(path)
+    try:
+        return await body(conn)
+    finally:
+        await conn.close()
+
+
+def _run(settings: Settings, db_path: Path) -> int:
+    if not settings.bot_token:
+        print(
+            "paperboy run: TELEGRAM_BOT_TOKEN is not set.\n"
+            "  1. In Telegram, talk to @BotFather, send /newbot and copy the token it gives.\n"
+            "  2. Put it in .env (see .env.example):  TELEGRAM_BOT_TOKEN=123456789:AA...\n"
+            "  3. Run `paperboy run` again.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    print(
+        "paperboy run: the Telegram side of Paperboy is not in this version yet; the archive "
+        f"({db_path}) works with `paperboy ingest`, `top`, `search`, `show` and `stats`.",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
+
+
+def _emit_json(data: Any, stream: TextIO | None = None) -> None:
+    json.dump(data, stream or sys.stdout, ensure_ascii=False, indent=2)
+    (stream or sys.stdout).write("\n")
+
+
+def _progress(stream: TextIO) -> Callable[[int, int, str], None] | None:
+    if not stream.isatty():
+        return None
+
+    def show(done: int, total: int, source: str) -> None:
+        name = source if len(source) <= 50 else "…" + source[-49:]
+        stream.write(f"\r\x1b[K[{done}/{total}] {name}")
+        if done == total:
+            stream.write("\r\x1b[K")
+        stream.flush()
+
+    return show
+
+
+async def _cmd_ingest(conn: aiosqlite.Connection, args: argparse.Namespace) -> int:
+    report = await ingest(conn, args.inputs, progress=_progress(sys.stderr))
+    new_dates = len(report.new_digests)
+    print(
+        f"Read {report.inputs} input(s): {report.digests_read} digest(s) "
+        f"({new_dates} new date(s)), {report.papers_new:,} new paper(s), "
+        f"{report.papers_updated:,} updated, {report.entries_new:,} new listing(s)."
+    )
+    if report.issues:
+        print(f"{len(report.issues)} problem(s):", file=sys.stderr)
+        for issue in report.issues:
+            print(f"  {issue}", file=sys.stderr)
+    return EXIT_OK if report.loaded_anything else EXIT_FAILED
+
+
+async def _period(
+    conn: aiosqlite.Connection, args: argparse.Namespace
+) -> tuple[dt.date | None, dt.date | None, str]:
+    if args.all:
+        return None, None, "all time"
+    if args.date:
+        return args.date, args.date, args.date.isoformat()
+    latest = await archive.latest_digest_date(conn)
+    if latest is None:
+        raise UsageError("the archive is empty: run `paperboy ingest PATH_OR_URL` first")
+    if args.week:
+        start = latest - dt.timedelta(days=6)
+        return start, latest, f"{start} – {latest}"
+    if args.month:
+        start = latest - dt.timedelta(days=29)
+        return start, latest, f"{start} – {latest}"
+    return latest, latest, latest.isoformat()
+
+
+async def _cmd_top(conn: aiosqlite.Connection, args: argparse.Namespace) -> int:
+    start, end, label = await _period(conn, args)
+    papers = await archive.top_papers(conn, start, end, args.n)
+    if args.json:
+        _emit_json([out.paper_json(p) for p in papers])
+        return EXIT_OK
+    if not papers:
+        print(f"No papers listed for {label}.")
+        return EXIT_OK
+    print(f"Top {len(papers)} — {label}")
+    for rank, paper in enumerate(papers, 1):
+        print(out.paper_line(rank, paper))
+    return EXIT_OK
+
+
+async def _cmd_search(conn: aiosqlite.Connection, args: argparse.Namespace) -> int:
+    query = " ".join(args.query)
+    hits = await archive.search_papers(conn, query, limit=args.n)
+    if args.json:
+        _emit_json([out.hit_json(h) for h in hits])
+        return EXIT_OK
+    if not hits:
+        print(f"No papers match {query!r}. Try fewer or shorter words.")
+        return EXIT_OK
+    color = sys.stdout.isatty()
+    for rank, hit in enumerate(hits, 1):
+        print(out.hit_lines(rank, hit, color))
+    return EXIT_OK
+
+
+async def _cmd_show(conn: aiosqlite.Connection, args: argparse.Namespace) -> int:
+    arxiv_id = parse_arxiv_ref(args.arxiv_id)
+    if arxiv_id is None:
+        raise UsageError(f"{args.arxiv_id!r} is not an arXiv id (like 2406.11230) or its URL")
+    paper = await archive.get_paper(conn, arxiv_id)
+    if paper is None:
+        print(f"paperboy show: {arxiv_id} is not in the archive", file=sys.stderr)
+        return EXIT_FAILED
+    dates = await archive.paper_dates(conn, arxiv_id)
+    if args.json:
+        _emit_json(out.paper_detail_json(paper, dates))
+    else:
+        print(out.paper_detail(paper, dates))
+    return EXIT_OK
+
+
+async def _cmd_stats(conn: aiosqlite.Connection, args: argparse.Namespace) -> int:
+    stats = await archive.archive_stats(conn)
+    if args.json:
+        _emit_json(
+            {
+                "papers": stats.papers,
+                "digests": stats.digests,
+                "listings": stats.entries,
+                "first_date": stats.first_date.isoformat() if stats.first_date else None,
+                "last_date": stats.last_date.isoformat() if stats.last_date else None,
+            }
+        )
+        return EXIT_OK
+    span = f"{stats.first_date} – {stats.last_date}" if stats.first_date else "empty"
+    print(f"Papers:   {stats.papers:,}")
+    print(f"Digests:  {stats.digests:,} ({span})")
+    print(f"Listings: {stats.entries:,}")
+    return EXIT_OK
+
+
+_COMMANDS: dict[str, Callable[[aiosqlite.Connection, argparse.Namespace], Awaitable[int]]] = {
+    "ingest": _cmd_ingest,
+    "top": _cmd_top,
+    "search": _cmd_search,
+    "show": _cmd_show,
+    "stats": _cmd_stats,
+}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,101 @@
+"""How the ``paperboy`` CLI shows papers: readable terminal text, or JSON for scripts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from typing import Any
+
+from bot.arxiv import hf_url, pdf_url
+from bot.models import Paper, SearchHit, Snippet
+
+BOLD, RESET = "\x1b[1m", "\x1b[0m"
+MAX_AUTHORS = 3
+
+
+def paper_json(paper: Paper) -> dict[str, Any]:
+    """The fields every JSON listing carries."""
+    return {
+        "arxiv_id": paper.arxiv_id,
+        "title": paper.title,
+        "url": paper.url,
+        "votes": paper.votes,
+        "date": paper.date.isoformat() if paper.date else None,
+        "authors": list(paper.authors),
+        "thumbnail": paper.thumbnail,
+    }
+
+
+def hit_json(hit: SearchHit) -> dict[str, Any]:
+    data = paper_json(hit.paper)
+    data["snippet"] = {"text": hit.snippet.text, "spans": [list(s) for s in hit.snippet.spans]}
+    return data
+
+
+def paper_detail_json(paper: Paper, dates: list[dt.date]) -> dict[str, Any]:
+    data = paper_json(paper)
+    data.update(
+        {
+            "pdf_url": pdf_url(paper.arxiv_id),
+            "hf_url": hf_url(paper.arxiv_id),
+            "dates": [d.isoformat() for d in dates],
+            "sections": dict(paper.sections),
+            "summary": paper.summary,
+        }
+    )
+    return data
+
+
+def short_authors(authors: tuple[str, ...]) -> str:
+    if len(authors) <= MAX_AUTHORS:
+        return ", ".join(authors)
+    return f"{', '.join(authors[:MAX_AUTHORS])} et al. ({len(authors)})"
+
+
+def votes_label(votes: int | None) -> str:
+    return f"▲{votes}" if votes is not None else "▲-"
+
+
+def highlight(snippet: Snippet, color: bool) -> str:
+    """The snippet with matched terms in bold (terminal) or between « » (plain output)."""
+    start_mark, end_mark = (BOLD, RESET) if color else ("«", "»")
+    out, last = [], 0
+    for start, end in snippet.spans:
+        out += [snippet.text[last:start], start_mark, snippet.text[start:end], end_mark]
+        last = end
+    out.append(snippet.text[last:])
+    return "".join(out)
+
+
+def paper_line(rank: int, paper: Paper) -> str:
+    date = paper.date.isoformat() if paper.date else "?"
+    head = f"{rank:>3}. {votes_label(paper.votes):>5}  {paper.title}"
+    meta = f"{'':11}{paper.arxiv_id} · {date}"
+    if paper.authors:
+        meta += f" · {short_authors(paper.authors)}"
+    return f"{head}\n{meta}"
+
+
+def hit_lines(rank: int, hit: SearchHit, color: bool) -> str:
+    lines = [paper_line(rank, hit.paper)]
+    if hit.snippet.text:
+        wrapped = textwrap.fill(highlight(hit.snippet, color), width=100)
+        lines.append(textwrap.indent(wrapped, " " * 11))
+    return "\n".join(lines)
+
+
+def paper_detail(paper: Paper, dates: list[dt.date]) -> str:
+    lines = [
+        paper.title,
+        paper.url,
+        f"Listed: {', '.join(d.isoformat() for d in dates) or '?'}    Votes: "
+        f"{paper.votes if paper.votes is not None else '-'}",
+    ]
+    if paper.authors:
+        lines.append(f"Authors: {', '.join(paper.authors)}")
+    lines.append(f"PDF: {pdf_url(paper.arxiv_id)}    Hugging Face: {hf_url(paper.arxiv_id)}")
+    for name, text in paper.sections.items():
+        lines += ["", f"## {name}", text]
+    if paper.summary:
+        lines += ["", "## Summary", paper.summary]
+    return "\n".join(lines)

@@ -1,0 +1,159 @@
+"""Read digest inputs (files, directories, URLs), parse them and store what they hold.
+
+Every input is handled on its own: an unreadable file or a failed download becomes an issue
+in the report, and the other inputs still load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiosqlite
+import httpx
+
+from bot.digest_parser import parse_digest
+from bot.models import ParseIssue
+from storage.papers import DigestStats, store_digest
+
+FETCH_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+USER_AGENT = "paperboy-digest-fetcher/0.1"
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class IngestReport:
+    """Totals over every input of one ingest run, and every problem met."""
+
+    inputs: int = 0
+    digests_read: int = 0
+    new_digests: list[dt.date] = field(default_factory=list)
+    papers_new: int = 0
+    papers_updated: int = 0
+    entries_new: int = 0
+    issues: list[ParseIssue] = field(default_factory=list)
+
+    @property
+    def loaded_anything(self) -> bool:
+        return self.digests_read > 0
+
+    def add(self, stats: DigestStats) -> None:
+        self.digests_read += 1
+        if stats.new_digest:
+            self.new_digests.append(stats.date)
+        self.papers_new += stats.papers_new
+        self.papers_updated += stats.papers_updated
+        self.entries_new += stats.entries_new
+
+
+def is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+def expand_inputs(inputs: Iterable[str]) -> tuple[list[str], list[ParseIssue]]:
+    """Files and URLs to read, directories walked recursively for ``*.md`` in path order."""
+    found: list[str] = []
+    issues: list[ParseIssue] = []
+    for item in inputs:
+        if is_url(item):
+            found.append(item)
+            continue
+        path = Path(item)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*.md") if p.is_file())
+            if not files:
+                issues.append(ParseIssue(item, 0, "directory holds no .md files"))
+            found.extend(str(p) for p in files)
+        elif path.is_file():
+            found.append(item)
+        else:
+            issues.append(ParseIssue(item, 0, "no such file or directory"))
+    return found, issues
+
+
+async def read_inputs(
+    inputs: list[str], issues: list[ParseIssue]
+) -> AsyncIterator[tuple[str, str | None]]:
+    """Yield (source, text) for each input, text None when unreadable (see ``issues``)."""
+    client: httpx.AsyncClient | None = None
+    try:
+        for item in inputs:
+            if is_url(item):
+                if client is None:
+                    client = httpx.AsyncClient(
+                        timeout=FETCH_TIMEOUT,
+                        follow_redirects=True,
+                        headers={"User-Agent": USER_AGENT},
+                    )
+                text = await _fetch(client, item, issues)
+            else:
+                text = _read_file(Path(item), issues)
+            yield item, text
+    finally:
+        if client is not None:
+            await client.aclose()
+
+
+async def _fetch(client: httpx.AsyncClient, url: str, issues: list[ParseIssue]) -> str | None:
+    try:
+        response = await client.get(url)
+    except httpx.HTTPError as exc:
+        issues.append(ParseIssue(url, 0, f"download failed: {exc.__class__.__name__}: {exc}"))
+        return None
+    if response.status_code == 404:
+        issues.append(ParseIssue(url, 0, "not found (404): not published yet?"))
+        return None
+    if response.status_code != 200:
+        issues.append(ParseIssue(url, 0, f"download failed: HTTP {response.status_code}"))
+        return None
+    try:
+        return response.content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        issues.append(ParseIssue(url, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+        return None
+
+
+def _read_file(path: Path, issues: list[ParseIssue]) -> str | None:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        issues.append(ParseIssue(str(path), 0, f"cannot read: {exc.strerror or exc}"))
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        issues.append(
+            ParseIssue(str(path), 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        )
+        return None
+
+
+async def ingest_text(
+    conn: aiosqlite.Connection, text: str, source: str, report: IngestReport
+) -> None:
+    """Parse one digest file's text and store every digest in it."""
+    result = parse_digest(text, source)
+    report.issues.extend(result.issues)
+    for digest in result.digests:
+        report.add(await store_digest(conn, digest, source))
+
+
+async def ingest(
+    conn: aiosqlite.Connection, inputs: Iterable[str], progress: Progress | None = None
+) -> IngestReport:
+    """Ingest files, directories and URLs; returns what changed and every problem met."""
+    report = IngestReport()
+    files, issues = expand_inputs(inputs)
+    report.issues.extend(issues)
+    report.inputs = len(files)
+    done = 0
+    async for source, text in read_inputs(files, report.issues):
+        if text is not None:
+            await ingest_text(conn, text, source, report)
+        done += 1
+        if progress is not None:
+            progress(done, len(files), source)
+    return report
