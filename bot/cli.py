@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -152,12 +153,10 @@ def _run(settings: Settings, db_path: Path) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    print(
-        "paperboy run: the Telegram side of Paperboy is not in this version yet; the archive "
-        f"({db_path}) works with `paperboy ingest`, `top`, `search`, `show` and `stats`.",
-        file=sys.stderr,
-    )
-    return EXIT_USAGE
+    from bot.app import run_bot  # imports telegram: only the bot needs it
+
+    run_bot(dataclasses.replace(settings, db_path=db_path))
+    return EXIT_OK
 
 
 def _emit_json(data: Any, stream: TextIO | None = None) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
@@ -65,3 +69,26 @@ async def migrate(conn: aiosqlite.Connection) -> int:
             raise
         log.info("database migrated to schema version %d", version)
     return len(MIGRATIONS)
+
+
+_write_locks: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@asynccontextmanager
+async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
+    """One write transaction at a time on ``conn``: committed on success, rolled back on error.
+
+    Handlers and the ingest job share one connection; without the lock a handler's write could
+    land inside (and roll back with) an ingest transaction.
+    """
+    lock = _write_locks.setdefault(conn, asyncio.Lock())
+    async with lock:
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            await conn.rollback()
+            raise
+        await conn.commit()

@@ -48,4 +48,30 @@ MIGRATIONS: tuple[str, ...] = (
         title, authors, summary, tokenize = '{TOKENIZER}'
     );
     """,
+    # 2: chats the bot talks to, saved papers, and search sessions behind page buttons.
+    """
+    CREATE TABLE chats (
+        chat_id     INTEGER PRIMARY KEY,
+        type        TEXT NOT NULL,     -- private, group, supergroup, channel
+        title       TEXT,
+        language    TEXT CHECK (language IN ('ko', 'en')),  -- NULL: follow each user's client
+        active      INTEGER NOT NULL DEFAULT 1,
+        created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+
+    CREATE TABLE bookmarks (
+        user_id     INTEGER NOT NULL,
+        paper_id    INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f', 'now')),
+        PRIMARY KEY (user_id, paper_id)
+    ) WITHOUT ROWID;
+
+    -- Page buttons carry a session id, not the query: callback data is 64 bytes.
+    CREATE TABLE search_sessions (
+        id          INTEGER PRIMARY KEY,
+        query       TEXT NOT NULL UNIQUE,
+        used_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    """,
 )

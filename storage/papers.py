@@ -12,6 +12,7 @@ import aiosqlite
 
 from bot.arxiv import abs_url, parse_arxiv_ref
 from bot.models import Digest, Paper, SearchHit
+from storage.db import transaction
 from storage.fts import build_query, index_text
 from storage.snippets import make_snippet
 
@@ -54,8 +55,7 @@ async def store_digest(conn: aiosqlite.Connection, digest: Digest, source: str) 
     the same date appends them after the ones already stored.
     """
     day = digest.date.isoformat()
-    await conn.execute("BEGIN IMMEDIATE")
-    try:
+    async with transaction(conn):
         cursor = await conn.execute(
             "INSERT INTO digests (date, source) VALUES (?, ?) ON CONFLICT (date) DO NOTHING",
             (day, source),
@@ -85,10 +85,6 @@ async def store_digest(conn: aiosqlite.Connection, digest: Digest, source: str) 
             if cursor.rowcount == 1:
                 entries_new += 1
                 next_position += 1
-        await conn.commit()
-    except BaseException:
-        await conn.rollback()
-        raise
     return DigestStats(digest.date, new_digest, papers_new, papers_updated, entries_new)
 
 
@@ -161,7 +157,7 @@ async def _merge_paper(
     if reindex:
         authors = json.loads(str(changes.get("authors", row["authors"])))
         summary_text = (
-            paper.summary_text if "summary" in changes else _row_to_paper(row).summary_text
+            paper.summary_text if "summary" in changes else paper_from_row(row).summary_text
         )
         await conn.execute("DELETE FROM papers_fts WHERE rowid = ?", (row["id"],))
         await _index(conn, row["id"], row["title"], authors, summary_text)
@@ -178,7 +174,12 @@ async def _index(
     )
 
 
-def _row_to_paper(row: aiosqlite.Row, date: str | None = None) -> Paper:
+def paper_select() -> str:
+    """``SELECT`` of every paper column from ``papers p``, for queries elsewhere in storage."""
+    return f"SELECT {_PAPER_COLUMNS} FROM papers p"
+
+
+def paper_from_row(row: aiosqlite.Row, date: str | None = None) -> Paper:
     return Paper(
         arxiv_id=row["arxiv_id"],
         title=row["title"],
@@ -197,7 +198,7 @@ async def get_paper(conn: aiosqlite.Connection, arxiv_id: str) -> Paper | None:
         f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.arxiv_id = ?", (arxiv_id,)
     ) as cursor:
         row = await cursor.fetchone()
-    return _row_to_paper(row) if row else None
+    return paper_from_row(row) if row else None
 
 
 async def paper_dates(conn: aiosqlite.Connection, arxiv_id: str) -> list[dt.date]:
@@ -223,7 +224,7 @@ async def digest_papers(conn: aiosqlite.Connection, date: dt.date) -> list[Paper
         " JOIN papers p ON p.id = e.paper_id WHERE e.digest_date = ? ORDER BY e.position",
         (date.isoformat(),),
     ) as cursor:
-        return [_row_to_paper(row, row["listed"]) async for row in cursor]
+        return [paper_from_row(row, row["listed"]) async for row in cursor]
 
 
 async def top_papers(
@@ -248,12 +249,20 @@ async def top_papers(
             limit,
         ),
     ) as cursor:
-        return [_row_to_paper(row, row["listed"]) async for row in cursor]
+        return [paper_from_row(row, row["listed"]) async for row in cursor]
 
 
-async def search_papers(
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of hits and how many papers matched in all (up to the candidate cap)."""
+
+    hits: list[SearchHit]
+    total: int
+
+
+async def search(
     conn: aiosqlite.Connection, text: str, limit: int = 10, offset: int = 0
-) -> list[SearchHit]:
+) -> SearchResults:
     """Papers matching what a user typed, best first; an arXiv id or URL is an exact lookup.
 
     FTS5 picks the most relevant candidates (bm25 with title > authors > summary); votes and
@@ -263,13 +272,14 @@ async def search_papers(
     arxiv_id = parse_arxiv_ref(text)
     if arxiv_id is not None:
         paper = await get_paper(conn, arxiv_id)
-        if paper is None or offset > 0:
-            return []
-        return [SearchHit(paper, math.inf, make_snippet(paper.summary_text, ()))]
+        if paper is None:
+            return SearchResults([], 0)
+        hit = SearchHit(paper, math.inf, make_snippet(paper.summary_text, ()))
+        return SearchResults([hit] if offset == 0 else [], 1)
 
     query = build_query(text)
     if query.is_empty:
-        return []
+        return SearchResults([], 0)
     async with conn.execute(
         f"SELECT rowid, {_BM25} AS rank FROM papers_fts WHERE papers_fts MATCH ?"
         " ORDER BY rank LIMIT ?",
@@ -277,26 +287,43 @@ async def search_papers(
     ) as cursor:
         candidates = {row[0]: -row[1] async for row in cursor}
     if not candidates:
-        return []
+        return SearchResults([], 0)
 
+    # Rank on the few columns scoring needs; load whole rows only for the page shown.
     marks = ",".join("?" * len(candidates))
     async with conn.execute(
-        f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.id IN ({marks})", tuple(candidates)
+        f"SELECT id, arxiv_id, votes, last_date FROM papers WHERE id IN ({marks})",
+        tuple(candidates),
     ) as cursor:
-        rows = [row async for row in cursor]
-    newest = max(row["last_date"] for row in rows)
-    scored = sorted(
+        rows = [tuple(row) async for row in cursor]
+    newest = max(row[3] for row in rows)
+    ranked = sorted(
         (
-            (_score(candidates[row["id"]], row["votes"], row["last_date"], newest), row)
-            for row in rows
+            (_score(candidates[pid], votes, last, newest), aid, pid)
+            for pid, aid, votes, last in rows
         ),
-        key=lambda pair: (-pair[0], pair[1]["arxiv_id"]),
+        key=lambda item: (-item[0], item[1]),
     )
-    hits = []
-    for score, row in scored[offset : offset + limit]:
-        paper = _row_to_paper(row)
-        hits.append(SearchHit(paper, score, make_snippet(paper.summary_text, query.terms)))
-    return hits
+    page = ranked[offset : offset + limit]
+    loaded: dict[int, Paper] = {}
+    if page:
+        marks = ",".join("?" * len(page))
+        async with conn.execute(
+            f"{paper_select()} WHERE p.id IN ({marks})", tuple(pid for _, _, pid in page)
+        ) as cursor:
+            loaded = {row["id"]: paper_from_row(row) async for row in cursor}
+    hits = [
+        SearchHit(loaded[pid], score, make_snippet(loaded[pid].summary_text, query.terms))
+        for score, _, pid in page
+    ]
+    return SearchResults(hits, len(ranked))
+
+
+async def search_papers(
+    conn: aiosqlite.Connection, text: str, limit: int = 10, offset: int = 0
+) -> list[SearchHit]:
+    """The hits of :func:`search` alone."""
+    return (await search(conn, text, limit, offset)).hits
 
 
 async def matching_arxiv_ids(conn: aiosqlite.Connection, text: str) -> set[str]:

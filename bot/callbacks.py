@@ -1,0 +1,80 @@
+"""Typed callback data with short prefixes: Telegram allows 64 bytes per button.
+
+Every button the bot makes is encoded here and decoded here; a value that does not decode
+(an old button, a forged one) is ``None`` and the handler says the button expired.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.i18n import LANGUAGES, Lang
+from bot.telegram_html import CALLBACK_DATA_LIMIT
+
+_ARXIV = re.compile(r"\d{4}\.\d{4,5}")
+
+
+@dataclass(frozen=True)
+class OpenPaper:
+    arxiv_id: str
+
+
+@dataclass(frozen=True)
+class ToggleSave:
+    arxiv_id: str
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    session_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class SetLanguage:
+    lang: Lang
+
+
+@dataclass(frozen=True)
+class Noop:
+    """A label-only button (the page counter)."""
+
+
+Callback = OpenPaper | ToggleSave | SearchPage | SetLanguage | Noop
+
+
+def encode(callback: Callback) -> str:
+    match callback:
+        case OpenPaper(arxiv_id):
+            data = f"p:{arxiv_id}"
+        case ToggleSave(arxiv_id):
+            data = f"bm:{arxiv_id}"
+        case SearchPage(session_id, page):
+            data = f"s:{session_id}:{page}"
+        case SetLanguage(lang):
+            data = f"lang:{lang}"
+        case Noop():
+            data = "noop"
+    if len(data.encode()) > CALLBACK_DATA_LIMIT:
+        raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {data!r}")
+    return data
+
+
+def decode(data: str | None) -> Callback | None:
+    if not data:
+        return None
+    kind, _, rest = data.partition(":")
+    if kind == "p" and _ARXIV.fullmatch(rest):
+        return OpenPaper(rest)
+    if kind == "bm" and _ARXIV.fullmatch(rest):
+        return ToggleSave(rest)
+    if kind == "s":
+        session, _, page = rest.partition(":")
+        if session.isdigit() and page.isdigit():
+            return SearchPage(int(session), int(page))
+    if kind == "lang" and rest in LANGUAGES:
+        return SetLanguage(rest)  # type: ignore[arg-type]
+    if data == "noop":
+        return Noop()
+    return None

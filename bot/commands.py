@@ -1,0 +1,72 @@
+"""Command arguments, parsed without Telegram: what /top and /digest were asked for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+TOP_DEFAULT = 10
+TOP_MAX = 50
+
+# Period words, with the Korean a user may type instead.
+_PERIODS = {
+    "today": "latest",
+    "latest": "latest",
+    "오늘": "latest",
+    "week": "week",
+    "주간": "week",
+    "month": "month",
+    "월간": "month",
+    "all": "all",
+    "전체": "all",
+}
+
+
+class ArgumentError(ValueError):
+    """The arguments could not be understood; the handler shows the usage line."""
+
+
+@dataclass(frozen=True)
+class TopRequest:
+    count: int = TOP_DEFAULT
+    period: str = "latest"  # latest | week | month | all | date
+    date: dt.date | None = None
+
+    def span(self, latest: dt.date) -> tuple[dt.date | None, dt.date | None]:
+        """First and last digest date covered; "today" is the latest digest, not the clock."""
+        if self.period == "date":
+            return self.date, self.date
+        if self.period == "week":
+            return latest - dt.timedelta(days=6), latest
+        if self.period == "month":
+            return latest - dt.timedelta(days=29), latest
+        if self.period == "all":
+            return None, None
+        return latest, latest
+
+
+def parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def parse_top_args(args: list[str]) -> TopRequest:
+    """``[N] [today|week|month|all|YYYY-MM-DD]`` in either order; N is capped at 50."""
+    count, period, date = TOP_DEFAULT, "latest", None
+    seen_count = seen_period = False
+    for arg in args:
+        word = arg.strip().lower()
+        if word.isdigit() and not seen_count:
+            count = min(max(int(word), 1), TOP_MAX)
+            seen_count = True
+        elif word in _PERIODS and not seen_period:
+            period = _PERIODS[word]
+            seen_period = True
+        elif (day := parse_date(word)) is not None and not seen_period:
+            period, date = "date", day
+            seen_period = True
+        else:
+            raise ArgumentError(arg)
+    return TopRequest(count, period, date)

@@ -1,0 +1,181 @@
+"""Every string a user sees, one catalogue per language, keyed.
+
+Values are ``str.format`` templates of *plain text*: the renderer escapes them (and the values
+put into them) before they become Telegram HTML. Korean is written as Korean, not translated
+word by word.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["ko", "en"]
+LANGUAGES: tuple[Lang, ...] = ("ko", "en")
+DEFAULT_LANG: Lang = "en"
+
+EN: dict[str, str] = {
+    # /start and /help
+    "start.greeting": "Hi {name}! I'm Paperboy.",
+    "start.about": (
+        "I bring you the day's trending AI papers from Hugging Face Daily Papers, "
+        "with summaries, and find any paper in the archive."
+    ),
+    "start.try": "Try these:",
+    "start.more": "Everything I can do: /help",
+    "help.title": "What I can do",
+    "help.footer": "In any chat, type @{bot} and a few words to share a paper.",
+    "cmd.start": "Say hello and see what I do",
+    "cmd.help": "All commands, with examples",
+    "cmd.top": "Most-voted papers of a day, week or month",
+    "cmd.search": "Search titles, authors and summaries",
+    "cmd.paper": "One paper's card by arXiv id or link",
+    "cmd.digest": "A day's whole digest",
+    "cmd.saved": "Papers you saved",
+    "cmd.settings": "Language",
+    "example.top": "/top 5 week",
+    "example.search": "/search diffusion",
+    "example.paper": "/paper 2406.11230",
+    "example.digest": "/digest 2024-06-20",
+    "example.saved": "/saved",
+    "example.settings": "/settings",
+    "example.start": "/start",
+    "example.help": "/help",
+    # /top
+    "top.title": "Top {count} · {period}",
+    "top.empty": "No papers listed for {period}.",
+    "top.usage": ("Usage: /top [N] [today|week|month|all|YYYY-MM-DD]\nFor example: /top 5 week"),
+    "period.range": "{start} – {end}",
+    "period.all": "all time",
+    # /search
+    "search.usage": "What should I look for? For example: /search gaussian splatting",
+    "search.title": "Results for “{query}”",
+    "search.page": "page {page} of {pages}",
+    "search.count": "{total} papers",
+    "search.none": "No papers match “{query}”. Try fewer or shorter words.",
+    # /paper
+    "paper.usage": "Send an arXiv id or link, for example: /paper 2406.11230",
+    "paper.not_found": "I don't have {arxiv_id} in the archive yet.",
+    # /digest
+    "digest.title": "Daily Papers · {date}",
+    "digest.part": "part {part} of {parts}",
+    "digest.none": "There is no digest for {date}.",
+    "digest.usage": "Usage: /digest [YYYY-MM-DD], for example: /digest 2024-06-20",
+    "archive.empty": "The archive is still empty. Papers arrive with the next digest.",
+    # saved papers
+    "saved.title": "Your saved papers",
+    "saved.empty": "Nothing saved yet. Tap ☆ Save under a paper to keep it here.",
+    "saved.added": "Saved ★",
+    "saved.removed": "Removed from saved",
+    # settings
+    "settings.title": "Settings",
+    "settings.language": "Language: {language}",
+    "settings.choose": "Choose the language I use in this chat:",
+    "settings.language_set": "I'll speak English here.",
+    "settings.admins_only": "Only the group's admins can change settings.",
+    "language.name": "English",
+    # cards
+    "card.votes": "▲ {votes}",
+    "card.more_authors": "et al. ({count})",
+    "card.section.whats_new": "💡 What's New",
+    "card.section.technical": "⚙️ Technical Details",
+    "card.section.performance": "📊 Performance Highlights",
+    "card.section.summary": "📝 Summary",
+    "btn.arxiv": "arXiv",
+    "btn.pdf": "PDF",
+    "btn.hf": "🤗 Hugging Face",
+    "btn.save": "☆ Save",
+    "btn.saved": "★ Saved",
+    "btn.prev": "◀",
+    "btn.next": "▶",
+    "inline.empty_title": "No papers found",
+    "inline.hint": "Type a few words or an arXiv id",
+    # errors
+    "unknown_command": "I don't know that command. /help lists what I can do.",
+    "error": "Sorry, something went wrong on my side. Please try again in a moment.",
+    "stale_button": "This button has expired. Send the command again.",
+}
+
+KO: dict[str, str] = {
+    "start.greeting": "{name}님, 반가워요! 페이퍼보이입니다.",
+    "start.about": (
+        "Hugging Face Daily Papers에 오른 AI 논문을 요약과 함께 매일 전해 드리고, "
+        "지난 논문도 찾아 드려요."
+    ),
+    "start.try": "이렇게 써 보세요:",
+    "start.more": "전체 명령어는 /help 에서 볼 수 있어요.",
+    "help.title": "이런 걸 할 수 있어요",
+    "help.footer": "아무 채팅방에서나 @{bot} 뒤에 검색어를 입력하면 논문을 공유할 수 있어요.",
+    "cmd.start": "인사와 간단한 소개",
+    "cmd.help": "명령어 전체와 사용 예",
+    "cmd.top": "하루·한 주·한 달 동안 추천을 가장 많이 받은 논문",
+    "cmd.search": "제목·저자·요약에서 논문 검색",
+    "cmd.paper": "arXiv 번호나 링크로 논문 카드 보기",
+    "cmd.digest": "그날의 논문 목록 전체",
+    "cmd.saved": "저장한 논문",
+    "cmd.settings": "언어 설정",
+    "example.top": "/top 5 week",
+    "example.search": "/search 확산 모델",
+    "example.paper": "/paper 2406.11230",
+    "example.digest": "/digest 2024-06-20",
+    "example.saved": "/saved",
+    "example.settings": "/settings",
+    "example.start": "/start",
+    "example.help": "/help",
+    "top.title": "인기 논문 {count}편 · {period}",
+    "top.empty": "{period}에 올라온 논문이 없어요.",
+    "top.usage": ("사용법: /top [개수] [today|week|month|all|YYYY-MM-DD]\n예: /top 5 week"),
+    "period.range": "{start} ~ {end}",
+    "period.all": "전체 기간",
+    "search.usage": "무엇을 찾아 드릴까요? 예: /search 가우시안 스플래팅",
+    "search.title": "“{query}” 검색 결과",
+    "search.page": "{pages}쪽 중 {page}쪽",
+    "search.count": "논문 {total}편",
+    "search.none": "“{query}”에 맞는 논문이 없어요. 검색어를 줄이거나 짧게 바꿔 보세요.",
+    "paper.usage": "arXiv 번호나 링크를 보내 주세요. 예: /paper 2406.11230",
+    "paper.not_found": "{arxiv_id} 논문은 아직 보관함에 없어요.",
+    "digest.title": "Daily Papers · {date}",
+    "digest.part": "{parts}개 중 {part}번째",
+    "digest.none": "{date}에는 다이제스트가 없어요.",
+    "digest.usage": "사용법: /digest [YYYY-MM-DD], 예: /digest 2024-06-20",
+    "archive.empty": "아직 보관함이 비어 있어요. 다음 다이제스트가 나오면 채워져요.",
+    "saved.title": "저장한 논문",
+    "saved.empty": "아직 저장한 논문이 없어요. 논문 아래 ☆ 저장을 누르면 여기에 모여요.",
+    "saved.added": "저장했어요 ★",
+    "saved.removed": "저장을 취소했어요",
+    "settings.title": "설정",
+    "settings.language": "언어: {language}",
+    "settings.choose": "이 채팅에서 쓸 언어를 골라 주세요:",
+    "settings.language_set": "이제 이 채팅에서는 한국어로 말할게요.",
+    "settings.admins_only": "그룹 관리자만 설정을 바꿀 수 있어요.",
+    "language.name": "한국어",
+    "card.votes": "▲ {votes}",
+    "card.more_authors": "외 {count}명",
+    "card.section.whats_new": "💡 새로운 점",
+    "card.section.technical": "⚙️ 기술적 세부사항",
+    "card.section.performance": "📊 성능",
+    "card.section.summary": "📝 요약",
+    "btn.arxiv": "arXiv",
+    "btn.pdf": "PDF",
+    "btn.hf": "🤗 Hugging Face",
+    "btn.save": "☆ 저장",
+    "btn.saved": "★ 저장됨",
+    "btn.prev": "◀",
+    "btn.next": "▶",
+    "inline.empty_title": "찾은 논문이 없어요",
+    "inline.hint": "검색어나 arXiv 번호를 입력해 보세요",
+    "unknown_command": "모르는 명령어예요. /help 에서 쓸 수 있는 명령어를 확인해 보세요.",
+    "error": "죄송해요, 처리 중에 문제가 생겼어요. 잠시 후 다시 시도해 주세요.",
+    "stale_button": "오래된 버튼이에요. 명령어를 다시 보내 주세요.",
+}
+
+CATALOGUES: dict[Lang, dict[str, str]] = {"en": EN, "ko": KO}
+
+
+def t(lang: Lang, key: str, **values: object) -> str:
+    """The string ``key`` in ``lang``, formatted with ``values``."""
+    return CATALOGUES[lang][key].format(**values)
+
+
+def lang_from_code(code: str | None) -> Lang:
+    """Korean for a Korean Telegram client (``ko``, ``ko-KR``), English otherwise."""
+    return "ko" if code and code.lower().split("-")[0] == "ko" else "en"

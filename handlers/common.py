@@ -1,0 +1,120 @@
+"""What every handler needs: the services, the chat's language, and sending a ``Reply``."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import aiosqlite
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.config import Settings
+from bot.i18n import Lang, lang_from_code
+from bot.render import Reply
+from storage import chats
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """What the composition root hands to handlers through ``bot_data``."""
+
+    settings: Settings
+    db: aiosqlite.Connection
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.application.bot_data["services"]
+
+
+async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Lang:
+    """The chat's chosen language, else the user's Telegram client language."""
+    chat = update.effective_chat
+    if chat is not None:
+        chosen = await chats.chat_language(services(context).db, chat.id)
+        if chosen is not None:
+            return chosen
+    user = update.effective_user
+    return lang_from_code(user.language_code if user else None)
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.text, url=b.url, callback_data=b.callback_data) for b in row]
+            for row in reply.buttons
+        ]
+    )
+
+
+def preview(reply: Reply) -> LinkPreviewOptions:
+    if reply.preview_url is None:
+        return LinkPreviewOptions(is_disabled=True)
+    return LinkPreviewOptions(
+        url=reply.preview_url, show_above_text=reply.preview_above, prefer_large_media=True
+    )
+
+
+async def send(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> Message:
+    """Send ``reply`` to the chat of ``update`` (into the same forum topic, if any)."""
+    chat = update.effective_chat
+    assert chat is not None
+    thread = update.effective_message.message_thread_id if update.effective_message else None
+    return await context.bot.send_message(
+        chat_id=chat.id,
+        text=reply.text,
+        reply_markup=keyboard(reply),
+        link_preview_options=preview(reply),
+        message_thread_id=thread if chat.is_forum else None,
+    )
+
+
+async def edit(query: CallbackQuery, reply: Reply) -> None:
+    """Replace the message a button sat under; an unchanged message is not an error."""
+    try:
+        await query.edit_message_text(
+            text=reply.text, reply_markup=keyboard(reply), link_preview_options=preview(reply)
+        )
+    except BadRequest as error:
+        if "message is not modified" not in str(error).lower():
+            raise
+
+
+async def edit_keyboard(query: CallbackQuery, reply: Reply) -> None:
+    """Replace only the buttons under the tapped message."""
+    try:
+        await query.edit_message_reply_markup(reply_markup=keyboard(reply))
+    except BadRequest as error:
+        if "message is not modified" not in str(error).lower():
+            raise
+
+
+async def answer(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer a button tap; one answered too late (Telegram's 15 s) is only logged."""
+    try:
+        await query.answer(text)
+    except BadRequest as error:
+        if "query is too old" not in str(error).lower():
+            raise
+        log.info("callback query %s answered too late", query.id)
+
+
+def is_private(update: Update) -> bool:
+    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+
+
+def command_args(context: ContextTypes.DEFAULT_TYPE) -> str:
+    return " ".join(context.args or []).strip()

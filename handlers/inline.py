@@ -1,0 +1,57 @@
+"""Inline mode: ``@bot words`` in any chat offers paper cards to share."""
+
+from __future__ import annotations
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, ContextTypes, InlineQueryHandler
+
+from bot.i18n import lang_from_code
+from bot.models import Paper
+from bot.render import render_card, votes_text
+from bot.telegram_html import shorten
+from handlers.common import keyboard, preview, services
+from storage import papers as archive
+
+MAX_RESULTS = 20
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.inline_query
+    lang = lang_from_code(query.from_user.language_code)
+    db = services(context).db
+    text = " ".join(query.query.split())[:300]
+    snippets: dict[str, str] = {}
+    if text:
+        hits = await archive.search_papers(db, text, limit=MAX_RESULTS)
+        papers: list[Paper] = [hit.paper for hit in hits]
+        snippets = {hit.paper.arxiv_id: hit.snippet.text for hit in hits}
+    else:
+        latest = await archive.latest_digest_date(db)
+        papers = await archive.top_papers(db, latest, latest, MAX_RESULTS) if latest else []
+    results = []
+    for paper in papers:
+        card = render_card(paper, lang, saved=None)
+        details = " · ".join(
+            x
+            for x in (paper.date.isoformat() if paper.date else "", votes_text(paper.votes, lang))
+            if x
+        )
+        blurb = snippets.get(paper.arxiv_id) or paper.summary_text
+        results.append(
+            InlineQueryResultArticle(
+                id=paper.arxiv_id,
+                title=shorten(paper.title, 120),
+                description=shorten(f"{details}\n{' '.join(blurb.split())}", 200),
+                input_message_content=InputTextMessageContent(
+                    card.text, parse_mode=ParseMode.HTML, link_preview_options=preview(card)
+                ),
+                reply_markup=keyboard(card),
+                thumbnail_url=card.preview_url,
+            )
+        )
+    await query.answer(results, cache_time=300, is_personal=False)
+
+
+def register(app: Application) -> None:
+    app.add_handler(InlineQueryHandler(inline_query))

@@ -1,0 +1,161 @@
+"""/top, /paper, /digest, /saved and the buttons that open and save paper cards."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import callbacks as cb
+from bot.arxiv import parse_arxiv_ref
+from bot.commands import ArgumentError, parse_date, parse_top_args
+from bot.i18n import Lang, t
+from bot.models import Paper
+from bot.render import period_label, render_card, render_paper_list, render_text
+from handlers.common import answer, command_args, edit_keyboard, language, send, services
+from storage import chats
+from storage import papers as archive
+
+
+async def send_card(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, paper: Paper, lang: Lang
+) -> None:
+    user = update.effective_user
+    saved = (
+        await chats.is_bookmarked(services(context).db, user.id, paper.arxiv_id) if user else False
+    )
+    await send(update, context, render_card(paper, lang, saved=saved))
+
+
+async def top(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = await language(update, context)
+    db = services(context).db
+    try:
+        request = parse_top_args(context.args or [])
+    except ArgumentError:
+        await send(update, context, render_text(t(lang, "top.usage")))
+        return
+    latest = await archive.latest_digest_date(db)
+    if latest is None:
+        await send(update, context, render_text(t(lang, "archive.empty")))
+        return
+    start, end = request.span(latest)
+    label = period_label(start, end, lang)
+    papers = await archive.top_papers(db, start, end, request.count)
+    if not papers:
+        await send(update, context, render_text(t(lang, "top.empty", period=label)))
+        return
+    title = "🏆 " + t(lang, "top.title", count=len(papers), period=label)
+    for reply in render_paper_list(title, papers, lang):
+        await send(update, context, reply)
+
+
+async def paper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = await language(update, context)
+    text = command_args(context)
+    if not text:
+        await send(update, context, render_text(t(lang, "paper.usage")))
+        return
+    await show_paper_or_best_hit(update, context, text, lang)
+
+
+async def show_paper_or_best_hit(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, lang: Lang
+) -> bool:
+    """The card for an arXiv id/URL, or for the best search hit of other words.
+
+    Returns False when nothing was found (after telling the user).
+    """
+    db = services(context).db
+    arxiv_id = parse_arxiv_ref(text)
+    if arxiv_id is not None:
+        found = await archive.get_paper(db, arxiv_id)
+        if found is None:
+            await send(update, context, render_text(t(lang, "paper.not_found", arxiv_id=arxiv_id)))
+            return False
+        await send_card(update, context, found, lang)
+        return True
+    hits = await archive.search_papers(db, text, limit=1)
+    if not hits:
+        await send(update, context, render_text(t(lang, "search.none", query=text[:100])))
+        return False
+    await send_card(update, context, hits[0].paper, lang)
+    return True
+
+
+async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = await language(update, context)
+    db = services(context).db
+    text = command_args(context)
+    if text:
+        day = parse_date(text)
+        if day is None:
+            await send(update, context, render_text(t(lang, "digest.usage")))
+            return
+    else:
+        day = await archive.latest_digest_date(db)
+        if day is None:
+            await send(update, context, render_text(t(lang, "archive.empty")))
+            return
+    papers = await archive.digest_papers(db, day)
+    if not papers:
+        await send(update, context, render_text(t(lang, "digest.none", date=day.isoformat())))
+        return
+    title = "📰 " + t(lang, "digest.title", date=day.isoformat())
+    for reply in render_paper_list(title, papers, lang):
+        await send(update, context, reply)
+
+
+async def saved(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = await language(update, context)
+    user = update.effective_user
+    papers = await chats.bookmarks(services(context).db, user.id) if user else []
+    if not papers:
+        await send(update, context, render_text(t(lang, "saved.empty")))
+        return
+    for reply in render_paper_list("★ " + t(lang, "saved.title"), papers, lang):
+        await send(update, context, reply)
+
+
+async def open_paper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    lang = await language(update, context)
+    request = cb.decode(query.data)
+    assert isinstance(request, cb.OpenPaper)
+    found = await archive.get_paper(services(context).db, request.arxiv_id)
+    await answer(query)
+    if found is None:
+        await send(
+            update, context, render_text(t(lang, "paper.not_found", arxiv_id=request.arxiv_id))
+        )
+        return
+    await send_card(update, context, found, lang)
+
+
+async def toggle_save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    lang = await language(update, context)
+    request = cb.decode(query.data)
+    assert isinstance(request, cb.ToggleSave)
+    db = services(context).db
+    state = await chats.toggle_bookmark(db, query.from_user.id, request.arxiv_id)
+    if state is None:
+        await answer(query, t(lang, "stale_button"))
+        return
+    await answer(query, t(lang, "saved.added" if state else "saved.removed"))
+    found = await archive.get_paper(db, request.arxiv_id)
+    if found is not None and query.message is not None:
+        # The card's keyboard shows the state of whoever tapped last.
+        await edit_keyboard(query, render_card(found, lang, saved=state))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("top", top))
+    app.add_handler(CommandHandler("paper", paper))
+    app.add_handler(CommandHandler("digest", digest))
+    app.add_handler(CommandHandler("saved", saved))
+    app.add_handler(
+        CallbackQueryHandler(open_paper, pattern=lambda d: isinstance(cb.decode(d), cb.OpenPaper))
+    )
+    app.add_handler(
+        CallbackQueryHandler(toggle_save, pattern=lambda d: isinstance(cb.decode(d), cb.ToggleSave))
+    )

@@ -1,0 +1,97 @@
+"""/search with page buttons, and plain messages in a private chat treated as a search."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks as cb
+from bot.arxiv import parse_arxiv_ref
+from bot.i18n import Lang, t
+from bot.render import Reply, render_search_page, render_text
+from handlers.common import answer, command_args, edit, language, send, services
+from handlers.papers import show_paper_or_best_hit
+from storage import chats
+from storage import papers as archive
+
+PER_PAGE = 5
+MAX_QUERY = 300  # longer messages are searched by their first words
+
+
+async def search_reply(
+    context: ContextTypes.DEFAULT_TYPE, query: str, page: int, lang: Lang
+) -> Reply | None:
+    """The page of results for ``query``, or None when nothing matches."""
+    db = services(context).db
+    results = await archive.search(db, query, limit=PER_PAGE, offset=page * PER_PAGE)
+    if not results.hits:
+        return None
+    session = await chats.search_session(db, query)
+    return render_search_page(query, results.hits, results.total, page, PER_PAGE, session, lang)
+
+
+async def run_search(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, query: str, lang: Lang
+) -> None:
+    query = " ".join(query.split())[:MAX_QUERY]
+    reply = await search_reply(context, query, 0, lang)
+    if reply is None:
+        await send(update, context, render_text(t(lang, "search.none", query=query[:100])))
+        return
+    await send(update, context, reply)
+
+
+async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = await language(update, context)
+    query = command_args(context)
+    if not query:
+        await send(update, context, render_text(t(lang, "search.usage")))
+        return
+    await run_search(update, context, query, lang)
+
+
+async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Anything typed in a private chat: an arXiv id or link opens the card, else a search."""
+    lang = await language(update, context)
+    text = (update.effective_message.text or "").strip()
+    if not text:
+        return
+    if parse_arxiv_ref(text) is not None:
+        await show_paper_or_best_hit(update, context, text, lang)
+        return
+    await run_search(update, context, text, lang)
+
+
+async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    lang = await language(update, context)
+    request = cb.decode(query.data)
+    assert isinstance(request, cb.SearchPage)
+    text = await chats.search_session_query(services(context).db, request.session_id)
+    reply = await search_reply(context, text, request.page, lang) if text else None
+    if reply is None:
+        await answer(query, t(lang, "stale_button"))
+        return
+    await answer(query)
+    await edit(query, reply)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("search", search_command))
+    app.add_handler(
+        CallbackQueryHandler(turn_page, pattern=lambda d: isinstance(cb.decode(d), cb.SearchPage))
+    )
+
+
+def register_private_text(app: Application) -> None:
+    """Registered last among message handlers: it takes every non-command private text."""
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, private_text)
+    )

@@ -1,0 +1,110 @@
+"""/start (with paper deep links), /help, /settings, and the hint for unknown commands."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks as cb
+from bot.i18n import t
+from bot.render import render_help, render_settings, render_start, render_text
+from handlers.common import answer, edit, language, send, services
+from handlers.papers import show_paper_or_best_hit
+from storage import chats
+
+# Deep links allow only [A-Za-z0-9_-]: paper_2406_11230 stands for 2406.11230.
+_DEEP_LINK = re.compile(r"^paper[_-](\d{4})[._-](\d{4,5})$")
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = update.effective_chat
+    db = services(context).db
+    await chats.register_chat(db, chat.id, chat.type, chat.title or chat.full_name)
+    lang = await language(update, context)
+    payload = context.args[0] if context.args else ""
+    link = _DEEP_LINK.match(payload)
+    if link:
+        await show_paper_or_best_hit(update, context, f"{link.group(1)}.{link.group(2)}", lang)
+        return
+    user = update.effective_user
+    await send(update, context, render_start(lang, user.first_name if user else ""))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = await language(update, context)
+    await send(update, context, render_help(lang, context.bot.username))
+
+
+async def may_change_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Anyone in a private chat; only administrators in groups and channels."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat.type == ChatType.PRIVATE:
+        return True
+    if user is None:
+        return False
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = await language(update, context)
+    await send(update, context, render_settings(lang))
+
+
+async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    request = cb.decode(query.data)
+    assert isinstance(request, cb.SetLanguage)
+    if not await may_change_settings(update, context):
+        await answer(query, t(await language(update, context), "settings.admins_only"))
+        return
+    chat = update.effective_chat
+    await chats.set_chat_language(services(context).db, chat.id, chat.type, request.lang)
+    await answer(query, t(request.lang, "settings.language_set"))
+    await edit(query, render_settings(request.lang))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Private chats always get the hint; groups only when the command names this bot."""
+    text = update.effective_message.text or ""
+    command = text.split(maxsplit=1)[0] if text else ""
+    addressed = command.lower().endswith("@" + context.bot.username.lower())
+    if update.effective_chat.type != ChatType.PRIVATE and not addressed:
+        return
+    lang = await language(update, context)
+    await send(update, context, render_text(t(lang, "unknown_command")))
+
+
+async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = await language(update, context)
+    request = cb.decode(update.callback_query.data)
+    await answer(
+        update.callback_query, None if isinstance(request, cb.Noop) else t(lang, "stale_button")
+    )
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("help", help_command))
+    app.add_handler(CommandHandler("settings", settings))
+    app.add_handler(
+        CallbackQueryHandler(
+            set_language, pattern=lambda d: isinstance(cb.decode(d), cb.SetLanguage)
+        )
+    )
+
+
+def register_fallbacks(app: Application) -> None:
+    """After every other handler: unknown commands and buttons nothing else took."""
+    app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    app.add_handler(CallbackQueryHandler(expired_button))

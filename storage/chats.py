@@ -1,0 +1,112 @@
+"""Chats, saved papers and search sessions: the bot's per-chat and per-user state."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.i18n import LANGUAGES, Lang
+from bot.models import Paper
+from storage.db import transaction
+from storage.papers import paper_from_row, paper_select
+
+MAX_QUERY = 1000  # a search session keeps at most this much of a query
+
+
+async def register_chat(
+    conn: aiosqlite.Connection, chat_id: int, chat_type: str, title: str | None
+) -> None:
+    """Remember a chat (or bring an inactive one back); keeps its settings."""
+    async with transaction(conn):
+        await conn.execute(
+            "INSERT INTO chats (chat_id, type, title) VALUES (?, ?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET type = excluded.type, title = excluded.title,"
+            " active = 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+            (chat_id, chat_type, title),
+        )
+
+
+async def chat_language(conn: aiosqlite.Connection, chat_id: int) -> Lang | None:
+    async with conn.execute("SELECT language FROM chats WHERE chat_id = ?", (chat_id,)) as cur:
+        row = await cur.fetchone()
+    value = row[0] if row else None
+    return value if value in LANGUAGES else None
+
+
+async def set_chat_language(
+    conn: aiosqlite.Connection, chat_id: int, chat_type: str, lang: Lang
+) -> None:
+    async with transaction(conn):
+        await conn.execute(
+            "INSERT INTO chats (chat_id, type, language) VALUES (?, ?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language,"
+            " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+            (chat_id, chat_type, lang),
+        )
+
+
+async def toggle_bookmark(conn: aiosqlite.Connection, user_id: int, arxiv_id: str) -> bool | None:
+    """Save or unsave a paper for a user; the new state, or None for an unknown paper."""
+    async with transaction(conn):
+        async with conn.execute("SELECT id FROM papers WHERE arxiv_id = ?", (arxiv_id,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        cursor = await conn.execute(
+            "DELETE FROM bookmarks WHERE user_id = ? AND paper_id = ?", (user_id, row[0])
+        )
+        if cursor.rowcount:
+            return False
+        await conn.execute(
+            "INSERT INTO bookmarks (user_id, paper_id) VALUES (?, ?)", (user_id, row[0])
+        )
+        return True
+
+
+async def is_bookmarked(conn: aiosqlite.Connection, user_id: int, arxiv_id: str) -> bool:
+    async with conn.execute(
+        "SELECT 1 FROM bookmarks b JOIN papers p ON p.id = b.paper_id"
+        " WHERE b.user_id = ? AND p.arxiv_id = ?",
+        (user_id, arxiv_id),
+    ) as cur:
+        return await cur.fetchone() is not None
+
+
+async def bookmarks(conn: aiosqlite.Connection, user_id: int, limit: int = 50) -> list[Paper]:
+    """A user's saved papers, most recently saved first."""
+    async with conn.execute(
+        f"{paper_select()} JOIN bookmarks b ON b.paper_id = p.id WHERE b.user_id = ?"
+        " ORDER BY b.created_at DESC LIMIT ?",
+        (user_id, limit),
+    ) as cur:
+        return [paper_from_row(row) async for row in cur]
+
+
+async def search_session(conn: aiosqlite.Connection, query: str) -> int:
+    """The id page buttons use for ``query`` (the same query reuses its id)."""
+    query = query[:MAX_QUERY]
+    async with (
+        transaction(conn),
+        conn.execute(
+            "INSERT INTO search_sessions (query) VALUES (?) ON CONFLICT (query) DO UPDATE"
+            " SET used_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') RETURNING id",
+            (query,),
+        ) as cur,
+    ):
+        row = await cur.fetchone()
+    return int(row[0])
+
+
+async def search_session_query(conn: aiosqlite.Connection, session_id: int) -> str | None:
+    async with conn.execute("SELECT query FROM search_sessions WHERE id = ?", (session_id,)) as cur:
+        row = await cur.fetchone()
+    return row[0] if row else None
+
+
+async def prune_search_sessions(conn: aiosqlite.Connection, days: int = 30) -> int:
+    """Forget sessions unused for ``days``; their buttons then say they expired."""
+    async with transaction(conn):
+        cursor = await conn.execute(
+            "DELETE FROM search_sessions WHERE used_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?)",
+            (f"-{days} days",),
+        )
+    return cursor.rowcount
