@@ -110,6 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if settings.log_level != "DEBUG":
+        # httpx logs every Bot API request at INFO: one line per long poll is noise.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
     db_path = Path(getattr(args, "db", None) or settings.db_path)
     if args.command == "run":
         return _run(settings, db_path)

@@ -78,7 +78,7 @@ async def bookmarks(conn: aiosqlite.Connection, user_id: int, limit: int = 50) -
         " ORDER BY b.created_at DESC LIMIT ?",
         (user_id, limit),
     ) as cur:
-        return [paper_from_row(row) async for row in cur]
+        return [paper_from_row(row) for row in await cur.fetchall()]
 
 
 async def search_session(conn: aiosqlite.Connection, query: str) -> int:

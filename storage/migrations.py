@@ -26,7 +26,7 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
     );
     CREATE INDEX papers_last_date ON papers (last_date);
-    CREATE INDEX papers_votes ON papers (votes);
+    CREATE INDEX papers_rank ON papers (votes DESC, last_date DESC);  -- /top all
 
     CREATE TABLE digests (
         date         TEXT PRIMARY KEY,  -- YYYY-MM-DD; one digest a day, whatever the source

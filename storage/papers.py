@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import weakref
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -85,6 +87,8 @@ async def store_digest(conn: aiosqlite.Connection, digest: Digest, source: str) 
             if cursor.rowcount == 1:
                 entries_new += 1
                 next_position += 1
+    if new_digest or papers_new or papers_updated or entries_new:
+        _cache(conn).generation += 1
     return DigestStats(digest.date, new_digest, papers_new, papers_updated, entries_new)
 
 
@@ -97,7 +101,7 @@ async def _papers_by_arxiv_id(
     async with conn.execute(
         f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.arxiv_id IN ({marks})", tuple(arxiv_ids)
     ) as cursor:
-        return {row["arxiv_id"]: row async for row in cursor}
+        return {row["arxiv_id"]: row for row in await cursor.fetchall()}
 
 
 async def _insert_paper(conn: aiosqlite.Connection, paper: Paper, day: str) -> int:
@@ -208,7 +212,7 @@ async def paper_dates(conn: aiosqlite.Connection, arxiv_id: str) -> list[dt.date
         " WHERE p.arxiv_id = ? ORDER BY e.digest_date",
         (arxiv_id,),
     ) as cursor:
-        return [dt.date.fromisoformat(row[0]) async for row in cursor]
+        return [dt.date.fromisoformat(row[0]) for row in await cursor.fetchall()]
 
 
 async def latest_digest_date(conn: aiosqlite.Connection) -> dt.date | None:
@@ -224,7 +228,7 @@ async def digest_papers(conn: aiosqlite.Connection, date: dt.date) -> list[Paper
         " JOIN papers p ON p.id = e.paper_id WHERE e.digest_date = ? ORDER BY e.position",
         (date.isoformat(),),
     ) as cursor:
-        return [paper_from_row(row, row["listed"]) async for row in cursor]
+        return [paper_from_row(row, row["listed"]) for row in await cursor.fetchall()]
 
 
 async def top_papers(
@@ -237,6 +241,13 @@ async def top_papers(
 
     Each paper appears once, dated by its latest listing in the period; ties go to the newer.
     """
+    if start is None and end is None:
+        # All time: every paper qualifies, so walk the (votes, last_date) index instead of
+        # grouping every listing. NULL votes sort last in DESC order.
+        async with conn.execute(
+            f"{paper_select()} ORDER BY p.votes DESC, p.last_date DESC LIMIT ?", (limit,)
+        ) as cursor:
+            return [paper_from_row(row) for row in await cursor.fetchall()]
     async with conn.execute(
         f"SELECT {_PAPER_COLUMNS}, MAX(e.digest_date) AS listed FROM digest_entries e"
         " JOIN papers p ON p.id = e.paper_id"
@@ -249,7 +260,7 @@ async def top_papers(
             limit,
         ),
     ) as cursor:
-        return [paper_from_row(row, row["listed"]) async for row in cursor]
+        return [paper_from_row(row, row["listed"]) for row in await cursor.fetchall()]
 
 
 @dataclass(frozen=True)
@@ -280,30 +291,7 @@ async def search(
     query = build_query(text)
     if query.is_empty:
         return SearchResults([], 0)
-    async with conn.execute(
-        f"SELECT rowid, {_BM25} AS rank FROM papers_fts WHERE papers_fts MATCH ?"
-        " ORDER BY rank LIMIT ?",
-        (query.expression, SEARCH_CANDIDATES),
-    ) as cursor:
-        candidates = {row[0]: -row[1] async for row in cursor}
-    if not candidates:
-        return SearchResults([], 0)
-
-    # Rank on the few columns scoring needs; load whole rows only for the page shown.
-    marks = ",".join("?" * len(candidates))
-    async with conn.execute(
-        f"SELECT id, arxiv_id, votes, last_date FROM papers WHERE id IN ({marks})",
-        tuple(candidates),
-    ) as cursor:
-        rows = [tuple(row) async for row in cursor]
-    newest = max(row[3] for row in rows)
-    ranked = sorted(
-        (
-            (_score(candidates[pid], votes, last, newest), aid, pid)
-            for pid, aid, votes, last in rows
-        ),
-        key=lambda item: (-item[0], item[1]),
-    )
+    ranked = await _ranked(conn, query.expression)
     page = ranked[offset : offset + limit]
     loaded: dict[int, Paper] = {}
     if page:
@@ -311,12 +299,79 @@ async def search(
         async with conn.execute(
             f"{paper_select()} WHERE p.id IN ({marks})", tuple(pid for _, _, pid in page)
         ) as cursor:
-            loaded = {row["id"]: paper_from_row(row) async for row in cursor}
+            loaded = {row["id"]: paper_from_row(row) for row in await cursor.fetchall()}
     hits = [
         SearchHit(loaded[pid], score, make_snippet(loaded[pid].summary_text, query.terms))
         for score, _, pid in page
+        if pid in loaded
     ]
     return SearchResults(hits, len(ranked))
+
+
+Ranked = list[tuple[float, str, int]]  # (score, arxiv_id, paper id), best first
+
+
+class _SearchCache:
+    """Recent rankings per FTS expression, for paging, inline typing and popular queries.
+
+    Valid while the archive is unchanged: ``generation`` moves when this connection stores
+    something, ``PRAGMA data_version`` when another connection (a CLI ingest) commits.
+    """
+
+    SIZE = 256
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self.entries: OrderedDict[str, tuple[tuple[int, int], Ranked]] = OrderedDict()
+
+
+_caches: weakref.WeakKeyDictionary[aiosqlite.Connection, _SearchCache] = weakref.WeakKeyDictionary()
+
+
+def _cache(conn: aiosqlite.Connection) -> _SearchCache:
+    return _caches.setdefault(conn, _SearchCache())
+
+
+def clear_search_cache(conn: aiosqlite.Connection) -> None:
+    _cache(conn).entries.clear()
+
+
+async def _ranked(conn: aiosqlite.Connection, expression: str) -> Ranked:
+    cache = _cache(conn)
+    async with conn.execute("PRAGMA data_version") as cursor:
+        version = (cache.generation, (await cursor.fetchone())[0])
+    cached = cache.entries.get(expression)
+    if cached is not None and cached[0] == version:
+        cache.entries.move_to_end(expression)
+        return cached[1]
+
+    async with conn.execute(
+        f"SELECT rowid, {_BM25} AS rank FROM papers_fts WHERE papers_fts MATCH ?"
+        " ORDER BY rank LIMIT ?",
+        (expression, SEARCH_CANDIDATES),
+    ) as cursor:
+        candidates = {row[0]: -row[1] for row in await cursor.fetchall()}
+    ranked: Ranked = []
+    if candidates:
+        # Rank on the few columns scoring needs; whole rows are loaded only for the page shown.
+        marks = ",".join("?" * len(candidates))
+        async with conn.execute(
+            f"SELECT id, arxiv_id, votes, last_date FROM papers WHERE id IN ({marks})",
+            tuple(candidates),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        newest = max(row[3] for row in rows)
+        ranked = sorted(
+            (
+                (_score(candidates[pid], votes, last, newest), aid, pid)
+                for pid, aid, votes, last in rows
+            ),
+            key=lambda item: (-item[0], item[1]),
+        )
+    cache.entries[expression] = (version, ranked)
+    if len(cache.entries) > _SearchCache.SIZE:
+        cache.entries.popitem(last=False)
+    return ranked
 
 
 async def search_papers(
@@ -336,7 +391,7 @@ async def matching_arxiv_ids(conn: aiosqlite.Connection, text: str) -> set[str]:
         " WHERE papers_fts MATCH ?",
         (query.expression,),
     ) as cursor:
-        return {row[0] async for row in cursor}
+        return {row[0] for row in await cursor.fetchall()}
 
 
 def _score(relevance: float, votes: int | None, last_date: str, newest: str) -> float:

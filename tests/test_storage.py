@@ -167,3 +167,16 @@ async def test_archive_stats(db):
     await archive.store_digest(db, Digest(D1, (paper("2406.00001"),)), "a")
     await archive.store_digest(db, Digest(D3, (paper("2406.00001"), paper("2406.00002"))), "a")
     assert await archive.archive_stats(db) == archive.ArchiveStats(2, 2, 3, D1, D3)
+
+
+async def test_search_results_follow_new_data_from_this_and_other_connections(db, tmp_path):
+    await archive.store_digest(db, Digest(D1, (paper("2406.00001"),)), "a")
+    assert len(await archive.search_papers(db, "확산")) == 1
+    await archive.store_digest(db, Digest(D2, (paper("2406.00002"),)), "a")
+    assert len(await archive.search_papers(db, "확산")) == 2  # cached ranking invalidated
+    other = await connect(tmp_path / "test.sqlite3")
+    try:
+        await archive.store_digest(other, Digest(D3, (paper("2406.00003"),)), "cli")
+    finally:
+        await other.close()
+    assert len(await archive.search_papers(db, "확산")) == 3  # another process's ingest too
