@@ -197,13 +197,14 @@ def render_search_page(
     per_page: int,
     session_id: int,
     lang: Lang,
+    matches: int | None = None,
 ) -> Reply:
     """One page of results: title, date, votes and a snippet with matches in bold."""
     pages = max(1, -(-total // per_page))
     header = join(
         [
             bold("🔎 " + t(lang, "search.title", query=shorten(" ".join(query.split()), 60))),
-            " · " + t(lang, "search.count", total=total),
+            " · " + t(lang, "search.count", total=f"{matches if matches is not None else total:,}"),
             " · " + t(lang, "search.page", page=page + 1, pages=pages),
         ]
     )

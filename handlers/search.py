@@ -34,7 +34,9 @@ async def search_reply(
     if not results.hits:
         return None
     session = await chats.search_session(db, query)
-    return render_search_page(query, results.hits, results.total, page, PER_PAGE, session, lang)
+    return render_search_page(
+        query, results.hits, results.total, page, PER_PAGE, session, lang, results.matches
+    )
 
 
 async def run_search(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import aiosqlite
 
 from bot.i18n import LANGUAGES, Lang
@@ -10,6 +12,10 @@ from storage.db import transaction
 from storage.papers import paper_from_row, paper_select
 
 MAX_QUERY = 1000  # a search session keeps at most this much of a query
+_SESSION_MEMORY = 10_000
+_session_ids: weakref.WeakKeyDictionary[aiosqlite.Connection, dict[str, int]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def register_chat(
@@ -82,8 +88,15 @@ async def bookmarks(conn: aiosqlite.Connection, user_id: int, limit: int = 50) -
 
 
 async def search_session(conn: aiosqlite.Connection, query: str) -> int:
-    """The id page buttons use for ``query`` (the same query reuses its id)."""
+    """The id page buttons use for ``query`` (the same query reuses its id).
+
+    Ids already handed out in this process are remembered, so a repeated search costs no
+    write; sessions are only pruned at start, when this memory is empty.
+    """
     query = query[:MAX_QUERY]
+    known = _session_ids.setdefault(conn, {})
+    if query in known:
+        return known[query]
     async with (
         transaction(conn),
         conn.execute(
@@ -104,6 +117,7 @@ async def search_session_query(conn: aiosqlite.Connection, session_id: int) -> s
 
 async def prune_search_sessions(conn: aiosqlite.Connection, days: int = 30) -> int:
     """Forget sessions unused for ``days``; their buttons then say they expired."""
+    _session_ids.pop(conn, None)
     async with transaction(conn):
         cursor = await conn.execute(
             "DELETE FROM search_sessions WHERE used_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?)",

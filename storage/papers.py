@@ -265,10 +265,12 @@ async def top_papers(
 
 @dataclass(frozen=True)
 class SearchResults:
-    """One page of hits and how many papers matched in all (up to the candidate cap)."""
+    """One page of hits; ``total`` ranked results can be paged through (at most the
+    candidate cap) of ``matches`` papers that match in all."""
 
     hits: list[SearchHit]
     total: int
+    matches: int
 
 
 async def search(
@@ -284,14 +286,14 @@ async def search(
     if arxiv_id is not None:
         paper = await get_paper(conn, arxiv_id)
         if paper is None:
-            return SearchResults([], 0)
+            return SearchResults([], 0, 0)
         hit = SearchHit(paper, math.inf, make_snippet(paper.summary_text, ()))
-        return SearchResults([hit] if offset == 0 else [], 1)
+        return SearchResults([hit] if offset == 0 else [], 1, 1)
 
     query = build_query(text)
     if query.is_empty:
-        return SearchResults([], 0)
-    ranked = await _ranked(conn, query.expression)
+        return SearchResults([], 0, 0)
+    ranked, matches = await _ranked(conn, query.expression)
     page = ranked[offset : offset + limit]
     loaded: dict[int, Paper] = {}
     if page:
@@ -305,7 +307,7 @@ async def search(
         for score, _, pid in page
         if pid in loaded
     ]
-    return SearchResults(hits, len(ranked))
+    return SearchResults(hits, len(ranked), matches)
 
 
 Ranked = list[tuple[float, str, int]]  # (score, arxiv_id, paper id), best first
@@ -322,7 +324,7 @@ class _SearchCache:
 
     def __init__(self) -> None:
         self.generation = 0
-        self.entries: OrderedDict[str, tuple[tuple[int, int], Ranked]] = OrderedDict()
+        self.entries: OrderedDict[str, tuple[tuple[int, int], tuple[Ranked, int]]] = OrderedDict()
 
 
 _caches: weakref.WeakKeyDictionary[aiosqlite.Connection, _SearchCache] = weakref.WeakKeyDictionary()
@@ -336,7 +338,8 @@ def clear_search_cache(conn: aiosqlite.Connection) -> None:
     _cache(conn).entries.clear()
 
 
-async def _ranked(conn: aiosqlite.Connection, expression: str) -> Ranked:
+async def _ranked(conn: aiosqlite.Connection, expression: str) -> tuple[Ranked, int]:
+    """The best candidates for an FTS expression, ranked, and how many papers match in all."""
     cache = _cache(conn)
     async with conn.execute("PRAGMA data_version") as cursor:
         version = (cache.generation, (await cursor.fetchone())[0])
@@ -346,11 +349,30 @@ async def _ranked(conn: aiosqlite.Connection, expression: str) -> Ranked:
         return cached[1]
 
     async with conn.execute(
-        f"SELECT rowid, {_BM25} AS rank FROM papers_fts WHERE papers_fts MATCH ?"
-        " ORDER BY rank LIMIT ?",
-        (expression, SEARCH_CANDIDATES),
+        "SELECT (SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH ?),"
+        " (SELECT COUNT(*) FROM papers)",
+        (expression,),
     ) as cursor:
-        candidates = {row[0]: -row[1] for row in await cursor.fetchall()}
+        matches, papers = await cursor.fetchone()
+    candidates: dict[int, float] = {}
+    if matches * 2 > papers:
+        # Every term is in most papers, where FTS5 clamps bm25's IDF to ~0: relevance cannot
+        # order these, and computing it for every match is the slow part. Take the newest
+        # matches and let votes and recency rank them.
+        async with conn.execute(
+            "SELECT id FROM papers INDEXED BY papers_last_date WHERE id IN"
+            " (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)"
+            " ORDER BY last_date DESC LIMIT ?",
+            (expression, SEARCH_CANDIDATES),
+        ) as cursor:
+            candidates = {row[0]: 1.0 for row in await cursor.fetchall()}
+    elif matches:
+        async with conn.execute(
+            f"SELECT rowid, {_BM25} AS rank FROM papers_fts WHERE papers_fts MATCH ?"
+            " ORDER BY rank LIMIT ?",
+            (expression, SEARCH_CANDIDATES),
+        ) as cursor:
+            candidates = {row[0]: -row[1] for row in await cursor.fetchall()}
     ranked: Ranked = []
     if candidates:
         # Rank on the few columns scoring needs; whole rows are loaded only for the page shown.
@@ -368,10 +390,10 @@ async def _ranked(conn: aiosqlite.Connection, expression: str) -> Ranked:
             ),
             key=lambda item: (-item[0], item[1]),
         )
-    cache.entries[expression] = (version, ranked)
+    cache.entries[expression] = (version, (ranked, matches))
     if len(cache.entries) > _SearchCache.SIZE:
         cache.entries.popitem(last=False)
-    return ranked
+    return ranked, matches
 
 
 async def search_papers(

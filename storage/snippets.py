@@ -18,12 +18,27 @@ _BULLET_MARK = re.compile(r"^\s*[-*]\s+", re.MULTILINE)
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s")
 
 
+# Characters whose lowercase is one character and which carry no accents to strip: for text
+# made only of these (most summaries: Korean and ASCII) folding is str.lower().
+_PLAIN = re.compile(
+    r"[\x00-\x7f\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3\u2000-\u206f\u3000-\u303f]*"
+)
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """Case- and accent-folded text, with each folded char's index in the original."""
+    if _PLAIN.fullmatch(text):
+        return text.lower(), list(range(len(text)))
     out: list[str] = []
     where: list[int] = []
     for i, char in enumerate(text):
-        for c in unicodedata.normalize("NFKD", char).casefold():
+        # Hangul stays composed (as the query term does); other letters lose their accents.
+        pieces = (
+            char.lower()
+            if _PLAIN.fullmatch(char)
+            else unicodedata.normalize("NFKD", char).casefold()
+        )
+        for c in pieces:
             if unicodedata.combining(c):
                 continue
             out.append(c)

@@ -161,3 +161,21 @@ async def test_corpus_ranking_prefers_popular_recent_title_matches(corpus_db: Pa
         assert all(h.snippet.text for h in hits)
     finally:
         await conn.close()
+
+
+async def test_a_word_in_most_papers_ranks_by_votes_and_recency(fixture_db):
+    """'모델' is in over half the papers: bm25 cannot tell them apart, so votes and dates do."""
+    results = await archive.search(fixture_db, "모델", limit=200)
+    async with fixture_db.execute("SELECT COUNT(*) FROM papers") as cursor:
+        papers = (await cursor.fetchone())[0]
+    assert results.matches * 2 > papers
+    assert results.total == len(results.hits) == min(results.matches, 200)
+    assert all("모델" in h.paper.title + h.paper.summary_text for h in results.hits)
+    best = results.hits[0].paper
+    same_day = [h.paper for h in results.hits if h.paper.date == best.date]
+    assert best.votes == max(p.votes or 0 for p in same_day)
+
+
+async def test_match_count_is_reported(fixture_db):
+    results = await archive.search(fixture_db, "MapReduce")
+    assert results.matches == results.total == 1

@@ -46,3 +46,8 @@ def test_no_match_gives_the_beginning():
     snippet = make_snippet("word " * 100, ["absent"], width=50)
     assert snippet.spans == ()
     assert snippet.text.startswith("word word") and snippet.text.endswith(ELLIPSIS)
+
+
+def test_korean_terms_match_in_text_that_also_has_accents_and_symbols():
+    text = "확산 모델’s × Höllein"
+    assert [text[s:e] for s, e in find_spans(text, ["모델", "hollein"])] == ["모델", "Höllein"]
