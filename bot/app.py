@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,27 +20,60 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.delivery import Sender
 from bot.i18n import LANGUAGES, t
-from bot.ingest import ingest
-from bot.sources import expand_sources
-from handlers import errors, inline, papers, search, start
-from handlers.common import Services
+from bot.poller import new_client
+from bot.ratelimit import Pacer
+from bot.services import Services
+from handlers import admin, errors, inline, membership, papers, search, start, subscriptions
 from storage import chats
 from storage import papers as archive
 from storage.db import connect
 
 log = logging.getLogger(__name__)
 
-PRIVATE_COMMANDS = ("start", "top", "search", "paper", "digest", "saved", "settings", "help")
-GROUP_COMMANDS = ("top", "search", "paper", "digest", "settings", "help")
-INGEST_TASK = "paperboy.ingest"
+PRIVATE_COMMANDS = (
+    "start",
+    "top",
+    "search",
+    "paper",
+    "digest",
+    "subscribe",
+    "unsubscribe",
+    "topics",
+    "settings",
+    "saved",
+    "stop",
+    "help",
+)
+GROUP_COMMANDS = (
+    "top",
+    "search",
+    "paper",
+    "digest",
+    "subscribe",
+    "unsubscribe",
+    "topics",
+    "settings",
+    "stop",
+    "help",
+)
+SENDER_TASK = "paperboy.sender"
+FIRST_POLL_TASK = "paperboy.first_poll"
+POLL_JOB = "paperboy.poll"
 
 
-def build_application(settings: Settings) -> Application:
-    """The bot, fully wired but not started. Needs ``settings.bot_token``."""
+def build_application(
+    settings: Settings, clock: Clock | None = None, pacer: Pacer | None = None
+) -> Application:
+    """The bot, fully wired but not started. Needs ``settings.bot_token``.
+
+    ``clock`` and ``pacer`` are for tests and benchmarks that control time and rates.
+    """
     if not settings.bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to build the bot")
     application = (
@@ -50,24 +82,31 @@ def build_application(settings: Settings) -> Application:
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        # Telegram's limits, with a few retries after a 429 instead of failing the reply.
+        # Telegram's limits, with a few retries after a 429 instead of failing a reply.
+        # Broadcasts pass max_retries=0 and handle 429 themselves (bot/delivery.py).
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
     application.bot_data["settings"] = settings
+    application.bot_data["clock"] = clock or SystemClock()
+    application.bot_data["pacer"] = pacer
     _register_handlers(application)
     return application
 
 
 def _register_handlers(application: Application) -> None:
-    # Order matters: commands and known buttons first; the private-chat text search takes any
-    # remaining text; the fallbacks (unknown command, expired button) come last.
+    # Order matters: admin commands first (they answer "unknown" to non-admins), then the
+    # commands and known buttons; the private-chat text search takes any remaining text;
+    # the fallbacks (unknown command, expired button) come last.
+    admin.register(application)
     start.register(application)
+    subscriptions.register(application)
     papers.register(application)
     search.register(application)
     inline.register(application)
+    membership.register(application)
     search.register_private_text(application)
     start.register_fallbacks(application)
     errors.register(application)
@@ -76,12 +115,28 @@ def _register_handlers(application: Application) -> None:
 async def _post_init(application: Application) -> None:
     settings: Settings = application.bot_data["settings"]
     db = await connect(settings.db_path)
-    application.bot_data["services"] = Services(settings=settings, db=db)
+    clock: Clock = application.bot_data["clock"]
+    sender = Sender(application.bot, db, clock, application.bot_data["pacer"])
+    services = Services(settings=settings, db=db, clock=clock, sender=sender, http=new_client())
+    application.bot_data["services"] = services
     await chats.prune_search_sessions(db)
     await _set_commands(application)
-    # A plain task, not application.create_task: stopping must not wait for a slow download.
-    application.bot_data[INGEST_TASK] = asyncio.create_task(
-        _ingest_sources(application), name=INGEST_TASK
+    # A plain task, not application.create_task: stopping must not wait for a broadcast.
+    application.bot_data[SENDER_TASK] = asyncio.create_task(sender.run(), name=SENDER_TASK)
+    # The first poll right away, as a task: a job with first=0 added before the scheduler
+    # starts would have its start time in the past, and APScheduler would wait an interval.
+    application.bot_data[FIRST_POLL_TASK] = asyncio.create_task(
+        _first_poll(services), name=FIRST_POLL_TASK
+    )
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        _poll_job,
+        interval=settings.poll_interval,
+        first=settings.poll_interval,
+        name=POLL_JOB,
+        # APScheduler skips a run more than 1 s late by default: a busy loop must not lose
+        # polls, and late runs must not pile up.
+        job_kwargs={"misfire_grace_time": settings.poll_interval, "coalesce": True},
     )
     stats = await archive.archive_stats(db)
     log.info(
@@ -94,15 +149,36 @@ async def _post_init(application: Application) -> None:
     )
 
 
+async def _first_poll(services: Services) -> None:
+    try:
+        await services.poll_now()
+    except Exception:
+        log.exception("first poll failed; the poll job tries again")
+
+
+async def _poll_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services: Services = context.application.bot_data["services"]
+    try:
+        await services.poll_now()
+    except Exception:  # logged; the next poll tries again
+        log.exception("poll failed")
+
+
 async def _post_shutdown(application: Application) -> None:
-    task: asyncio.Task[None] | None = application.bot_data.pop(INGEST_TASK, None)
-    if task is not None and not task.done():
-        task.cancel()  # each digest is one transaction: a cancelled ingest leaves no half rows
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    for name in (SENDER_TASK, FIRST_POLL_TASK):
+        task: asyncio.Task[None] | None = application.bot_data.pop(name, None)
+        if task is not None and not task.done():
+            # Rows are marked sent one by one and each digest is one transaction: a cancelled
+            # broadcast or poll resumes where it stopped.
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
     services: Services | None = application.bot_data.pop("services", None)
     if services is not None:
-        await services.db.close()
+        # Wait for a poll in progress: each digest is one transaction either way.
+        async with services.poll_lock:
+            await services.http.aclose()
+            await services.db.close()
         log.info("database closed")
 
 
@@ -122,32 +198,9 @@ async def _set_commands(application: Application) -> None:
             )
 
 
-async def _ingest_sources(application: Application) -> None:
-    """Load the configured sources once at start; failures are logged, never fatal."""
-    services: Services = application.bot_data["services"]
-    inputs = expand_sources(services.settings.sources, dt.datetime.now(dt.UTC).date())
-    try:
-        report = await ingest(services.db, inputs)
-    except asyncio.CancelledError:
-        raise
-    except Exception:
-        log.exception("ingest of %s failed", ", ".join(inputs))
-        return
-    for issue in report.issues:
-        level = logging.INFO if "not found (404)" in issue.message else logging.WARNING
-        log.log(level, "ingest: %s", issue)
-    log.info(
-        "ingest: %d digests read (%d new), %d new papers, %d updated",
-        report.digests_read,
-        len(report.new_digests),
-        report.papers_new,
-        report.papers_updated,
-    )
-
-
 def run_bot(settings: Settings) -> None:
-    """Long polling until SIGINT/SIGTERM; PTB then stops the updater, the application and
-    (in ``post_shutdown``) closes the database."""
+    """Long polling until SIGINT/SIGTERM; PTB then stops the updater and the application,
+    and ``post_shutdown`` stops the sender and closes the database."""
     application = build_application(settings)
     application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
 

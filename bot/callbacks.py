@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.i18n import LANGUAGES, Lang
+from bot.i18n import LANGUAGES
 from bot.telegram_html import CALLBACK_DATA_LIMIT
+from bot.topics import BUILTIN
 
 _ARXIV = re.compile(r"\d{4}\.\d{4,5}")
 
@@ -32,8 +33,16 @@ class SearchPage:
 
 
 @dataclass(frozen=True)
-class SetLanguage:
-    lang: Lang
+class SetOption:
+    """A /settings button: ``name`` is one of OPTIONS, ``value`` its new value."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ToggleTopic:
+    slug: str
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,19 @@ class Noop:
     """A label-only button (the page counter)."""
 
 
-Callback = OpenPaper | ToggleSave | SearchPage | SetLanguage | Noop
+Callback = OpenPaper | ToggleSave | SearchPage | SetOption | ToggleTopic | Noop
+
+_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_VOTES = re.compile(r"\d{1,6}")
+# Which values each settings button may carry.
+OPTIONS = {
+    "time": lambda v: v == "instant" or bool(_HHMM.fullmatch(v)),
+    "fmt": lambda v: v in ("cards", "compact"),
+    "votes": lambda v: bool(_VOTES.fullmatch(v)),
+    "lang": lambda v: v in LANGUAGES,
+    "quiet": lambda v: v in ("0", "1"),
+    "pause": lambda v: v in ("0", "1"),
+}
 
 
 def encode(callback: Callback) -> str:
@@ -52,8 +73,10 @@ def encode(callback: Callback) -> str:
             data = f"bm:{arxiv_id}"
         case SearchPage(session_id, page):
             data = f"s:{session_id}:{page}"
-        case SetLanguage(lang):
-            data = f"lang:{lang}"
+        case SetOption(name, value):
+            data = f"set:{name}:{value}"
+        case ToggleTopic(slug):
+            data = f"tp:{slug}"
         case Noop():
             data = "noop"
     if len(data.encode()) > CALLBACK_DATA_LIMIT:
@@ -73,8 +96,12 @@ def decode(data: str | None) -> Callback | None:
         session, _, page = rest.partition(":")
         if session.isdigit() and page.isdigit():
             return SearchPage(int(session), int(page))
-    if kind == "lang" and rest in LANGUAGES:
-        return SetLanguage(rest)  # type: ignore[arg-type]
+    if kind == "set":
+        name, _, value = rest.partition(":")
+        if name in OPTIONS and OPTIONS[name](value):
+            return SetOption(name, value)
+    if kind == "tp" and rest in BUILTIN:
+        return ToggleTopic(rest)
     if data == "noop":
         return Noop()
     return None

@@ -104,3 +104,38 @@ class SearchHit:
     paper: Paper
     score: float
     snippet: Snippet
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    """How and when one chat gets its papers."""
+
+    chat_id: int
+    type: str
+    language: str | None = None
+    thread_id: int | None = None
+    delivery_time: str | None = None  # 'HH:MM' local; None = as soon as a digest arrives
+    timezone: str | None = None  # IANA name; None = the bot's default
+    format: str = "cards"  # cards | compact
+    min_votes: int = 0
+    quiet: bool = False
+    paused: bool = False
+    active: bool = True
+
+    @property
+    def is_group(self) -> bool:
+        return self.type in ("group", "supergroup")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One outbox row: a paper owed to a chat, due at a UTC time."""
+
+    id: int
+    chat_id: int
+    paper_id: int
+    arxiv_id: str
+    digest_date: dt.date
+    position: int
+    due_at: dt.datetime
+    attempts: int = 0

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from bot import callbacks as cb
 from bot.arxiv import abs_url, hf_url, pdf_url, thumbnail_url
 from bot.i18n import LANGUAGES, Lang, t
-from bot.models import Paper, SearchHit
+from bot.models import ChatSettings, Paper, SearchHit
 from bot.telegram_html import (
     TEXT_LIMIT,
     Markup,
@@ -28,6 +28,7 @@ from bot.telegram_html import (
     shorten,
     visible_length,
 )
+from bot.topics import BUILTIN, EVERYTHING
 
 MAX_TITLE = 300
 MAX_AUTHOR = 80
@@ -262,7 +263,19 @@ def period_label(start: dt.date | None, end: dt.date | None, lang: Lang) -> str:
     return t(lang, "period.range", start=start.isoformat(), end=end.isoformat() if end else "")
 
 
-HELP_COMMANDS = ("top", "search", "paper", "digest", "saved", "settings", "help")
+HELP_COMMANDS = (
+    "top",
+    "search",
+    "paper",
+    "digest",
+    "subscribe",
+    "unsubscribe",
+    "topics",
+    "settings",
+    "saved",
+    "stop",
+    "help",
+)
 
 
 def render_help(lang: Lang, bot_username: str) -> Reply:
@@ -287,20 +300,98 @@ def render_start(lang: Lang, name: str) -> Reply:
     return Reply(join(lines, "\n"))
 
 
-def render_settings(lang: Lang) -> Reply:
-    text = join(
-        [
-            bold(t(lang, "settings.title")),
-            t(lang, "settings.language", language=t(lang, "language.name")),
-            t(lang, "settings.choose"),
-        ],
-        "\n",
-    )
-    row = tuple(
-        Button(
-            ("✓ " if option == lang else "") + t(option, "language.name"),
-            callback_data=cb.encode(cb.SetLanguage(option)),
+MENU_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "21:00")
+MENU_VOTES = (0, 5, 10, 20, 50)
+
+
+def delivery_text(settings: ChatSettings, zone: str, lang: Lang) -> str:
+    if settings.delivery_time is None:
+        return t(lang, "settings.instant")
+    return t(lang, "settings.at", time=settings.delivery_time, zone=zone)
+
+
+def render_settings(settings: ChatSettings, zone: str, lang: Lang) -> Reply:
+    """The /settings menu: current values, and a button for each common choice."""
+    fmt = t(lang, f"settings.format.{settings.format}")
+    lines = [
+        bold("⚙️ " + t(lang, "settings.title")),
+        t(lang, "settings.delivery", when=delivery_text(settings, zone, lang)),
+        t(lang, "settings.format", format=fmt),
+        t(lang, "settings.min_votes", votes=settings.min_votes),
+        t(lang, "settings.language", language=t(lang, "language.name")),
+        t(
+            lang,
+            "settings.notifications",
+            state=t(lang, "settings.off" if settings.quiet else "settings.on"),
+        ),
+        t(
+            lang,
+            "settings.status",
+            state=t(lang, "settings.paused" if settings.paused else "settings.active"),
+        ),
+        "",
+        t(lang, "settings.more"),
+    ]
+
+    def option(label: str, name: str, value: str, chosen: bool) -> Button:
+        return Button(
+            ("✓ " if chosen else "") + label, callback_data=cb.encode(cb.SetOption(name, value))
         )
-        for option in LANGUAGES
+
+    times = [option(t(lang, "btn.instant"), "time", "instant", settings.delivery_time is None)]
+    times += [option(hhmm, "time", hhmm, settings.delivery_time == hhmm) for hhmm in MENU_TIMES]
+    rows: list[tuple[Button, ...]] = [tuple(times[:4]), tuple(times[4:])]
+    rows.append(
+        (
+            option(t(lang, "btn.cards"), "fmt", "cards", settings.format == "cards"),
+            option(t(lang, "btn.compact"), "fmt", "compact", settings.format == "compact"),
+        )
     )
-    return Reply(text, (row,))
+    rows.append(
+        tuple(option(f"▲{v}", "votes", str(v), settings.min_votes == v) for v in MENU_VOTES)
+    )
+    rows.append(
+        tuple(option(t(code, "language.name"), "lang", code, code == lang) for code in LANGUAGES)
+    )
+    rows.append(
+        (
+            option(
+                t(lang, "btn.quiet_off" if settings.quiet else "btn.quiet_on"),
+                "quiet",
+                "0" if settings.quiet else "1",
+                False,
+            ),
+            option(
+                t(lang, "btn.resume" if settings.paused else "btn.pause"),
+                "pause",
+                "0" if settings.paused else "1",
+                False,
+            ),
+        )
+    )
+    return Reply(join(lines, "\n"), tuple(rows))
+
+
+def topic_label(topic: str, lang: Lang) -> str:
+    return t(lang, "topics.everything") if topic == EVERYTHING else topic
+
+
+def render_topics(topics: Sequence[str], lang: Lang) -> Reply:
+    """The chat's topics, and a toggle button for every built-in one."""
+    lines = [bold("🏷 " + t(lang, "topics.title"))]
+    if not topics:
+        lines.append(t(lang, "sub.none"))
+    if EVERYTHING in topics:
+        lines.append("• " + t(lang, "topics.everything"))
+    custom = [topic for topic in topics if topic != EVERYTHING and topic not in BUILTIN]
+    if custom:
+        lines += ["", t(lang, "topics.custom"), *(f"• {topic}" for topic in custom)]
+    lines += ["", t(lang, "topics.tap")]
+    buttons = [
+        Button(
+            ("✓ " if slug in topics else "") + slug, callback_data=cb.encode(cb.ToggleTopic(slug))
+        )
+        for slug in BUILTIN
+    ]
+    rows = tuple(tuple(buttons[i : i + 4]) for i in range(0, len(buttons), 4))
+    return Reply(join(lines, "\n"), rows)

@@ -3,35 +3,19 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
-import aiosqlite
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
-    Message,
-    Update,
-)
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.config import Settings
 from bot.i18n import Lang, lang_from_code
 from bot.render import Reply
+from bot.services import Services
+from bot.telegram_markup import keyboard, preview
 from storage import chats
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Services:
-    """What the composition root hands to handlers through ``bot_data``."""
-
-    settings: Settings
-    db: aiosqlite.Connection
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -47,25 +31,6 @@ async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Lang:
             return chosen
     user = update.effective_user
     return lang_from_code(user.language_code if user else None)
-
-
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.text, url=b.url, callback_data=b.callback_data) for b in row]
-            for row in reply.buttons
-        ]
-    )
-
-
-def preview(reply: Reply) -> LinkPreviewOptions:
-    if reply.preview_url is None:
-        return LinkPreviewOptions(is_disabled=True)
-    return LinkPreviewOptions(
-        url=reply.preview_url, show_above_text=reply.preview_above, prefer_large_media=True
-    )
 
 
 async def send(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> Message:
@@ -118,3 +83,18 @@ def is_private(update: Update) -> bool:
 
 def command_args(context: ContextTypes.DEFAULT_TYPE) -> str:
     return " ".join(context.args or []).strip()
+
+
+__all__ = [  # keyboard and preview are re-exported for handlers that build messages
+    "Services",
+    "answer",
+    "command_args",
+    "edit",
+    "edit_keyboard",
+    "is_private",
+    "keyboard",
+    "language",
+    "preview",
+    "send",
+    "services",
+]

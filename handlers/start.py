@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from telegram import Update
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram.constants import ChatType
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -17,8 +17,8 @@ from telegram.ext import (
 
 from bot import callbacks as cb
 from bot.i18n import t
-from bot.render import render_help, render_settings, render_start, render_text
-from handlers.common import answer, edit, language, send, services
+from bot.render import render_help, render_start, render_text
+from handlers.common import answer, language, send, services
 from handlers.papers import show_paper_or_best_hit
 from storage import chats
 
@@ -45,35 +45,6 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await send(update, context, render_help(lang, context.bot.username))
 
 
-async def may_change_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Anyone in a private chat; only administrators in groups and channels."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat.type == ChatType.PRIVATE:
-        return True
-    if user is None:
-        return False
-    member = await context.bot.get_chat_member(chat.id, user.id)
-    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-
-
-async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    lang = await language(update, context)
-    await send(update, context, render_settings(lang))
-
-
-async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    request = cb.decode(query.data)
-    assert isinstance(request, cb.SetLanguage)
-    if not await may_change_settings(update, context):
-        await answer(query, t(await language(update, context), "settings.admins_only"))
-        return
-    chat = update.effective_chat
-    await chats.set_chat_language(services(context).db, chat.id, chat.type, request.lang)
-    await answer(query, t(request.lang, "settings.language_set"))
-    await edit(query, render_settings(request.lang))
-
-
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Private chats always get the hint; groups only when the command names this bot."""
     text = update.effective_message.text or ""
@@ -96,12 +67,6 @@ async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
-    app.add_handler(CommandHandler("settings", settings))
-    app.add_handler(
-        CallbackQueryHandler(
-            set_language, pattern=lambda d: isinstance(cb.decode(d), cb.SetLanguage)
-        )
-    )
 
 
 def register_fallbacks(app: Application) -> None:

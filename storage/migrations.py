@@ -74,4 +74,64 @@ MIGRATIONS: tuple[str, ...] = (
         used_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
     );
     """,
+    # 3: subscriptions, per-chat delivery settings and the delivery outbox.
+    """
+    ALTER TABLE chats ADD COLUMN thread_id INTEGER;      -- forum topic deliveries go to
+    ALTER TABLE chats ADD COLUMN delivery_time TEXT;     -- 'HH:MM' local; NULL = instant
+    ALTER TABLE chats ADD COLUMN timezone TEXT;          -- IANA name; NULL = PAPERBOY_TIMEZONE
+    ALTER TABLE chats ADD COLUMN format TEXT NOT NULL DEFAULT 'cards'
+        CHECK (format IN ('cards', 'compact'));
+    ALTER TABLE chats ADD COLUMN min_votes INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE chats ADD COLUMN quiet INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE chats ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+
+    CREATE TABLE subscriptions (
+        chat_id     INTEGER NOT NULL REFERENCES chats (chat_id)
+                    ON DELETE CASCADE ON UPDATE CASCADE,
+        topic       TEXT NOT NULL,     -- '*', a built-in slug or free text, with -exclusions
+        created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        PRIMARY KEY (chat_id, topic)
+    ) WITHOUT ROWID;
+
+    -- Listings not yet turned into deliveries. Everything archived before this migration
+    -- counts as done: it is history, not news.
+    ALTER TABLE digest_entries ADD COLUMN fanned_out INTEGER NOT NULL DEFAULT 0;
+    UPDATE digest_entries SET fanned_out = 1;
+    CREATE INDEX digest_entries_fanout ON digest_entries (fanned_out) WHERE fanned_out = 0;
+
+    -- The outbox: one row per (chat, paper), ever. Rows are created with the fan-out that
+    -- marks their listing done, in one transaction, and leave 'pending' only once sent,
+    -- failed for good, or cancelled.
+    CREATE TABLE deliveries (
+        id           INTEGER PRIMARY KEY,
+        chat_id      INTEGER NOT NULL REFERENCES chats (chat_id)
+                     ON DELETE CASCADE ON UPDATE CASCADE,
+        paper_id     INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+        digest_date  TEXT NOT NULL,
+        position     INTEGER NOT NULL,
+        due_at       TEXT NOT NULL,  -- UTC, 'YYYY-MM-DDTHH:MM:SS'
+        status       TEXT NOT NULL DEFAULT 'pending'
+                     CHECK (status IN ('pending', 'sent', 'failed', 'cancelled')),
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        last_error   TEXT,
+        message_id   INTEGER,
+        created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        sent_at      TEXT,
+        UNIQUE (chat_id, paper_id)
+    );
+    CREATE INDEX deliveries_due ON deliveries (due_at) WHERE status = 'pending';
+
+    CREATE TABLE source_state (
+        source        TEXT PRIMARY KEY,  -- a file path or a URL
+        etag          TEXT,
+        last_modified TEXT,
+        fingerprint   TEXT,              -- files: size, mtime and content hash
+        checked_at    TEXT NOT NULL
+    );
+
+    CREATE TABLE meta (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    );
+    """,
 )

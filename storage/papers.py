@@ -23,7 +23,7 @@ _BM25 = "bm25(papers_fts, 8.0, 4.0, 1.0)"
 # Candidates taken by relevance before votes and recency re-rank them.
 SEARCH_CANDIDATES = 200
 
-_PAPER_COLUMNS = (
+PAPER_COLUMNS = (
     "p.id, p.arxiv_id, p.title, p.thumbnail, p.votes, p.votes_date, p.authors, p.sections,"
     " p.summary, p.first_date, p.last_date"
 )
@@ -99,7 +99,7 @@ async def _papers_by_arxiv_id(
         return {}
     marks = ",".join("?" * len(arxiv_ids))
     async with conn.execute(
-        f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.arxiv_id IN ({marks})", tuple(arxiv_ids)
+        f"SELECT {PAPER_COLUMNS} FROM papers p WHERE p.arxiv_id IN ({marks})", tuple(arxiv_ids)
     ) as cursor:
         return {row["arxiv_id"]: row for row in await cursor.fetchall()}
 
@@ -180,7 +180,7 @@ async def _index(
 
 def paper_select() -> str:
     """``SELECT`` of every paper column from ``papers p``, for queries elsewhere in storage."""
-    return f"SELECT {_PAPER_COLUMNS} FROM papers p"
+    return f"SELECT {PAPER_COLUMNS} FROM papers p"
 
 
 def paper_from_row(row: aiosqlite.Row, date: str | None = None) -> Paper:
@@ -199,7 +199,7 @@ def paper_from_row(row: aiosqlite.Row, date: str | None = None) -> Paper:
 
 async def get_paper(conn: aiosqlite.Connection, arxiv_id: str) -> Paper | None:
     async with conn.execute(
-        f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.arxiv_id = ?", (arxiv_id,)
+        f"SELECT {PAPER_COLUMNS} FROM papers p WHERE p.arxiv_id = ?", (arxiv_id,)
     ) as cursor:
         row = await cursor.fetchone()
     return paper_from_row(row) if row else None
@@ -224,7 +224,7 @@ async def latest_digest_date(conn: aiosqlite.Connection) -> dt.date | None:
 async def digest_papers(conn: aiosqlite.Connection, date: dt.date) -> list[Paper]:
     """The papers of one day's digest, in the order it listed them."""
     async with conn.execute(
-        f"SELECT {_PAPER_COLUMNS}, e.digest_date AS listed FROM digest_entries e"
+        f"SELECT {PAPER_COLUMNS}, e.digest_date AS listed FROM digest_entries e"
         " JOIN papers p ON p.id = e.paper_id WHERE e.digest_date = ? ORDER BY e.position",
         (date.isoformat(),),
     ) as cursor:
@@ -249,7 +249,7 @@ async def top_papers(
         ) as cursor:
             return [paper_from_row(row) for row in await cursor.fetchall()]
     async with conn.execute(
-        f"SELECT {_PAPER_COLUMNS}, MAX(e.digest_date) AS listed FROM digest_entries e"
+        f"SELECT {PAPER_COLUMNS}, MAX(e.digest_date) AS listed FROM digest_entries e"
         " JOIN papers p ON p.id = e.paper_id"
         " WHERE e.digest_date >= ? AND e.digest_date <= ?"
         " GROUP BY p.id ORDER BY COALESCE(p.votes, -1) DESC, listed DESC, MIN(e.position)"

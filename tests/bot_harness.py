@@ -2,22 +2,45 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from telegram.ext import Application
 
-from bot.app import INGEST_TASK, build_application, running
+from bot.app import build_application, running
 from bot.config import load_settings
+from bot.ratelimit import Limits, Pacer
+from bot.services import Services
 from tests.fakebot.server import TOKEN, FakeBotApi, RateLimits, Sent
+
+
+@dataclass
+class ManualClock:
+    """Time that moves only when a test says so."""
+
+    current: dt.datetime = field(
+        default_factory=lambda: dt.datetime(2024, 10, 18, 0, 0, tzinfo=dt.UTC)
+    )
+
+    def now(self) -> dt.datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += dt.timedelta(**delta)
 
 
 @dataclass
 class Harness:
     api: FakeBotApi
     app: Application
+    clock: ManualClock
+
+    @property
+    def services(self) -> Services:
+        return self.app.bot_data["services"]
 
     async def say(self, chat: dict, user: dict, text: str, count: int = 1) -> list[Sent]:
         """``user`` writes ``text`` in ``chat``; returns the next ``count`` bot messages there."""
@@ -30,6 +53,10 @@ class Harness:
         self.api.push_callback(sent, user, data)
         return await self.api.wait_sent(sent.chat_id, count=count, after=mark)
 
+    async def deliver(self) -> int:
+        """Send whatever is due now (as the sender task would), and return how many went."""
+        return await self.services.sender.drain()
+
 
 @asynccontextmanager
 async def bot_running(
@@ -37,7 +64,10 @@ async def bot_running(
     sources: str,
     limits: RateLimits | None = None,
     admins: dict[int, set[int]] | None = None,
+    clock: ManualClock | None = None,
+    env: dict[str, str] | None = None,
 ) -> AsyncIterator[Harness]:
+    clock = clock or ManualClock()
     async with FakeBotApi(limits=limits, admins=admins) as api:
         settings = load_settings(
             {
@@ -45,15 +75,16 @@ async def bot_running(
                 "TELEGRAM_API_URL": api.url,
                 "PAPERBOY_DB": str(db_path),
                 "PAPERBOY_SOURCES": sources,
+                **(env or {}),
             },
             env_file=None,
         )
-        application = build_application(settings)
+        # Tests run far faster than Telegram allows; the fake enforces the real limits.
+        pacer = Pacer(Limits(per_second=1000, per_group_minute=1000))
+        application = build_application(settings, clock=clock, pacer=pacer)
         async with running(application):
-            task = application.bot_data.get(INGEST_TASK)
-            if task is not None:
-                await task  # the start-up ingest of PAPERBOY_SOURCES
+            await application.bot_data["services"].first_poll.wait()
             try:
-                yield Harness(api, application)
+                yield Harness(api, application, clock)
             finally:
                 await api.close_polling()

@@ -54,8 +54,12 @@ async def test_commands_are_registered_per_scope_and_language(bot: Harness):
         "search",
         "paper",
         "digest",
-        "saved",
+        "subscribe",
+        "unsubscribe",
+        "topics",
         "settings",
+        "saved",
+        "stop",
         "help",
     }
     assert private_en["search"] == "Search titles, authors and summaries"
@@ -260,7 +264,7 @@ async def test_save_toggle_and_saved_list(bot: Harness):
 async def test_settings_switch_language(bot: Harness):
     (menu,) = await bot.say(EN_CHAT, EN_USER, "/settings")
     assert "Language: English" in menu.text
-    (edited,) = await bot.tap(menu, EN_USER, "lang:ko")
+    (edited,) = await bot.tap(menu, EN_USER, "set:lang:ko")
     assert "언어: 한국어" in edited.text
     (reply,) = await bot.say(EN_CHAT, EN_USER, "/search")
     assert reply.text.startswith("무엇을 찾아 드릴까요?")

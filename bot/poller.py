@@ -1,0 +1,161 @@
+"""One poll of the digest sources: fetch what changed, ingest it, fan out new listings.
+
+Files are re-read only when their size, mtime and then content hash change; URLs are asked
+with If-None-Match / If-Modified-Since, and a 404 only means "not published yet". Every
+failure is reported and retried at the next poll; none stops the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+import httpx
+
+from bot.clock import Clock
+from bot.delivery import fan_out
+from bot.ingest import (
+    FETCH_TIMEOUT,
+    USER_AGENT,
+    IngestReport,
+    expand_inputs,
+    ingest_text,
+    is_url,
+)
+from bot.sources import expand_sources
+from storage import deliveries as outbox
+from storage import sources as source_state
+from storage.deliveries import utc_text
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PollResult:
+    at: str
+    inputs: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    not_published: int = 0
+    digests_read: int = 0
+    new_digests: list[str] = field(default_factory=list)
+    papers_new: int = 0
+    deliveries: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def new_client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        timeout=FETCH_TIMEOUT, follow_redirects=True, headers={"User-Agent": USER_AGENT}
+    )
+
+
+async def poll(
+    db: aiosqlite.Connection,
+    sources: tuple[str, ...],
+    clock: Clock,
+    default_zone: ZoneInfo,
+    client: httpx.AsyncClient,
+) -> PollResult:
+    now = clock.now()
+    result = PollResult(at=utc_text(now))
+    inputs, issues = expand_inputs(expand_sources(sources, now.date()))
+    result.errors += [str(issue) for issue in issues]
+    result.inputs = len(inputs)
+    report = IngestReport()
+    for item in inputs:
+        try:
+            if is_url(item):
+                text, state = await _fetch(db, client, item, result)
+            else:
+                text, state = await _read(db, Path(item), result)
+            if text is None:
+                continue
+            result.changed += 1
+            await ingest_text(db, text, item, report)
+            if state is not None:
+                await source_state.set_state(db, item, state, utc_text(now))
+        except Exception as error:  # one bad source never stops the others
+            log.exception("poll of %s failed", item)
+            result.errors.append(f"{item}: {error.__class__.__name__}: {error}")
+    result.errors += [str(issue) for issue in report.issues]
+    result.digests_read = report.digests_read
+    result.new_digests = [d.isoformat() for d in report.new_digests]
+    result.papers_new = report.papers_new
+    result.deliveries = await fan_out(db, clock.now(), default_zone)
+    await outbox.set_meta(db, "last_poll", asdict(result))
+    log.info(
+        "poll: %d inputs, %d changed, %d new digests, %d new papers, %d deliveries, %d errors",
+        result.inputs,
+        result.changed,
+        len(result.new_digests),
+        result.papers_new,
+        result.deliveries,
+        len(result.errors),
+    )
+    for error in result.errors:
+        log.warning("poll: %s", error)
+    return result
+
+
+async def _read(
+    db: aiosqlite.Connection, path: Path, result: PollResult
+) -> tuple[str | None, source_state.SourceState | None]:
+    stat = await asyncio.to_thread(path.stat)
+    quick = f"{stat.st_size}:{stat.st_mtime_ns}"
+    known = await source_state.get_state(db, str(path))
+    if known.fingerprint and known.fingerprint.startswith(quick + ":"):
+        result.unchanged += 1
+        return None, None
+    data = await asyncio.to_thread(path.read_bytes)
+    digest = hashlib.sha256(data).hexdigest()
+    state = source_state.SourceState(fingerprint=f"{quick}:{digest}")
+    if known.fingerprint and known.fingerprint.endswith(":" + digest):
+        # Touched, not changed: remember the new mtime and skip the parse.
+        await source_state.set_state(db, str(path), state, result.at)
+        result.unchanged += 1
+        return None, None
+    try:
+        return data.decode("utf-8-sig"), state
+    except UnicodeDecodeError as error:
+        result.errors.append(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})")
+        return None, None
+
+
+async def _fetch(
+    db: aiosqlite.Connection, client: httpx.AsyncClient, url: str, result: PollResult
+) -> tuple[str | None, source_state.SourceState | None]:
+    known = await source_state.get_state(db, url)
+    headers = {}
+    if known.etag:
+        headers["If-None-Match"] = known.etag
+    if known.last_modified:
+        headers["If-Modified-Since"] = known.last_modified
+    try:
+        response = await client.get(url, headers=headers)
+    except httpx.HTTPError as error:
+        result.errors.append(f"{url}: download failed: {error.__class__.__name__}: {error}")
+        return None, None
+    if response.status_code == 304:
+        result.unchanged += 1
+        return None, None
+    if response.status_code == 404:
+        result.not_published += 1
+        return None, None
+    if response.status_code != 200:
+        result.errors.append(f"{url}: download failed: HTTP {response.status_code}")
+        return None, None
+    try:
+        text = response.content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        result.errors.append(f"{url}: not UTF-8 text ({error.reason} at byte {error.start})")
+        return None, None
+    state = source_state.SourceState(
+        etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified")
+    )
+    return text, state

@@ -1,0 +1,198 @@
+"""Topics a chat can subscribe to, and which papers of a digest match them.
+
+A topic is a built-in slug (``llm``, ``vision`` ... each a set of English and Korean
+keywords) or free text (``gaussian splatting``), optionally with exclusions (``-survey``).
+Matching uses the same index text and phrase quoting as search (Hangul bigrams, porter
+stemming, accents folded), over a small in-memory FTS5 table of the digest's papers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.models import Paper
+from storage.fts import TOKENIZER, index_text, phrase, split_terms
+
+EVERYTHING = "*"
+
+# slug -> keywords (English and Korean). Each keyword is one phrase; any of them matches.
+BUILTIN: Mapping[str, tuple[str, ...]] = {
+    "llm": (
+        "llm",
+        "large language model",
+        "language model",
+        "gpt",
+        "llama",
+        "대형 언어 모델",
+        "대규모 언어 모델",
+        "언어 모델",
+    ),
+    "multimodal": (
+        "multimodal",
+        "multi-modal",
+        "vision-language",
+        "vlm",
+        "mllm",
+        "멀티모달",
+        "다중 모달",
+        "비전-언어",
+    ),
+    "vision": (
+        "vision",
+        "image",
+        "visual",
+        "segmentation",
+        "object detection",
+        "이미지",
+        "비전",
+        "시각",
+    ),
+    "video": ("video", "비디오", "동영상"),
+    "3d": ("3d", "nerf", "gaussian splatting", "point cloud", "mesh", "3차원", "3D"),
+    "audio": ("audio", "speech", "music", "sound", "tts", "asr", "오디오", "음성", "음악"),
+    "robotics": ("robot", "robotics", "embodied", "manipulation", "로봇", "로보틱스"),
+    "rl": (
+        "reinforcement learning",
+        "rlhf",
+        "reward model",
+        "policy optimization",
+        "ppo",
+        "강화 학습",
+        "강화학습",
+        "보상 모델",
+    ),
+    "agents": ("agent", "agentic", "tool use", "에이전트"),
+    "code": (
+        "code generation",
+        "coding",
+        "programming",
+        "software engineering",
+        "code",
+        "코드 생성",
+        "코딩",
+        "프로그래밍",
+    ),
+    "reasoning": ("reasoning", "chain-of-thought", "mathematical", "math", "추론", "수학"),
+    "safety": (
+        "safety",
+        "alignment",
+        "jailbreak",
+        "red teaming",
+        "harmful",
+        "안전",
+        "정렬",
+        "탈옥",
+    ),
+    "efficiency": (
+        "efficient",
+        "efficiency",
+        "quantization",
+        "pruning",
+        "distillation",
+        "inference speed",
+        "sparse",
+        "효율",
+        "양자화",
+        "경량화",
+        "증류",
+    ),
+    "diffusion": ("diffusion", "denoising", "score-based", "확산 모델", "디퓨전"),
+    "data": (
+        "dataset",
+        "data curation",
+        "synthetic data",
+        "benchmark",
+        "데이터셋",
+        "데이터 세트",
+        "합성 데이터",
+        "벤치마크",
+    ),
+}
+
+
+class TopicError(ValueError):
+    """The topic text holds nothing to match (only punctuation, only exclusions)."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One subscription topic, stored as ``key`` (its normalized text)."""
+
+    key: str
+
+    @property
+    def is_everything(self) -> bool:
+        return self.key == EVERYTHING
+
+    @property
+    def slug(self) -> str | None:
+        terms, _ = split_terms(self.key)
+        return terms[0] if len(terms) == 1 and terms[0] in BUILTIN else None
+
+    def expression(self) -> str:
+        """The FTS5 expression: any keyword (or all words of free text), minus exclusions."""
+        terms, excluded = split_terms(self.key)
+        if not terms:
+            raise TopicError(self.key)
+        if len(terms) == 1 and terms[0] in BUILTIN:
+            positive = " OR ".join(phrase(k) for k in BUILTIN[terms[0]])
+        else:
+            positive = " AND ".join(phrase(t) for t in terms)
+        if excluded:
+            return f"({positive}) NOT ({' OR '.join(phrase(t) for t in excluded)})"
+        return f"({positive})"
+
+
+def parse_topics(text: str) -> list[Topic]:
+    """``/subscribe`` arguments → topics.
+
+    Built-in slugs are separate topics (``llm vision`` is two); other text is one topic
+    (``gaussian splatting``) unless commas separate several. Exclusions (``-survey``) apply to
+    each topic they are written with. Nothing → everything.
+    """
+    text = " ".join(text.split())
+    if not text:
+        return [Topic(EVERYTHING)]
+    topics: list[Topic] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        terms, excluded = split_terms(part.lower())
+        if not terms:
+            raise TopicError(part)
+        minus = "".join(f" -{e}" for e in excluded)
+        if all(t in BUILTIN for t in terms):
+            topics.extend(Topic(f"{t}{minus}") for t in terms)
+        else:
+            topics.append(Topic(f"{' '.join(terms)}{minus}"))
+    if not topics:
+        raise TopicError(text)
+    return list(dict.fromkeys(topics))  # in order, without repeats
+
+
+def match_topics(papers: Iterable[Paper], topics: Iterable[Topic]) -> dict[Topic, set[str]]:
+    """For each topic, the arXiv ids of ``papers`` it matches (title and summary)."""
+    papers = list(papers)
+    result: dict[Topic, set[str]] = {}
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute(f"CREATE VIRTUAL TABLE t USING fts5(title, summary, tokenize='{TOKENIZER}')")
+        conn.executemany(
+            "INSERT INTO t (rowid, title, summary) VALUES (?, ?, ?)",
+            [(i, index_text(p.title), index_text(p.summary_text)) for i, p in enumerate(papers)],
+        )
+        for topic in topics:
+            if topic.is_everything:
+                result[topic] = {p.arxiv_id for p in papers}
+                continue
+            try:
+                rows = conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (topic.expression(),))
+            except TopicError:
+                result[topic] = set()
+                continue
+            result[topic] = {papers[row[0]].arxiv_id for row in rows}
+    finally:
+        conn.close()
+    return result

@@ -1,0 +1,83 @@
+"""Topic parsing and matching, with the same Korean/English matching as search."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.digest_parser import parse_digest
+from bot.models import Paper
+from bot.topics import BUILTIN, EVERYTHING, Topic, TopicError, match_topics, parse_topics
+from tests.conftest import fixture_text
+
+REQUIRED = {
+    "llm",
+    "multimodal",
+    "vision",
+    "video",
+    "3d",
+    "audio",
+    "robotics",
+    "rl",
+    "agents",
+    "code",
+    "reasoning",
+    "safety",
+    "efficiency",
+    "diffusion",
+    "data",
+}
+
+
+def paper(arxiv_id: str, title: str, summary: str) -> Paper:
+    return Paper(
+        arxiv_id, title, f"https://arxiv.org/abs/{arxiv_id}", sections={"What's New": summary}
+    )
+
+
+PAPERS = [
+    paper("2401.00001", "A Survey of Large Language Models", "대형 언어 모델 조사"),
+    paper("2401.00002", "Fast Gaussian-Splatting", "3D 장면을 빠르게 렌더링"),
+    paper("2401.00003", "Better Reward Models", "강화학습으로 LLM을 정렬합니다"),
+    paper("2401.00004", "Video Diffusion", "확산 모델로 동영상을 생성"),
+]
+
+
+def test_every_required_builtin_topic_exists_with_korean_keywords():
+    assert set(BUILTIN) >= REQUIRED
+    for slug in REQUIRED:
+        assert any(any("가" <= c <= "힣" for c in k) for k in BUILTIN[slug]), slug
+
+
+def test_parsing_slugs_free_text_commas_and_exclusions():
+    assert parse_topics("") == [Topic(EVERYTHING)]
+    assert parse_topics("LLM vision") == [Topic("llm"), Topic("vision")]
+    assert parse_topics("llm -survey") == [Topic("llm -survey")]
+    assert parse_topics("gaussian splatting") == [Topic("gaussian splatting")]
+    assert parse_topics("gaussian splatting, 확산 모델 -video") == [
+        Topic("gaussian splatting"),
+        Topic("확산 모델 -video"),
+    ]
+    assert parse_topics("llm llm") == [Topic("llm")]
+    with pytest.raises(TopicError):
+        parse_topics("-survey")
+    with pytest.raises(TopicError):
+        parse_topics("!!! ???")
+
+
+def test_matching_builtins_free_text_and_exclusions():
+    topics = [*parse_topics("llm, splatting, rl, diffusion, llm -survey"), Topic(EVERYTHING)]
+    found = match_topics(PAPERS, topics)
+    assert found[Topic("llm")] == {"2401.00001", "2401.00003"}
+    assert found[Topic("splatting")] == {"2401.00002"}
+    assert found[Topic("rl")] == {"2401.00003"}
+    assert found[Topic("diffusion")] == {"2401.00004"}
+    assert found[Topic("llm -survey")] == {"2401.00003"}
+    assert found[Topic(EVERYTHING)] == {p.arxiv_id for p in PAPERS}
+
+
+def test_builtin_topics_match_real_digests():
+    (digest,) = parse_digest(fixture_text("2024/06/12")).digests
+    found = match_topics(digest.papers, [Topic(slug) for slug in sorted(REQUIRED)])
+    assert len(found[Topic("llm")]) >= 3
+    assert found[Topic("video")] and found[Topic("3d")] and found[Topic("code")]
+    assert found[Topic("llm")] != found[Topic("vision")]
