@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 from collections import OrderedDict
@@ -191,7 +192,7 @@ class Sender:
             if not replies:
                 await outbox.mark_failed(self.db, [r.id for r in rows], "paper missing")
                 continue
-            outcome, until = await self._send(settings, rows, replies)
+            outcome, until, settings = await self._send(settings, rows, replies)
             if outcome == "stop" and until is not None:
                 # Keep the chat's order: what is left waits for the row that could not go.
                 rest = [r.id for group in groups[index + 1 :] for r in group]
@@ -224,11 +225,12 @@ class Sender:
 
     async def _send(
         self, settings: ChatSettings, rows: list[Delivery], replies: list[Reply]
-    ) -> tuple[str, dt.datetime | None]:
+    ) -> tuple[str, dt.datetime | None, ChatSettings]:
         """Deliver one row's (or one compact digest's) messages.
 
         Returns ("ok", None), ("gone", None) when the chat is gone, or ("stop", until) when
-        the chat's remaining rows must wait until ``until``.
+        the chat's remaining rows must wait until ``until``; and the chat's settings, which
+        name a new chat id after a group became a supergroup.
         """
         ids = [row.id for row in rows]
         chat_id = settings.chat_id
@@ -245,7 +247,6 @@ class Sender:
                         link_preview_options=preview(reply, enabled=with_preview),
                         message_thread_id=settings.thread_id,
                         disable_notification=settings.quiet,
-                        rate_limit_args={"max_retries": 0},
                     )
                     break
                 except RetryAfter as error:
@@ -254,11 +255,12 @@ class Sender:
                     until = self.clock.now() + dt.timedelta(seconds=seconds)
                     await outbox.retry_later(self.db, ids, until, str(error), False)
                     self.stats.retried += 1
-                    return "stop", until
+                    return "stop", until, settings
                 except ChatMigrated as error:
                     await subscriptions.migrate_chat(self.db, chat_id, error.new_chat_id)
                     log.info("chat %s migrated to %s", chat_id, error.new_chat_id)
                     chat_id = error.new_chat_id
+                    settings = dataclasses.replace(settings, chat_id=chat_id, type="supergroup")
                     continue
                 except Forbidden as error:
                     cancelled = await subscriptions.deactivate(self.db, chat_id, str(error))
@@ -266,7 +268,7 @@ class Sender:
                         "chat %s is gone (%s): %d deliveries cancelled", chat_id, error, cancelled
                     )
                     self.stats.cancelled_chats += 1
-                    return "gone", None
+                    return "gone", None, settings
                 except BadRequest as error:
                     text = str(error).lower()
                     if (
@@ -279,11 +281,11 @@ class Sender:
                     if "chat not found" in text:
                         await subscriptions.deactivate(self.db, chat_id, str(error))
                         self.stats.cancelled_chats += 1
-                        return "gone", None
+                        return "gone", None, settings
                     log.error("delivery %s to chat %s rejected: %s", ids, chat_id, error)
                     await outbox.mark_failed(self.db, ids, str(error))
                     self.stats.failed += 1
-                    return "ok", None  # this row is given up; the chat's next rows may go
+                    return "ok", None, settings  # this row is given up; the chat's next rows may go
                 except NetworkError as error:  # timeouts, 5xx, connection errors
                     attempts = max(row.attempts for row in rows) + 1
                     if attempts >= MAX_ATTEMPTS:
@@ -296,16 +298,16 @@ class Sender:
                         )
                         await outbox.mark_failed(self.db, ids, str(error))
                         self.stats.failed += 1
-                        return "ok", None
+                        return "ok", None, settings
                     until = self._backoff(attempts)
                     await outbox.retry_later(self.db, ids, until, str(error), True)
                     self.stats.retried += 1
-                    return "stop", until
+                    return "stop", until, settings
         await outbox.mark_sent(
             self.db, ids, message.message_id if message else None, self.clock.now()
         )
         self.stats.sent += len(replies)
-        return "ok", None
+        return "ok", None, settings
 
 
 def _seconds(value: object) -> float:

@@ -154,6 +154,9 @@ async def deactivate(conn: aiosqlite.Connection, chat_id: int, reason: str) -> i
 async def migrate_chat(conn: aiosqlite.Connection, old_id: int, new_id: int) -> None:
     """A group became a supergroup: move subscriptions, settings and the outbox to ``new_id``."""
     async with transaction(conn):
+        async with conn.execute("SELECT 1 FROM chats WHERE chat_id = ?", (old_id,)) as cursor:
+            if await cursor.fetchone() is None:
+                return  # moved already
         async with conn.execute("SELECT 1 FROM chats WHERE chat_id = ?", (new_id,)) as cursor:
             exists = await cursor.fetchone() is not None
         if not exists:

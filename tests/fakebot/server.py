@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import json
 import math
+import random
 import time
 from collections import deque
 from collections.abc import Callable
@@ -118,6 +119,13 @@ class FakeBotApi:
         self.callback_answers: list[dict[str, Any]] = []
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.too_many_requests = 0
+        # Failures tests can ask for:
+        self.blocked: set[int] = set()  # chats answering 403 (bot blocked / kicked)
+        self.migrated: dict[int, int] = {}  # group id -> the supergroup it became
+        self.server_errors = 0  # the next N sends answer 502
+        self.server_error_rate = 0.0  # or this fraction of sends, drawn from a seeded RNG
+        self.bad_preview_urls: set[str] = set()  # previews Telegram cannot fetch
+        self._rng = random.Random(1234)
         self._updates: deque[dict[str, Any]] = deque()
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -172,18 +180,36 @@ class FakeBotApi:
         return {"id": user["id"], "type": "private", "first_name": user["first_name"]}
 
     @staticmethod
-    def group_chat(chat_id: int, title: str = "Lab") -> dict:
-        return {"id": chat_id, "type": "supergroup", "title": title}
+    def group_chat(chat_id: int, title: str = "Lab", forum: bool = False) -> dict:
+        chat = {"id": chat_id, "type": "supergroup", "title": title}
+        if forum:
+            chat["is_forum"] = True
+        return chat
 
-    def push_message(self, chat: dict, user: dict, text: str) -> dict:
-        """A user sends ``text``; commands get their bot_command entity as Telegram adds it."""
+    @staticmethod
+    def channel(chat_id: int, title: str = "Papers") -> dict:
+        return {"id": chat_id, "type": "channel", "title": title}
+
+    def push_message(
+        self, chat: dict, user: dict | None, text: str, thread_id: int | None = None
+    ) -> dict:
+        """A user sends ``text``; commands get their bot_command entity as Telegram adds it.
+
+        ``user`` None is a channel post; ``thread_id`` a message in a forum topic.
+        """
         message = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": chat,
-            "from": user,
             "text": text,
         }
+        if user is not None:
+            message["from"] = user
+        else:
+            message["sender_chat"] = chat
+        if thread_id is not None:
+            message["message_thread_id"] = thread_id
+            message["is_topic_message"] = True
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             message["entities"] = [
@@ -194,8 +220,25 @@ class FakeBotApi:
                 }
             ]
         self._messages[(chat["id"], message["message_id"])] = message
-        self._push({"message": message})
+        self._push({"channel_post" if chat["type"] == "channel" else "message": message})
         return message
+
+    def push_member_change(self, chat: dict, user: dict, old: str, new: str) -> None:
+        """The bot's own status in ``chat`` changed (added, kicked, blocked)."""
+        bot = {**self._bot_user(), "is_bot": True}
+        self._push(
+            {
+                "my_chat_member": {
+                    "chat": chat,
+                    "from": user,
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": old, "user": bot},
+                    "new_chat_member": {"status": new, "user": bot, "until_date": 0}
+                    if new == "kicked"
+                    else {"status": new, "user": bot},
+                }
+            }
+        )
 
     def push_callback(self, sent: Sent, user: dict, data: str) -> str:
         """A user taps a button with ``data`` under a message the bot sent."""
@@ -484,8 +527,27 @@ class FakeBotApi:
         self.commands[(scope, params.get("language_code", ""))] = commands
         return True
 
+    def _check_failures(self, chat_id: int, params: dict[str, Any]) -> None:
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.migrated:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self.migrated[chat_id]},
+            )
+        if self.server_errors > 0:
+            self.server_errors -= 1
+            raise ApiError(502, "Bad Gateway")
+        if self.server_error_rate and self._rng.random() < self.server_error_rate:
+            raise ApiError(500, "Internal Server Error")
+        options = params.get("link_preview_options") or {}
+        if not options.get("is_disabled") and options.get("url") in self.bad_preview_urls:
+            raise ApiError(400, "Bad Request: WEBPAGE_CURL_FAILED")
+
     async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params.get("chat_id"))
+        self._check_failures(chat["id"], params)
         html, text = self._parse_text(params, "text", TEXT_LIMIT)
         self._check_markup(params.get("reply_markup"))
         self._check_preview(params.get("link_preview_options"))

@@ -1,0 +1,424 @@
+"""Subscriptions and scheduled delivery, end to end through the fake Bot API server.
+
+Time is a manual clock: digests "arrive" when a fixture file is copied into the source
+directory and the bot polls; scheduled deliveries go out when the test moves the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.digest_parser import parse_digest
+from bot.topics import match_topics, parse_topics
+from storage import deliveries as outbox
+from tests.bot_harness import Harness, ManualClock, bot_running
+from tests.conftest import FIXTURES, fixture_text
+from tests.fakebot.server import FakeBotApi, RateLimits
+
+USER = FakeBotApi.user(2001, "en", "Ada")
+KO_USER = FakeBotApi.user(2002, "ko", "지수")
+CHAT = FakeBotApi.private_chat(USER)
+KO_CHAT = FakeBotApi.private_chat(KO_USER)
+ADMIN = FakeBotApi.user(2003, "en", "Grace")
+MEMBER = FakeBotApi.user(2004, "en", "Linus")
+GROUP = FakeBotApi.group_chat(-100777, "Reading group")
+DIGEST = "2024/10/18"  # 9 papers in two digests of the same day (a re-run appended)
+
+
+def digest_ids(relative: str = DIGEST) -> list[str]:
+    return [p.arxiv_id for d in parse_digest(fixture_text(relative)).digests for p in d.papers]
+
+
+def arrive(source_dir: Path, relative: str = DIGEST) -> None:
+    target = source_dir / f"{relative.replace('/', '-')}.md"
+    shutil.copy(FIXTURES / f"{relative}.md", target)
+
+
+def card_ids(harness: Harness, chat_id: int, after: int = 0) -> list[str]:
+    """arXiv ids of the cards a chat received (the first button is the arXiv link)."""
+    return [
+        s.buttons()[0]["url"].rsplit("/", 1)[-1]
+        for s in harness.api.sent[after:]
+        if s.chat_id == chat_id
+        and s.buttons()
+        and s.buttons()[0].get("url", "").startswith("https://arxiv.org/abs/")
+    ]
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    path = tmp_path / "digests"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, sources: Path):
+    clock = ManualClock(dt.datetime(2024, 10, 18, 12, 0, tzinfo=dt.UTC))
+    async with bot_running(
+        tmp_path / "bot.sqlite3",
+        str(sources),
+        clock=clock,
+        admins={GROUP["id"]: {ADMIN["id"]}},
+        env={"PAPERBOY_ADMINS": str(ADMIN["id"])},
+    ) as harness:
+        yield harness
+        # Failures a test injects are fine; malformed messages never are.
+        malformed = [
+            c.error
+            for c in harness.api.errors()
+            if "parse entities" in c.error or "too long" in c.error or "BUTTON" in c.error
+        ]
+        assert malformed == []
+
+
+async def poll_and_wait(bot: Harness, chat_id: int, count: int, after: int) -> list:
+    await bot.services.poll_now()
+    return await bot.api.wait_sent(chat_id, count=count, after=after)
+
+
+async def test_instant_delivery_in_digest_order_exactly_once(bot: Harness, sources: Path):
+    (reply,) = await bot.say(CHAT, USER, "/subscribe")
+    assert reply.text.startswith("Subscribed: every paper of each new digest.")
+    assert "as soon as a digest arrives" in reply.text
+    mark = bot.api.mark()
+    arrive(sources)
+    await poll_and_wait(bot, CHAT["id"], 9, mark)
+    assert card_ids(bot, CHAT["id"], mark) == digest_ids()
+    first = bot.api.sent[mark]
+    assert first.link_preview_options["show_above_text"] is True
+    assert "💡 What's New" in first.text
+    # The same file again, a touched file, another poll: nothing more.
+    await bot.services.poll_now()
+    (sources / "2024-10-18.md").touch()
+    await bot.services.poll_now()
+    await bot.deliver()
+    assert len(card_ids(bot, CHAT["id"], mark)) == 9
+    counts = await outbox.counts(bot.services.db)
+    assert counts == {"pending": 0, "sent": 9, "failed": 0, "cancelled": 0}
+
+
+async def test_a_paper_listed_again_later_is_not_sent_again(bot: Harness, sources: Path):
+    await bot.say(CHAT, USER, "/subscribe")
+    mark = bot.api.mark()
+    bot.clock.current = dt.datetime(2024, 10, 16, 12, 0, tzinfo=dt.UTC)
+    arrive(sources, "2024/10/16")
+    await poll_and_wait(bot, CHAT["id"], 18, mark)
+    bot.clock.current = dt.datetime(2024, 10, 18, 12, 0, tzinfo=dt.UTC)
+    arrive(sources)  # lists 2410.09342 again
+    await poll_and_wait(bot, CHAT["id"], 18 + 8, mark)
+    await bot.deliver()
+    received = card_ids(bot, CHAT["id"], mark)
+    assert len(received) == len(set(received)) == 26
+
+
+async def test_backfill_is_archived_silently(bot: Harness, sources: Path):
+    await bot.say(CHAT, USER, "/subscribe")
+    mark = bot.api.mark()
+    arrive(sources, "2024/08/07")  # two months before the clock
+    result = await bot.services.poll_now()
+    assert result.papers_new == 12 and result.deliveries == 0
+    await bot.deliver()
+    assert card_ids(bot, CHAT["id"], mark) == []
+
+
+async def test_scheduled_delivery_at_the_chats_local_hour(bot: Harness, sources: Path):
+    bot.clock.current = dt.datetime(2024, 10, 17, 20, 0, tzinfo=dt.UTC)  # 05:00 in Seoul
+    await bot.say(KO_CHAT, KO_USER, "/subscribe")
+    (reply,) = await bot.say(KO_CHAT, KO_USER, "/settings time 9:00")
+    assert reply.text == "✓ 저장했어요: 받는 시간: 매일 09:00 (Asia/Seoul)"
+    mark = bot.api.mark()
+    bot.clock.current = dt.datetime(2024, 10, 18, 0, 0, tzinfo=dt.UTC) - dt.timedelta(hours=3)
+    arrive(sources)
+    await bot.services.poll_now()
+    assert await bot.deliver() == 0  # 06:00 in Seoul: not yet
+    bot.clock.advance(hours=2, minutes=59)
+    assert await bot.deliver() == 0
+    bot.clock.advance(minutes=1)  # 09:00 in Seoul
+    bot.services.sender.wake()
+    await bot.api.wait_sent(KO_CHAT["id"], count=9, after=mark)
+    assert "💡 새로운 점" in bot.api.sent[mark].text
+
+
+async def test_time_zone_setting_moves_the_hour(bot: Harness, sources: Path):
+    await bot.say(CHAT, USER, "/subscribe")
+    (reply,) = await bot.say(CHAT, USER, "/settings tz Europe/Berlin")
+    assert "(Europe/Berlin)" not in reply.text  # still instant
+    (reply,) = await bot.say(CHAT, USER, "/settings time 14:30")
+    assert reply.text == "✓ Saved: Delivery: every day at 14:30 (Europe/Berlin)"
+    (reply,) = await bot.say(CHAT, USER, "/settings tz Mars/Base")
+    assert reply.text.startswith("“Mars/Base” is not a time zone")
+    arrive(sources)
+    await bot.services.poll_now()
+    async with bot.services.db.execute("SELECT DISTINCT due_at FROM deliveries") as cursor:
+        due = [row[0] for row in await cursor.fetchall()]
+    assert due == ["2024-10-18T12:30:00"]  # 14:30 CEST
+
+
+async def test_topics_and_exclusions_match_like_search(bot: Harness, sources: Path):
+    (reply,) = await bot.say(CHAT, USER, "/subscribe llm -survey")
+    assert reply.text.startswith("Subscribed to: llm -survey.")
+    mark = bot.api.mark()
+    arrive(sources)
+    await bot.services.poll_now()
+    await bot.deliver()
+    papers = [p for d in parse_digest(fixture_text(DIGEST)).digests for p in d.papers]
+    expected = match_topics(papers, parse_topics("llm -survey"))[parse_topics("llm -survey")[0]]
+    assert 0 < len(expected) < len(papers)
+    received = card_ids(bot, CHAT["id"], mark)
+    assert set(received) == expected
+    assert received == [i for i in digest_ids() if i in expected]
+
+
+async def test_free_text_topic_and_topics_buttons(bot: Harness, sources: Path):
+    await bot.say(CHAT, USER, "/subscribe mapreduce")
+    (menu,) = await bot.say(CHAT, USER, "/topics")
+    assert "• mapreduce" in menu.text
+    (edited,) = await bot.tap(menu, USER, "tp:video")
+    assert "✓ video" in [b["text"] for b in edited.buttons()]
+    mark = bot.api.mark()
+    arrive(sources)
+    await bot.services.poll_now()
+    await bot.deliver()
+    assert "2410.09342" in card_ids(bot, CHAT["id"], mark)
+    (reply,) = await bot.say(CHAT, USER, "/unsubscribe mapreduce")
+    assert reply.text == "Unsubscribed from mapreduce."
+    (reply,) = await bot.say(CHAT, USER, "/unsubscribe nothing")
+    assert reply.text.startswith("This chat doesn't follow")
+
+
+async def test_min_votes(bot: Harness, sources: Path):
+    await bot.say(CHAT, USER, "/subscribe")
+    (menu,) = await bot.say(CHAT, USER, "/settings")
+    (edited,) = await bot.tap(menu, USER, "set:votes:5")
+    assert "Minimum votes: 5" in edited.text
+    mark = bot.api.mark()
+    arrive(sources)
+    await bot.services.poll_now()
+    await bot.deliver()
+    assert card_ids(bot, CHAT["id"], mark) == ["2410.09342", "2410.10819"]  # 34 and 5 votes
+
+
+async def test_compact_format_is_one_list_with_buttons(bot: Harness, sources: Path):
+    await bot.say(CHAT, USER, "/subscribe")
+    await bot.say(CHAT, USER, "/settings format compact")
+    mark = bot.api.mark()
+    arrive(sources)
+    (listing,) = await poll_and_wait(bot, CHAT["id"], 1, mark)
+    await bot.deliver()
+    assert listing.text.startswith("📰 Daily Papers · 2024-10-18")
+    assert len(listing.callback_data()) == 9
+    assert len([s for s in bot.api.sent[mark:] if s.chat_id == CHAT["id"]]) == 1
+
+
+async def test_quiet_and_pause(bot: Harness, sources: Path):
+    await bot.say(CHAT, USER, "/subscribe")
+    await bot.say(CHAT, USER, "/settings quiet on")
+    (reply,) = await bot.say(CHAT, USER, "/settings pause")
+    assert reply.text == "✓ Saved: Status: paused"
+    arrive(sources)
+    await bot.services.poll_now()
+    assert await bot.deliver() == 0
+    await bot.say(CHAT, USER, "/settings resume")
+    mark = bot.api.mark()
+    arrive(sources, "2024/10/16")
+    bot.clock.current = dt.datetime(2024, 10, 16, 12, 0, tzinfo=dt.UTC)
+    await poll_and_wait(bot, CHAT["id"], 18, mark)
+    assert all(s.params.get("disable_notification") is True for s in bot.api.sent[mark:])
+
+
+async def test_only_group_admins_change_subscriptions(bot: Harness, sources: Path):
+    (reply,) = await bot.say(GROUP, MEMBER, "/subscribe")
+    assert reply.text == "Only the group's admins can change subscriptions and settings here."
+    (reply,) = await bot.say(GROUP, MEMBER, "/settings time 08:00")
+    assert reply.text.startswith("Only the group's admins")
+    (reply,) = await bot.say(GROUP, ADMIN, "/subscribe")
+    assert reply.text.startswith("Subscribed")
+    (menu,) = await bot.say(GROUP, MEMBER, "/settings")  # looking is fine
+    bot.api.push_callback(menu, MEMBER, "set:fmt:compact")
+    await bot.api.wait_for(lambda: bot.api.callback_answers)
+    assert bot.api.callback_answers[-1]["text"].startswith("Only the group's admins")
+    mark = bot.api.mark()
+    arrive(sources)
+    await poll_and_wait(bot, GROUP["id"], 9, mark)
+
+
+async def test_forum_topic_deliveries_go_to_the_topic(bot: Harness, sources: Path):
+    forum = FakeBotApi.group_chat(-100888, "Forum", forum=True)
+    bot.api.admins[forum["id"]] = {ADMIN["id"]}
+    mark = bot.api.mark()
+    bot.api.push_message(forum, ADMIN, "/subscribe", thread_id=42)
+    (reply,) = await bot.api.wait_sent(forum["id"], after=mark)
+    assert reply.params["message_thread_id"] == 42
+    mark = bot.api.mark()
+    arrive(sources)
+    sent = await poll_and_wait(bot, forum["id"], 9, mark)
+    assert {s.params.get("message_thread_id") for s in sent} == {42}
+
+
+async def test_channel_posts_subscribe_the_channel(bot: Harness, sources: Path):
+    channel = FakeBotApi.channel(-100999)
+    mark = bot.api.mark()
+    bot.api.push_message(channel, None, "/subscribe llm")
+    (reply,) = await bot.api.wait_sent(channel["id"], after=mark)
+    assert reply.text.startswith("Subscribed to: llm.")
+
+
+async def test_blocked_chat_is_deactivated_and_comes_back_with_start(bot: Harness, sources: Path):
+    await bot.say(CHAT, USER, "/subscribe")
+    bot.api.blocked.add(CHAT["id"])
+    arrive(sources)
+    await bot.services.poll_now()
+    await bot.deliver()
+    sends = [
+        c for c in bot.api.calls if c.method == "sendMessage" and c.params["chat_id"] == CHAT["id"]
+    ]
+    assert len([c for c in sends if not c.ok]) == 1  # one 403, then no more attempts
+    assert await outbox.counts(bot.services.db) == {
+        "pending": 0,
+        "sent": 0,
+        "failed": 0,
+        "cancelled": 9,
+    }
+    bot.api.blocked.clear()
+    bot.api.calls.clear()
+    (reply,) = await bot.say(CHAT, USER, "/start")
+    assert reply.text.startswith("Hi Ada")
+    mark = bot.api.mark()
+    bot.clock.current = dt.datetime(2024, 10, 16, 12, 0, tzinfo=dt.UTC)
+    arrive(sources, "2024/10/16")
+    # The subscription survived; 2410.09342 (also on 10-16) was owed once, and cancelled.
+    await poll_and_wait(bot, CHAT["id"], 17, mark)
+    assert "2410.09342" not in card_ids(bot, CHAT["id"], mark)
+
+
+async def test_kicked_from_a_group_marks_it_inactive_at_once(bot: Harness, sources: Path):
+    await bot.say(GROUP, ADMIN, "/subscribe")
+    bot.api.push_member_change(GROUP, ADMIN, "member", "kicked")
+    await bot.api.wait_for(lambda: True)
+
+    async def inactive() -> bool:
+        async with bot.services.db.execute(
+            "SELECT active FROM chats WHERE chat_id = ?", (GROUP["id"],)
+        ) as cursor:
+            return (await cursor.fetchone())[0] == 0
+
+    for _ in range(100):
+        if await inactive():
+            break
+        await bot.say(CHAT, USER, "/help")  # updates are handled in order
+    assert await inactive()
+    arrive(sources)
+    result = await bot.services.poll_now()
+    assert result.deliveries == 0
+
+
+async def test_group_migration_moves_subscriptions_and_resends(bot: Harness, sources: Path):
+    old = FakeBotApi.group_chat(-555, "Old group")
+    old["type"] = "group"
+    bot.api.admins[old["id"]] = {ADMIN["id"]}
+    await bot.say(old, ADMIN, "/subscribe llm")
+    new_id = -1005550000
+    bot.api.migrated[old["id"]] = new_id
+    mark = bot.api.mark()
+    arrive(sources)
+    await bot.services.poll_now()
+    await bot.deliver()
+    expected = [
+        i
+        for i in digest_ids()
+        if i
+        in match_topics(
+            [p for d in parse_digest(fixture_text(DIGEST)).digests for p in d.papers],
+            parse_topics("llm"),
+        )[parse_topics("llm")[0]]
+    ]
+    assert card_ids(bot, new_id, mark) == expected
+    async with bot.services.db.execute("SELECT chat_id, topic FROM subscriptions") as cursor:
+        assert [tuple(r) for r in await cursor.fetchall()] == [(new_id, "llm")]
+
+
+async def test_server_errors_are_retried_with_backoff_in_order(bot: Harness, sources: Path):
+    await bot.say(CHAT, USER, "/subscribe")
+    mark = bot.api.mark()
+    bot.api.server_errors = 2
+    arrive(sources)
+    await bot.services.poll_now()
+    await bot.deliver()
+    assert card_ids(bot, CHAT["id"], mark) == []  # the first card failed: the chat waits
+    for _ in range(2):
+        bot.clock.advance(minutes=5)
+        await bot.deliver()
+    assert card_ids(bot, CHAT["id"], mark) == digest_ids()
+    async with bot.services.db.execute("SELECT MAX(attempts) FROM deliveries") as cursor:
+        assert (await cursor.fetchone())[0] == 3
+
+
+async def test_a_row_failing_for_good_is_marked_failed(bot: Harness, sources: Path):
+    await bot.say(CHAT, USER, "/subscribe")
+    bot.api.server_errors = 10_000
+    arrive(sources)
+    await bot.services.poll_now()
+    for _ in range(10):
+        await bot.deliver()
+        bot.clock.advance(minutes=15)
+    bot.api.server_errors = 0
+    await bot.deliver()
+    counts = await outbox.counts(bot.services.db)
+    assert counts["failed"] == 1 and counts["sent"] == 8  # gave up on one card, not the chat
+
+
+async def test_unfetchable_thumbnail_sends_the_card_without_it(bot: Harness, sources: Path):
+    await bot.say(CHAT, USER, "/subscribe")
+    bot.api.bad_preview_urls.add(
+        "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2410.09342.png"
+    )
+    mark = bot.api.mark()
+    arrive(sources)
+    sent = await poll_and_wait(bot, CHAT["id"], 9, mark)
+    assert sent[0].link_preview_options == {"is_disabled": True}
+    assert sent[1].link_preview_options["url"].endswith(".png")
+
+
+async def test_rate_limit_429_waits_and_loses_nothing(tmp_path: Path, sources: Path):
+    clock = ManualClock(dt.datetime(2024, 10, 18, 12, 0, tzinfo=dt.UTC))
+    limits = RateLimits(per_second=4, per_group_minute=20)
+    async with bot_running(tmp_path / "r.sqlite3", str(sources), limits=limits, clock=clock) as bot:
+        users = [FakeBotApi.user(3000 + i, "en") for i in range(3)]
+        for user in users:
+            await bot.say(FakeBotApi.private_chat(user), user, "/subscribe")
+            await bot.api.wait_for(lambda: True)
+        mark = bot.api.mark()
+        arrive(sources)
+        await bot.services.poll_now()
+        for _ in range(20):
+            await bot.deliver()
+            if len(bot.api.sent) - mark >= 27:
+                break
+            clock.advance(seconds=2)
+        assert bot.api.too_many_requests > 0
+        for user in users:
+            assert card_ids(bot, user["id"], mark) == digest_ids()
+
+
+async def test_admin_stats_and_ingest(bot: Harness, sources: Path):
+    (reply,) = await bot.say(CHAT, USER, "/stats")
+    assert reply.text.startswith("I don't know that command.")
+    admin_chat = FakeBotApi.private_chat(ADMIN)
+    await bot.say(admin_chat, ADMIN, "/subscribe")
+    arrive(sources)
+    started, done = await bot.say(admin_chat, ADMIN, "/ingest", count=2)
+    assert started.text == "Polling the sources…"
+    assert done.text.startswith("Done: 1 changed, 1 new digests, 9 new papers, 9 deliveries queued")
+    await bot.deliver()
+    mark = bot.api.mark()
+    (stats,) = await bot.say(admin_chat, ADMIN, "/stats")
+    assert "Active subscriptions: 1" in stats.text
+    assert "Papers: 9" in stats.text
+    assert "Outbox: 0 pending, 9 sent, 0 failed, 0 cancelled" in stats.text
+    assert "Last poll: 2024-10-18T12:00:00 UTC" in stats.text
+    assert bot.api.sent[mark:]
