@@ -27,7 +27,7 @@ from bot.config import Settings
 from bot.delivery import Sender
 from bot.i18n import LANGUAGES, t
 from bot.poller import new_client
-from bot.ratelimit import Pacer
+from bot.ratelimit import Limits, Pacer
 from bot.services import Services
 from handlers import admin, errors, inline, membership, papers, search, start, subscriptions
 from storage import chats
@@ -116,7 +116,10 @@ async def _post_init(application: Application) -> None:
     settings: Settings = application.bot_data["settings"]
     db = await connect(settings.db_path)
     clock: Clock = application.bot_data["clock"]
-    sender = Sender(application.bot, db, clock, application.bot_data["pacer"])
+    pacer = application.bot_data["pacer"] or Pacer(
+        Limits(per_second=settings.send_rate, per_group_minute=settings.group_send_rate)
+    )
+    sender = Sender(application.bot, db, clock, pacer)
     services = Services(settings=settings, db=db, clock=clock, sender=sender, http=new_client())
     application.bot_data["services"] = services
     await chats.prune_search_sessions(db)

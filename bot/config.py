@@ -43,6 +43,8 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
     admins: frozenset[int] = frozenset()
     log_level: str = "INFO"
+    send_rate: float = 30.0  # broadcast messages per second, overall
+    group_send_rate: int = 20  # broadcast messages per minute, per group
 
     @property
     def log_level_number(self) -> int:
@@ -74,6 +76,10 @@ def load_settings(
         timezone=_timezone(get("PAPERBOY_TIMEZONE") or DEFAULT_TIMEZONE),
         admins=_admins(get("PAPERBOY_ADMINS")),
         log_level=_log_level(get("LOG_LEVEL") or "INFO"),
+        send_rate=_number("PAPERBOY_SEND_RATE", get("PAPERBOY_SEND_RATE"), 30.0, 0.1, 1000.0),
+        group_send_rate=int(
+            _number("PAPERBOY_GROUP_SEND_RATE", get("PAPERBOY_GROUP_SEND_RATE"), 20, 1, 1000, True)
+        ),
     )
 
 
@@ -147,6 +153,21 @@ def _admins(value: str | None) -> frozenset[int]:
             f"PAPERBOY_ADMINS must be comma-separated numeric Telegram user ids; got {value!r}"
         )
     return frozenset(int(part) for part in ids)
+
+
+def _number(
+    name: str, value: str | None, default: float, low: float, high: float, whole: bool = False
+) -> float:
+    if value is None:
+        return default
+    try:
+        number = int(value) if whole else float(value)
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        kind = "a whole number" if whole else "a number"
+        raise ConfigError(f"{name} must be {kind} from {low:g} to {high:g}; got {value!r}")
+    return number
 
 
 def _log_level(value: str) -> str:

@@ -35,6 +35,8 @@ def test_every_variable_is_read():
             "PAPERBOY_TIMEZONE": "Europe/Berlin",
             "PAPERBOY_ADMINS": "42, 7",
             "LOG_LEVEL": "debug",
+            "PAPERBOY_SEND_RATE": "25.5",
+            "PAPERBOY_GROUP_SEND_RATE": "10",
         },
         env_file=None,
     )
@@ -46,6 +48,7 @@ def test_every_variable_is_read():
     assert settings.timezone == ZoneInfo("Europe/Berlin")
     assert settings.admins == frozenset({42, 7})
     assert settings.log_level == "DEBUG"
+    assert (settings.send_rate, settings.group_send_rate) == (25.5, 10)
 
 
 @pytest.mark.parametrize(
@@ -62,6 +65,9 @@ def test_every_variable_is_read():
         ("PAPERBOY_TIMEZONE", "../etc/passwd"),
         ("PAPERBOY_ADMINS", "alice"),
         ("LOG_LEVEL", "LOUD"),
+        ("PAPERBOY_SEND_RATE", "fast"),
+        ("PAPERBOY_SEND_RATE", "0"),
+        ("PAPERBOY_GROUP_SEND_RATE", "2.5"),
     ],
 )
 def test_a_bad_value_names_its_variable(name: str, value: str):

@@ -83,3 +83,13 @@ async def test_stale_callback_query_and_unknown_edit(bot):
         await client.answer_callback_query("404")
     with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await client.edit_message_text("x", chat_id=1, message_id=5)
+
+
+async def test_multipart_uploads_and_the_caption_limit(bot):
+    api, client = bot
+    await client.send_photo(3, photo=b"\x89PNG fake bytes", caption="<b>ok</b>", parse_mode="HTML")
+    assert api.sent[-1].method == "sendPhoto"
+    assert api.sent[-1].params["photo"]["size"] == 15  # arrived as a multipart file
+    assert api.sent[-1].text == "ok"
+    with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
+        await client.send_photo(3, photo=b"x", caption="가" * 1025)

@@ -576,6 +576,41 @@ class FakeBotApi:
         )
         return message
 
+    async def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params.get("chat_id"))
+        self._check_failures(chat["id"], params)
+        photo = params.get("photo")
+        if not photo:
+            raise ApiError(400, "Bad Request: there is no photo in the request")
+        html, text = ("", "")
+        if params.get("caption"):
+            html, text = self._parse_text(params, "caption", CAPTION_LIMIT)
+        self._check_markup(params.get("reply_markup"))
+        self._check_rate(chat["id"])
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self._bot_user(),
+            "photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}],
+        }
+        if text:
+            message["caption"] = text
+        self._messages[(chat["id"], message["message_id"])] = message
+        self.sent.append(
+            Sent(
+                "sendPhoto",
+                chat["id"],
+                message["message_id"],
+                html,
+                text,
+                params.get("reply_markup"),
+                None,
+                params,
+            )
+        )
+        return message
+
     async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = params.get("chat_id")
         key = (chat_id, params.get("message_id"))
