@@ -23,7 +23,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.config import HF_API_SOURCE, Settings
 from bot.delivery import Sender
 from bot.i18n import LANGUAGES, t
 from bot.poller import new_client
@@ -65,6 +65,8 @@ GROUP_COMMANDS = (
 SENDER_TASK = "paperboy.sender"
 FIRST_POLL_TASK = "paperboy.first_poll"
 POLL_JOB = "paperboy.poll"
+VOTES_JOB = "paperboy.votes"
+VOTE_REFRESH_SECONDS = 3600
 
 
 def build_application(
@@ -141,6 +143,14 @@ async def _post_init(application: Application) -> None:
         # polls, and late runs must not pile up.
         job_kwargs={"misfire_grace_time": settings.poll_interval, "coalesce": True},
     )
+    if HF_API_SOURCE in settings.sources:
+        application.job_queue.run_repeating(
+            _votes_job,
+            interval=VOTE_REFRESH_SECONDS,
+            first=VOTE_REFRESH_SECONDS,
+            name=VOTES_JOB,
+            job_kwargs={"misfire_grace_time": VOTE_REFRESH_SECONDS, "coalesce": True},
+        )
     stats = await archive.archive_stats(db)
     log.info(
         "Paperboy ready as @%s: %d papers in %d digests (latest %s), database %s",
@@ -165,6 +175,14 @@ async def _poll_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         await services.poll_now()
     except Exception:  # logged; the next poll tries again
         log.exception("poll failed")
+
+
+async def _votes_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services: Services = context.application.bot_data["services"]
+    try:
+        await services.refresh_votes()
+    except Exception:
+        log.exception("vote refresh failed")
 
 
 async def _post_shutdown(application: Application) -> None:

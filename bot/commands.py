@@ -19,6 +19,8 @@ _PERIODS = {
     "월간": "month",
     "all": "all",
     "전체": "all",
+    "rising": "rising",
+    "급상승": "rising",
 }
 
 
@@ -29,7 +31,7 @@ class ArgumentError(ValueError):
 @dataclass(frozen=True)
 class TopRequest:
     count: int = TOP_DEFAULT
-    period: str = "latest"  # latest | week | month | all | date
+    period: str = "latest"  # latest | week | month | all | date | rising
     date: dt.date | None = None
 
     def span(self, latest: dt.date) -> tuple[dt.date | None, dt.date | None]:

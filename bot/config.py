@@ -21,6 +21,9 @@ DEFAULT_DB = "data/paperboy.sqlite3"
 DEFAULT_SOURCE = (
     "https://raw.githubusercontent.com/l-yohai/daily_papers_ko/main/paper_logs/{yyyy}/{mm}/{dd}.md"
 )
+HF_API_SOURCE = "hf-api"  # the Hugging Face daily papers API, as a PAPERBOY_SOURCES entry
+DEFAULT_SOURCES = (DEFAULT_SOURCE, HF_API_SOURCE)
+DEFAULT_HF_API_URL = "https://huggingface.co/api/daily_papers"
 DEFAULT_POLL_INTERVAL = 900
 MIN_POLL_INTERVAL = 60
 DEFAULT_TIMEZONE = "Asia/Seoul"
@@ -38,7 +41,8 @@ class Settings:
     bot_token: str | None = None
     api_url: str = DEFAULT_API_URL
     db_path: Path = Path(DEFAULT_DB)
-    sources: tuple[str, ...] = (DEFAULT_SOURCE,)
+    sources: tuple[str, ...] = DEFAULT_SOURCES
+    hf_api_url: str = DEFAULT_HF_API_URL
     poll_interval: int = DEFAULT_POLL_INTERVAL
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
     admins: frozenset[int] = frozenset()
@@ -72,6 +76,9 @@ def load_settings(
         api_url=_api_url(get("TELEGRAM_API_URL") or DEFAULT_API_URL),
         db_path=Path(get("PAPERBOY_DB") or DEFAULT_DB),
         sources=_sources(get("PAPERBOY_SOURCES")),
+        hf_api_url=_http_url(
+            "PAPERBOY_HF_API_URL", get("PAPERBOY_HF_API_URL") or DEFAULT_HF_API_URL
+        ),
         poll_interval=_poll_interval(get("PAPERBOY_POLL_INTERVAL")),
         timezone=_timezone(get("PAPERBOY_TIMEZONE") or DEFAULT_TIMEZONE),
         admins=_admins(get("PAPERBOY_ADMINS")),
@@ -104,9 +111,16 @@ def _api_url(value: str) -> str:
     return value.rstrip("/")
 
 
+def _http_url(name: str, value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        raise ConfigError(f"{name} must be an http(s) URL without a query; got {value!r}")
+    return value.rstrip("/")
+
+
 def _sources(value: str | None) -> tuple[str, ...]:
     if value is None:
-        return (DEFAULT_SOURCE,)
+        return DEFAULT_SOURCES
     entries = tuple(entry.strip() for entry in value.split(","))
     if not all(entries):
         raise ConfigError(

@@ -6,6 +6,7 @@ in the report, and the other inputs still load.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ import aiosqlite
 import httpx
 
 from bot.digest_parser import parse_digest
-from bot.models import ParseIssue
+from bot.hf_api import parse_hf_api
+from bot.models import ParseIssue, ParseResult
 from storage.papers import DigestStats, store_digest
 
 FETCH_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -63,9 +65,11 @@ def expand_inputs(inputs: Iterable[str]) -> tuple[list[str], list[ParseIssue]]:
             continue
         path = Path(item)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.md") if p.is_file())
+            files = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix in (".md", ".json")
+            )
             if not files:
-                issues.append(ParseIssue(item, 0, "directory holds no .md files"))
+                issues.append(ParseIssue(item, 0, "directory holds no .md or .json files"))
             found.extend(str(p) for p in files)
         elif path.is_file():
             found.append(item)
@@ -131,14 +135,32 @@ def _read_file(path: Path, issues: list[ParseIssue]) -> str | None:
         return None
 
 
+def parse_any(text: str, source: str, requested: dt.date | None = None) -> ParseResult:
+    """A markdown digest, or a daily papers API response (JSON: ``.json`` or a ``[``)."""
+    if source.endswith(".json") or text.lstrip().startswith("["):
+        if requested is None:  # saved responses are named after the date asked for
+            stem = source.rsplit("/", 1)[-1].removesuffix(".json")
+            with contextlib.suppress(ValueError):
+                requested = dt.date.fromisoformat(stem)
+        return parse_hf_api(text, source, requested)
+    return parse_digest(text, source)
+
+
 async def ingest_text(
-    conn: aiosqlite.Connection, text: str, source: str, report: IngestReport
+    conn: aiosqlite.Connection,
+    text: str,
+    source: str,
+    report: IngestReport,
+    observed_at: dt.datetime | None = None,
 ) -> None:
-    """Parse one digest file's text and store every digest in it."""
-    result = parse_digest(text, source)
+    """Parse one file's text (markdown or API JSON) and store every digest in it.
+
+    ``observed_at`` marks live API data: its votes are current as of then.
+    """
+    result = parse_any(text, source)
     report.issues.extend(result.issues)
     for digest in result.digests:
-        report.add(await store_digest(conn, digest, source))
+        report.add(await store_digest(conn, digest, source, observed_at))
 
 
 async def ingest(

@@ -31,6 +31,14 @@ class Paper:
     sections: Mapping[str, str] = field(default_factory=_frozen_mapping)
     summary: str = ""
     date: dt.date | None = None
+    # From the Hugging Face daily papers API (issue 5); empty for markdown-only papers.
+    abstract: str = ""
+    ai_summary: str = ""
+    ai_keywords: tuple[str, ...] = ()
+    github_repo: str | None = None
+    github_stars: int | None = None
+    project_page: str | None = None
+    num_comments: int | None = None
 
     def __post_init__(self) -> None:
         # Callers may pass a plain dict; freeze it so a Paper can never change after creation.
@@ -38,6 +46,8 @@ class Paper:
             object.__setattr__(self, "sections", _frozen_mapping(self.sections))
         if not isinstance(self.authors, tuple):
             object.__setattr__(self, "authors", tuple(self.authors))
+        if not isinstance(self.ai_keywords, tuple):
+            object.__setattr__(self, "ai_keywords", tuple(self.ai_keywords))
 
     __hash__ = None  # type: ignore[assignment]  # sections is a mapping: not hashable
 
@@ -48,6 +58,17 @@ class Paper:
         if self.summary:
             parts.append(self.summary)
         return "\n".join(parts)
+
+    @property
+    def has_korean_summary(self) -> bool:
+        return bool(self.sections or self.summary)
+
+    @property
+    def searchable_text(self) -> str:
+        """What search and topics match besides title and authors: the Korean summary, the
+        AI summary, the abstract and the AI keywords."""
+        parts = [self.summary_text, self.ai_summary, self.abstract, ", ".join(self.ai_keywords)]
+        return "\n".join(part for part in parts if part)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ failure is reported and retried at the next poll; none stops the bot.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import logging
 from dataclasses import asdict, dataclass, field
@@ -18,7 +19,9 @@ import aiosqlite
 import httpx
 
 from bot.clock import Clock
+from bot.config import DEFAULT_HF_API_URL, HF_API_SOURCE
 from bot.delivery import fan_out
+from bot.hf_api import PAGE_SIZE, day_url, parse_hf_api
 from bot.ingest import (
     FETCH_TIMEOUT,
     USER_AGENT,
@@ -31,6 +34,9 @@ from bot.sources import expand_sources
 from storage import deliveries as outbox
 from storage import sources as source_state
 from storage.deliveries import utc_text
+from storage.papers import store_digest
+
+MAX_PAGES = 20  # 2,000 papers a day is far beyond any day seen
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +67,18 @@ async def poll(
     clock: Clock,
     default_zone: ZoneInfo,
     client: httpx.AsyncClient,
+    hf_api_url: str = DEFAULT_HF_API_URL,
 ) -> PollResult:
     now = clock.now()
     result = PollResult(at=utc_text(now))
-    inputs, issues = expand_inputs(expand_sources(sources, now.date()))
-    result.errors += [str(issue) for issue in issues]
-    result.inputs = len(inputs)
     report = IngestReport()
+    if HF_API_SOURCE in sources:
+        days = [now.date() - dt.timedelta(days=back) for back in (1, 0)]
+        await fetch_api_days(db, client, hf_api_url, days, now, result, report)
+    files = tuple(entry for entry in sources if entry != HF_API_SOURCE)
+    inputs, issues = expand_inputs(expand_sources(files, now.date()))
+    result.errors += [str(issue) for issue in issues]
+    result.inputs += len(inputs)
     for item in inputs:
         try:
             if is_url(item):
@@ -101,6 +112,47 @@ async def poll(
     for error in result.errors:
         log.warning("poll: %s", error)
     return result
+
+
+async def fetch_api_days(
+    db: aiosqlite.Connection,
+    client: httpx.AsyncClient,
+    base_url: str,
+    days: list[dt.date],
+    now: dt.datetime,
+    result: PollResult,
+    report: IngestReport,
+) -> None:
+    """One request per day (more when a day fills a page); an empty list is a quiet day.
+
+    Votes in the answer are current: they are stored as observed ``now``.
+    """
+    for day in days:
+        for page in range(MAX_PAGES):
+            url = day_url(base_url, day, page)
+            result.inputs += 1
+            try:
+                response = await client.get(url)
+            except httpx.HTTPError as error:
+                result.errors.append(f"{url}: download failed: {error.__class__.__name__}: {error}")
+                break
+            if response.status_code != 200:
+                result.errors.append(f"{url}: download failed: HTTP {response.status_code}")
+                break
+            parsed = parse_hf_api(response.text, url, day)
+            if not parsed.digests and parsed.issues:
+                result.errors += [str(issue) for issue in parsed.issues]
+                break
+            result.changed += 1
+            report.issues.extend(parsed.issues)
+            for digest in parsed.digests:
+                report.add(await store_digest(db, digest, HF_API_SOURCE, observed_at=now))
+            try:
+                count = len(response.json())
+            except ValueError:
+                count = 0
+            if count < PAGE_SIZE:
+                break
 
 
 async def _read(
@@ -159,3 +211,31 @@ async def _fetch(
         etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified")
     )
     return text, state
+
+
+async def refresh_votes(
+    db: aiosqlite.Connection,
+    client: httpx.AsyncClient,
+    base_url: str,
+    clock: Clock,
+    default_zone: ZoneInfo,
+    days: int = 7,
+) -> PollResult:
+    """The hourly job: one API request per day of the last ``days``, so /top week and month
+    rank by current votes; a paper that joined a recent day is fanned out as a follow-up."""
+    now = clock.now()
+    result = PollResult(at=utc_text(now))
+    report = IngestReport()
+    dates = [now.date() - dt.timedelta(days=back) for back in range(days - 1, -1, -1)]
+    await fetch_api_days(db, client, base_url, dates, now, result, report)
+    result.errors += [str(issue) for issue in report.issues]
+    result.digests_read = report.digests_read
+    result.papers_new = report.papers_new
+    result.deliveries = await fan_out(db, clock.now(), default_zone)
+    log.info(
+        "vote refresh: %d days, %d new papers, %d errors",
+        days,
+        result.papers_new,
+        len(result.errors),
+    )
+    return result

@@ -97,6 +97,12 @@ def _blocks(paper: Paper, lang: Lang) -> list[_Block]:
         blocks.append(_Block(label, text, quoted=True))
     if paper.summary:
         blocks.append(_Block(t(lang, "card.section.summary"), paper.summary, False, bullets=True))
+    if not blocks:
+        # No Korean digest covered it (yet): the API's AI summary, and the abstract folded.
+        if paper.ai_summary:
+            blocks.append(_Block(t(lang, "card.section.ai_summary"), paper.ai_summary, False))
+        if paper.abstract:
+            blocks.append(_Block(t(lang, "card.section.abstract"), paper.abstract, True))
     return blocks
 
 
@@ -146,6 +152,14 @@ def render_card(paper: Paper, lang: Lang, saved: bool | None = False) -> Reply:
             Button(t(lang, "btn.hf"), url=hf_url(paper.arxiv_id)),
         )
     ]
+    links = []
+    if paper.github_repo:
+        stars = f" ★{paper.github_stars:,}" if paper.github_stars else ""
+        links.append(Button(t(lang, "btn.github") + stars, url=paper.github_repo))
+    if paper.project_page:
+        links.append(Button(t(lang, "btn.project"), url=paper.project_page))
+    if links:
+        rows.append(tuple(links))
     if saved is not None:
         label = t(lang, "btn.saved" if saved else "btn.save")
         rows.append((Button(label, callback_data=cb.encode(cb.ToggleSave(paper.arxiv_id))),))
@@ -163,14 +177,23 @@ def _number_buttons(papers: Sequence[Paper], first_rank: int) -> list[tuple[Butt
     ]
 
 
-def _list_line(rank: int, paper: Paper, lang: Lang) -> Markup:
+def _list_line(rank: int, paper: Paper, lang: Lang, growth: int | None = None) -> Markup:
     title = link(shorten(paper.title, LIST_TITLE), abs_url(paper.arxiv_id))
-    return join([f"{rank}. ", title, " · " + votes_text(paper.votes, lang)])
+    votes = " · " + votes_text(paper.votes, lang)
+    if growth is not None:
+        votes += f" (+{growth})"
+    return join([f"{rank}. ", title, votes])
 
 
-def render_paper_list(title: str, papers: Sequence[Paper], lang: Lang) -> list[Reply]:
-    """A numbered list with a button per paper, split into as few messages as fit."""
-    lines = [_list_line(rank, paper, lang) for rank, paper in enumerate(papers, 1)]
+def render_paper_list(
+    title: str, papers: Sequence[Paper], lang: Lang, growth: Sequence[int] | None = None
+) -> list[Reply]:
+    """A numbered list with a button per paper, split into as few messages as fit;
+    ``growth`` adds each paper's vote gain (for "rising")."""
+    lines = [
+        _list_line(rank, paper, lang, growth[rank - 1] if growth else None)
+        for rank, paper in enumerate(papers, 1)
+    ]
     chunks: list[list[int]] = [[]]
     header_room = len(title) + 40  # the header, with a "part i of n" suffix if split
     used = header_room

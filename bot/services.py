@@ -12,7 +12,7 @@ import httpx
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import Sender
-from bot.poller import PollResult, poll
+from bot.poller import PollResult, poll, refresh_votes
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +34,28 @@ class Services:
         async with self.poll_lock:
             try:
                 return await poll(
-                    self.db, self.settings.sources, self.clock, self.settings.timezone, self.http
+                    self.db,
+                    self.settings.sources,
+                    self.clock,
+                    self.settings.timezone,
+                    self.http,
+                    self.settings.hf_api_url,
                 )
             finally:
                 self.first_poll.set()
+                self.sender.wake()
+
+    async def refresh_votes(self, days: int = 7) -> PollResult:
+        """Re-read the API for the last ``days`` dates: live votes (and late joiners)."""
+        async with self.poll_lock:
+            try:
+                return await refresh_votes(
+                    self.db,
+                    self.http,
+                    self.settings.hf_api_url,
+                    self.clock,
+                    self.settings.timezone,
+                    days,
+                )
+            finally:
                 self.sender.wake()

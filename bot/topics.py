@@ -181,7 +181,7 @@ def match_topics(papers: Iterable[Paper], topics: Iterable[Topic]) -> dict[Topic
         conn.execute(f"CREATE VIRTUAL TABLE t USING fts5(title, summary, tokenize='{TOKENIZER}')")
         conn.executemany(
             "INSERT INTO t (rowid, title, summary) VALUES (?, ?, ?)",
-            [(i, index_text(p.title), index_text(p.summary_text)) for i, p in enumerate(papers)],
+            [(i, index_text(p.title), index_text(p.searchable_text)) for i, p in enumerate(papers)],
         )
         for topic in topics:
             if topic.is_everything:

@@ -37,7 +37,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             for x in (paper.date.isoformat() if paper.date else "", votes_text(paper.votes, lang))
             if x
         )
-        blurb = snippets.get(paper.arxiv_id) or paper.summary_text
+        blurb = snippets.get(paper.arxiv_id) or paper.searchable_text
         results.append(
             InlineQueryResultArticle(
                 id=paper.arxiv_id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -33,6 +35,17 @@ async def top(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         request = parse_top_args(context.args or [])
     except ArgumentError:
         await send(update, context, render_text(t(lang, "top.usage")))
+        return
+    if request.period == "rising":
+        since = services(context).clock.now() - dt.timedelta(hours=24)
+        rising = await archive.rising_papers(db, since, request.count)
+        if not rising:
+            await send(update, context, render_text(t(lang, "top.rising_none")))
+            return
+        title = "🚀 " + t(lang, "top.rising_title", count=len(rising))
+        papers = [paper for paper, _ in rising]
+        for reply in render_paper_list(title, papers, lang, growth=[g for _, g in rising]):
+            await send(update, context, reply)
         return
     latest = await archive.latest_digest_date(db)
     if latest is None:

@@ -134,4 +134,23 @@ MIGRATIONS: tuple[str, ...] = (
         value  TEXT NOT NULL
     );
     """,
+    # 4: the Hugging Face daily papers API: abstracts, AI summaries, code links, live votes.
+    """
+    ALTER TABLE papers ADD COLUMN abstract TEXT NOT NULL DEFAULT '';
+    ALTER TABLE papers ADD COLUMN ai_summary TEXT NOT NULL DEFAULT '';
+    ALTER TABLE papers ADD COLUMN ai_keywords TEXT NOT NULL DEFAULT '[]';  -- JSON list
+    ALTER TABLE papers ADD COLUMN github_repo TEXT;
+    ALTER TABLE papers ADD COLUMN github_stars INTEGER;
+    ALTER TABLE papers ADD COLUMN project_page TEXT;
+    ALTER TABLE papers ADD COLUMN num_comments INTEGER;
+
+    -- Every live vote count seen, for "rising" (growth over the last 24 hours).
+    CREATE TABLE vote_history (
+        paper_id     INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+        observed_at  TEXT NOT NULL,  -- UTC, 'YYYY-MM-DDTHH:MM:SS'
+        votes        INTEGER NOT NULL,
+        PRIMARY KEY (paper_id, observed_at)
+    ) WITHOUT ROWID;
+    CREATE INDEX vote_history_time ON vote_history (observed_at);
+    """,
 )

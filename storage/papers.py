@@ -7,7 +7,7 @@ import json
 import math
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiosqlite
@@ -25,8 +25,13 @@ SEARCH_CANDIDATES = 200
 
 PAPER_COLUMNS = (
     "p.id, p.arxiv_id, p.title, p.thumbnail, p.votes, p.votes_date, p.authors, p.sections,"
-    " p.summary, p.first_date, p.last_date"
+    " p.summary, p.first_date, p.last_date, p.abstract, p.ai_summary, p.ai_keywords,"
+    " p.github_repo, p.github_stars, p.project_page, p.num_comments"
 )
+# Text columns an API listing fills in when a markdown digest had none, and the reverse.
+_FILLABLE = ("abstract", "ai_summary", "github_repo", "project_page")
+# Counts that follow the newest observation.
+_LIVE = ("github_stars", "num_comments")
 
 
 @dataclass(frozen=True)
@@ -49,14 +54,23 @@ class ArchiveStats:
     last_date: dt.date | None
 
 
-async def store_digest(conn: aiosqlite.Connection, digest: Digest, source: str) -> DigestStats:
+async def store_digest(
+    conn: aiosqlite.Connection,
+    digest: Digest,
+    source: str,
+    observed_at: dt.datetime | None = None,
+) -> DigestStats:
     """Store a digest in one transaction; storing the same digest again changes nothing.
 
     A paper already archived keeps its text (missing parts are filled in); its votes follow
-    the latest-dated digest that printed a count. A digest re-run that lists more papers for
-    the same date appends them after the ones already stored.
+    the newest observation: a markdown digest's counts were observed on its date, a live API
+    listing's (``observed_at`` given) when it was fetched, and those are kept as vote history.
+    A digest re-run that lists more papers for the same date appends them after the others.
     """
     day = digest.date.isoformat()
+    votes_day = observed_at.astimezone(dt.UTC).date().isoformat() if observed_at else day
+    if votes_day < day:
+        votes_day = day
     async with transaction(conn):
         cursor = await conn.execute(
             "INSERT INTO digests (date, source) VALUES (?, ?) ON CONFLICT (date) DO NOTHING",
@@ -74,11 +88,21 @@ async def store_digest(conn: aiosqlite.Connection, digest: Digest, source: str) 
         for paper in digest.papers:
             row = existing.get(paper.arxiv_id)
             if row is None:
-                paper_id = await _insert_paper(conn, paper, day)
+                paper_id = await _insert_paper(conn, paper, day, votes_day)
                 papers_new += 1
             else:
                 paper_id = row["id"]
-                papers_updated += await _merge_paper(conn, row, paper, day)
+                papers_updated += await _merge_paper(conn, row, paper, day, votes_day)
+            if observed_at is not None and paper.votes is not None:
+                await conn.execute(
+                    "INSERT OR REPLACE INTO vote_history (paper_id, observed_at, votes)"
+                    " VALUES (?, ?, ?)",
+                    (
+                        paper_id,
+                        observed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+                        paper.votes,
+                    ),
+                )
             cursor = await conn.execute(
                 "INSERT INTO digest_entries (digest_date, paper_id, position, votes)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -104,38 +128,51 @@ async def _papers_by_arxiv_id(
         return {row["arxiv_id"]: row for row in await cursor.fetchall()}
 
 
-async def _insert_paper(conn: aiosqlite.Connection, paper: Paper, day: str) -> int:
+async def _insert_paper(conn: aiosqlite.Connection, paper: Paper, day: str, votes_day: str) -> int:
     cursor = await conn.execute(
         "INSERT INTO papers (arxiv_id, title, thumbnail, votes, votes_date, authors, sections,"
-        " summary, first_date, last_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " summary, first_date, last_date, abstract, ai_summary, ai_keywords, github_repo,"
+        " github_stars, project_page, num_comments)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             paper.arxiv_id,
             paper.title,
             paper.thumbnail,
             paper.votes,
-            day if paper.votes is not None else None,
+            votes_day if paper.votes is not None else None,
             json.dumps(list(paper.authors), ensure_ascii=False),
             json.dumps(list(paper.sections.items()), ensure_ascii=False),
             paper.summary,
             day,
             day,
+            paper.abstract,
+            paper.ai_summary,
+            json.dumps(list(paper.ai_keywords), ensure_ascii=False),
+            paper.github_repo,
+            paper.github_stars,
+            paper.project_page,
+            paper.num_comments,
         ),
     )
     paper_id = int(cursor.lastrowid or 0)
-    await _index(conn, paper_id, paper.title, paper.authors, paper.summary_text)
+    await _index(conn, paper_id, paper)
     return paper_id
 
 
 async def _merge_paper(
-    conn: aiosqlite.Connection, row: aiosqlite.Row, paper: Paper, day: str
+    conn: aiosqlite.Connection, row: aiosqlite.Row, paper: Paper, day: str, votes_day: str
 ) -> int:
-    """Fold a new listing into a stored paper; returns 1 when anything changed."""
+    """Fold a new listing into a stored paper; returns 1 when anything changed.
+
+    Text already stored is kept and missing parts are filled in (a Korean digest's summary
+    and an API listing's abstract complete each other); votes follow the newest observation.
+    """
     changes: dict[str, object] = {}
-    if paper.votes is not None and (row["votes_date"] is None or day >= row["votes_date"]):
+    if paper.votes is not None and (row["votes_date"] is None or votes_day >= row["votes_date"]):
         if paper.votes != row["votes"]:
             changes["votes"] = paper.votes
-        if day != row["votes_date"]:
-            changes["votes_date"] = day
+        if votes_day != row["votes_date"]:
+            changes["votes_date"] = votes_day
     if day > row["last_date"]:
         changes["last_date"] = day
     if day < row["first_date"]:
@@ -150,6 +187,18 @@ async def _merge_paper(
         changes["sections"] = json.dumps(list(paper.sections.items()), ensure_ascii=False)
         changes["summary"] = paper.summary
         reindex = True
+    for column in _FILLABLE:
+        value = getattr(paper, column)
+        if value and not row[column]:
+            changes[column] = value
+            reindex = reindex or column in ("abstract", "ai_summary")
+    if paper.ai_keywords and row["ai_keywords"] == "[]":
+        changes["ai_keywords"] = json.dumps(list(paper.ai_keywords), ensure_ascii=False)
+        reindex = True
+    for column in _LIVE:
+        value = getattr(paper, column)
+        if value is not None and value != row[column]:
+            changes[column] = value
     if not changes:
         return 0
     assignments = ", ".join(f"{column} = ?" for column in changes)
@@ -159,22 +208,23 @@ async def _merge_paper(
         (*changes.values(), row["id"]),
     )
     if reindex:
-        authors = json.loads(str(changes.get("authors", row["authors"])))
-        summary_text = (
-            paper.summary_text if "summary" in changes else paper_from_row(row).summary_text
-        )
+        async with conn.execute(f"{paper_select()} WHERE p.id = ?", (row["id"],)) as cursor:
+            merged = paper_from_row(await cursor.fetchone())
         await conn.execute("DELETE FROM papers_fts WHERE rowid = ?", (row["id"],))
-        await _index(conn, row["id"], row["title"], authors, summary_text)
+        await _index(conn, row["id"], merged)
     # Moving only the recorded date of an unchanged vote count is bookkeeping, not an update.
     return int(bool(set(changes) - {"votes_date", "last_date", "first_date"}))
 
 
-async def _index(
-    conn: aiosqlite.Connection, paper_id: int, title: str, authors: Iterable[str], summary: str
-) -> None:
+async def _index(conn: aiosqlite.Connection, paper_id: int, paper: Paper) -> None:
     await conn.execute(
         "INSERT INTO papers_fts (rowid, title, authors, summary) VALUES (?, ?, ?, ?)",
-        (paper_id, index_text(title), index_text(", ".join(authors)), index_text(summary)),
+        (
+            paper_id,
+            index_text(paper.title),
+            index_text(", ".join(paper.authors)),
+            index_text(paper.searchable_text),
+        ),
     )
 
 
@@ -194,6 +244,13 @@ def paper_from_row(row: aiosqlite.Row, date: str | None = None) -> Paper:
         sections={name: text for name, text in json.loads(row["sections"])},
         summary=row["summary"],
         date=dt.date.fromisoformat(date or row["last_date"]),
+        abstract=row["abstract"],
+        ai_summary=row["ai_summary"],
+        ai_keywords=tuple(json.loads(row["ai_keywords"])),
+        github_repo=row["github_repo"],
+        github_stars=row["github_stars"],
+        project_page=row["project_page"],
+        num_comments=row["num_comments"],
     )
 
 
@@ -263,6 +320,28 @@ async def top_papers(
         return [paper_from_row(row, row["listed"]) for row in await cursor.fetchall()]
 
 
+async def rising_papers(
+    conn: aiosqlite.Connection, since: dt.datetime, limit: int = 10
+) -> list[tuple[Paper, int]]:
+    """Papers whose live votes grew most since ``since``, with the growth.
+
+    Growth is the current count minus the last count seen at or before ``since`` (or the
+    first seen after it, for a paper first seen within the window).
+    """
+    cutoff = since.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    async with conn.execute(
+        f"SELECT * FROM (SELECT {PAPER_COLUMNS}, p.votes - COALESCE("
+        "  (SELECT h.votes FROM vote_history h WHERE h.paper_id = p.id AND h.observed_at <= ?1"
+        "   ORDER BY h.observed_at DESC LIMIT 1),"
+        "  (SELECT h.votes FROM vote_history h WHERE h.paper_id = p.id AND h.observed_at > ?1"
+        "   ORDER BY h.observed_at LIMIT 1)) AS growth"
+        " FROM papers p WHERE p.id IN (SELECT paper_id FROM vote_history WHERE observed_at > ?1))"
+        " WHERE growth > 0 ORDER BY growth DESC, votes DESC LIMIT ?2",
+        (cutoff, limit),
+    ) as cursor:
+        return [(paper_from_row(row), row["growth"]) for row in await cursor.fetchall()]
+
+
 @dataclass(frozen=True)
 class SearchResults:
     """One page of hits; ``total`` ranked results can be paged through (at most the
@@ -287,7 +366,7 @@ async def search(
         paper = await get_paper(conn, arxiv_id)
         if paper is None:
             return SearchResults([], 0, 0)
-        hit = SearchHit(paper, math.inf, make_snippet(paper.summary_text, ()))
+        hit = SearchHit(paper, math.inf, make_snippet(paper.searchable_text, ()))
         return SearchResults([hit] if offset == 0 else [], 1, 1)
 
     query = build_query(text)
@@ -303,7 +382,7 @@ async def search(
         ) as cursor:
             loaded = {row["id"]: paper_from_row(row) for row in await cursor.fetchall()}
     hits = [
-        SearchHit(loaded[pid], score, make_snippet(loaded[pid].summary_text, query.terms))
+        SearchHit(loaded[pid], score, make_snippet(loaded[pid].searchable_text, query.terms))
         for score, _, pid in page
         if pid in loaded
     ]

@@ -17,7 +17,8 @@ def test_defaults_without_any_variable():
     assert settings.bot_token is None
     assert settings.api_url == "https://api.telegram.org"
     assert settings.db_path == Path("data/paperboy.sqlite3")
-    assert settings.sources == (DEFAULT_SOURCE,)
+    assert settings.sources == (DEFAULT_SOURCE, "hf-api")
+    assert settings.hf_api_url == "https://huggingface.co/api/daily_papers"
     assert settings.poll_interval == 900
     assert settings.timezone == ZoneInfo("Asia/Seoul")
     assert settings.admins == frozenset()
@@ -65,6 +66,7 @@ def test_every_variable_is_read():
         ("PAPERBOY_TIMEZONE", "../etc/passwd"),
         ("PAPERBOY_ADMINS", "alice"),
         ("LOG_LEVEL", "LOUD"),
+        ("PAPERBOY_HF_API_URL", "huggingface.co/api"),
         ("PAPERBOY_SEND_RATE", "fast"),
         ("PAPERBOY_SEND_RATE", "0"),
         ("PAPERBOY_GROUP_SEND_RATE", "2.5"),
