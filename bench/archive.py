@@ -81,6 +81,22 @@ async def bench_ingest(db: Path) -> int:
     return papers
 
 
+HF_API = CORPUS.parent / "hf_api"
+
+
+async def bench_hf_ingest(db: Path) -> None:
+    start = time.perf_counter()
+    conn = await connect(db)
+    report = await ingest(conn, [str(HF_API)])
+    await conn.close()
+    seconds = time.perf_counter() - start
+    print(
+        f"ingest of the API dumps: {report.inputs} days, {report.entries_new:,} listings, "
+        f"{report.papers_new:,} papers in {seconds:.2f} s = {report.entries_new / seconds:,.0f} "
+        "listings/s"
+    )
+
+
 async def build_large(db: Path) -> int:
     digests: list[Digest] = []
     for path in sorted(CORPUS.rglob("*.md")):
@@ -133,6 +149,7 @@ async def main(rounds: int) -> None:
         sys.exit(f"bench: {CORPUS} not found; the benchmarks need ../shared/corpus")
     with tempfile.TemporaryDirectory() as tmp:
         await bench_ingest(Path(tmp) / "corpus.sqlite3")
+        await bench_hf_ingest(Path(tmp) / "hf.sqlite3")
         large = Path(tmp) / "large.sqlite3"
         start = time.perf_counter()
         papers = await build_large(large)

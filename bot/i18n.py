@@ -45,7 +45,9 @@ EN: dict[str, str] = {
     "top.empty": "No papers listed for {period}.",
     "top.rising_title": "Rising: {count} papers gaining votes in the last 24 hours",
     "top.rising_none": "No paper gained votes in the last 24 hours (live votes come from the Hugging Face API source).",
-    "top.usage": ("Usage: /top [N] [today|week|month|all|rising|YYYY-MM-DD]\nFor example: /top 5 week"),
+    "top.usage": (
+        "Usage: /top [N] [today|week|month|all|rising|YYYY-MM-DD]\nFor example: /top 5 week"
+    ),
     "period.range": "{start} – {end}",
     "period.all": "all time",
     # /search
