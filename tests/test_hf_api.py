@@ -20,7 +20,7 @@ from bot.render import render_card
 from bot.topics import Topic, match_topics
 from storage import papers as archive
 from tests.bot_harness import ManualClock
-from tests.conftest import ROOT
+from tests.conftest import CORPUS, ROOT, needs_corpus
 from tests.fakebot.telegram_html import parse_html
 from tests.test_render import check
 
@@ -291,3 +291,19 @@ async def test_papers_joining_a_delivered_day_follow_up_once(tmp_path: Path, hub
         assert "(+50)" in reply.text.splitlines()[2]
         (reply,) = await bot.say(chat, user, "/top 3 week")
         assert reply.text.startswith("🏆 인기 논문 3편")
+
+
+@needs_corpus
+async def test_every_shared_api_day_through_the_loopback_api(db, hub):
+    fake, url = hub
+    corpus = CORPUS.parent / "hf_api"
+    for path in sorted(corpus.glob("*.json")):
+        fake.days[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+    assert len(fake.days) == 44
+    clock = ManualClock(dt.datetime(2026, 8, 21, 23, 0, tzinfo=dt.UTC))
+    async with httpx.AsyncClient() as client:
+        result = await refresh_votes(db, client, url, clock, SEOUL, days=60)
+    assert result.errors == []
+    stats = await archive.archive_stats(db)
+    assert (stats.papers, stats.digests, stats.entries) == (904, 44, 906)
+    assert (await archive.get_paper(db, "2608.13558")).votes == 54  # the later day's count
