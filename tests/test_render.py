@@ -154,6 +154,6 @@ def test_any_paper_renders_to_valid_html_within_limits(
     paper = a_paper(
         title=title or "x", authors=tuple(authors), sections=sections, summary=summary, votes=votes
     )
-    check(render_card(paper, lang, saved=False))
-    check(render_card(paper, lang, saved=None))
-    check(render_paper_list(title or "x", [paper] * 3, lang)[0])
+    assert check(render_card(paper, lang, saved=False)).strip()
+    assert check(render_card(paper, lang, saved=None)).strip()
+    assert check(render_paper_list(title or "x", [paper] * 3, lang)[0]).strip()
