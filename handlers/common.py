@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from telegram import CallbackQuery, Message, Update
-from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -77,10 +76,6 @@ async def answer(query: CallbackQuery, text: str | None = None) -> None:
         log.info("callback query %s answered too late", query.id)
 
 
-def is_private(update: Update) -> bool:
-    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
-
-
 def command_args(context: ContextTypes.DEFAULT_TYPE) -> str:
     return " ".join(context.args or []).strip()
 
@@ -91,7 +86,6 @@ __all__ = [  # keyboard and preview are re-exported for handlers that build mess
     "command_args",
     "edit",
     "edit_keyboard",
-    "is_private",
     "keyboard",
     "language",
     "preview",
