@@ -41,6 +41,12 @@ def paper_detail_json(paper: Paper, dates: list[dt.date]) -> dict[str, Any]:
             "dates": [d.isoformat() for d in dates],
             "sections": dict(paper.sections),
             "summary": paper.summary,
+            "abstract": paper.abstract,
+            "ai_summary": paper.ai_summary,
+            "ai_keywords": list(paper.ai_keywords),
+            "github_repo": paper.github_repo,
+            "github_stars": paper.github_stars,
+            "project_page": paper.project_page,
         }
     )
     return data
@@ -98,4 +104,17 @@ def paper_detail(paper: Paper, dates: list[dt.date]) -> str:
         lines += ["", f"## {name}", text]
     if paper.summary:
         lines += ["", "## Summary", paper.summary]
+    if paper.github_repo or paper.project_page:
+        stars = f" (★{paper.github_stars})" if paper.github_stars else ""
+        lines.append("")
+        if paper.github_repo:
+            lines.append(f"Code: {paper.github_repo}{stars}")
+        if paper.project_page:
+            lines.append(f"Project: {paper.project_page}")
+    if paper.ai_summary:
+        lines += ["", "## AI summary", paper.ai_summary]
+    if paper.ai_keywords:
+        lines += ["", "Keywords: " + ", ".join(paper.ai_keywords)]
+    if paper.abstract:
+        lines += ["", "## Abstract", paper.abstract]
     return "\n".join(lines)

@@ -251,6 +251,10 @@ def test_saved_responses_ingest_from_the_cli(tmp_path: Path, capsys):
     code = main(["show", "2608.12313", "--json", "--db", str(tmp_path / "h.sqlite3")])
     data = json.loads(capsys.readouterr().out)
     assert data["dates"] == ["2026-08-13", "2026-08-19"] and data["votes"] == 27
+    assert data["abstract"] and data["title"]
+    code = main(["show", "2607.11886", "--db", str(tmp_path / "h.sqlite3")])
+    text = capsys.readouterr().out
+    assert "Project: https://huangrh99.github.io/SpectraReward/" in text and "## Abstract" in text
 
 
 async def test_papers_joining_a_delivered_day_follow_up_once(tmp_path: Path, hub):
