@@ -14,7 +14,6 @@ import dataclasses
 import datetime as dt
 import logging
 from collections import OrderedDict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -312,6 +311,3 @@ class Sender:
 
 def _seconds(value: object) -> float:
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)  # type: ignore[arg-type]
-
-
-__all__: Sequence[str] = ("Sender", "fan_out")
