@@ -23,6 +23,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.clock import Clock, SystemClock
+from bot.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
 from bot.config import HF_API_SOURCE, Settings
 from bot.delivery import Sender
 from bot.i18n import LANGUAGES, t
@@ -36,32 +37,6 @@ from storage.db import connect
 
 log = logging.getLogger(__name__)
 
-PRIVATE_COMMANDS = (
-    "start",
-    "top",
-    "search",
-    "paper",
-    "digest",
-    "subscribe",
-    "unsubscribe",
-    "topics",
-    "settings",
-    "saved",
-    "stop",
-    "help",
-)
-GROUP_COMMANDS = (
-    "top",
-    "search",
-    "paper",
-    "digest",
-    "subscribe",
-    "unsubscribe",
-    "topics",
-    "settings",
-    "stop",
-    "help",
-)
 SENDER_TASK = "paperboy.sender"
 FIRST_POLL_TASK = "paperboy.first_poll"
 POLL_JOB = "paperboy.poll"

@@ -5,6 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+# The user commands, in menu order: the one list the command menus and /help come from.
+PRIVATE_COMMANDS = (
+    "start", "top", "search", "paper", "digest", "subscribe", "unsubscribe", "topics",
+    "settings", "saved", "stop", "help",
+)  # fmt: skip
+# Groups: no /start (it greets a person), no /saved (saved papers are per person).
+GROUP_COMMANDS = tuple(c for c in PRIVATE_COMMANDS if c not in ("start", "saved"))
+HELP_COMMANDS = tuple(c for c in PRIVATE_COMMANDS if c != "start")
+
 TOP_DEFAULT = 10
 TOP_MAX = 50
 

@@ -101,23 +101,48 @@ async def read_inputs(
             await client.aclose()
 
 
-async def _fetch(client: httpx.AsyncClient, url: str, issues: list[ParseIssue]) -> str | None:
+@dataclass(frozen=True)
+class Download:
+    """One GET: the text (200 only), the status, or why it failed; with cache validators."""
+
+    status: int | None
+    text: str | None = None
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+async def download(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None
+) -> Download:
+    """GET ``url``; 304 and 404 are answers, not errors; anything else not 200 is one."""
     try:
-        response = await client.get(url)
+        response = await client.get(url, headers=headers)
     except httpx.HTTPError as exc:
-        issues.append(ParseIssue(url, 0, f"download failed: {exc.__class__.__name__}: {exc}"))
-        return None
-    if response.status_code == 404:
-        issues.append(ParseIssue(url, 0, "not found (404): not published yet?"))
-        return None
+        return Download(None, error=f"download failed: {exc.__class__.__name__}: {exc}")
+    if response.status_code in (304, 404):
+        return Download(response.status_code)
     if response.status_code != 200:
-        issues.append(ParseIssue(url, 0, f"download failed: HTTP {response.status_code}"))
-        return None
+        return Download(response.status_code, error=f"download failed: HTTP {response.status_code}")
     try:
-        return response.content.decode("utf-8")
+        text = response.content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        issues.append(ParseIssue(url, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
-        return None
+        return Download(200, error=f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+    return Download(
+        200,
+        text,
+        etag=response.headers.get("ETag"),
+        last_modified=response.headers.get("Last-Modified"),
+    )
+
+
+async def _fetch(client: httpx.AsyncClient, url: str, issues: list[ParseIssue]) -> str | None:
+    got = await download(client, url)
+    if got.status == 404:
+        issues.append(ParseIssue(url, 0, "not found (404): not published yet?"))
+    elif got.error:
+        issues.append(ParseIssue(url, 0, got.error))
+    return got.text
 
 
 def _read_file(path: Path, issues: list[ParseIssue]) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import json
 import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from bot.ingest import (
     FETCH_TIMEOUT,
     USER_AGENT,
     IngestReport,
+    download,
     expand_inputs,
     ingest_text,
     is_url,
@@ -131,15 +133,11 @@ async def fetch_api_days(
         for page in range(MAX_PAGES):
             url = day_url(base_url, day, page)
             result.inputs += 1
-            try:
-                response = await client.get(url)
-            except httpx.HTTPError as error:
-                result.errors.append(f"{url}: download failed: {error.__class__.__name__}: {error}")
+            got = await download(client, url)
+            if got.text is None:
+                result.errors.append(f"{url}: {got.error or f'download failed: HTTP {got.status}'}")
                 break
-            if response.status_code != 200:
-                result.errors.append(f"{url}: download failed: HTTP {response.status_code}")
-                break
-            parsed = parse_hf_api(response.text, url, day)
+            parsed = parse_hf_api(got.text, url, day)
             if not parsed.digests and parsed.issues:
                 result.errors += [str(issue) for issue in parsed.issues]
                 break
@@ -147,11 +145,8 @@ async def fetch_api_days(
             report.issues.extend(parsed.issues)
             for digest in parsed.digests:
                 report.add(await store_digest(db, digest, HF_API_SOURCE, observed_at=now))
-            try:
-                count = len(response.json())
-            except ValueError:
-                count = 0
-            if count < PAGE_SIZE:
+            # A full page (counted as sent, duplicates included) means there may be another.
+            if len(json.loads(got.text)) < PAGE_SIZE:
                 break
 
 
@@ -188,29 +183,16 @@ async def _fetch(
         headers["If-None-Match"] = known.etag
     if known.last_modified:
         headers["If-Modified-Since"] = known.last_modified
-    try:
-        response = await client.get(url, headers=headers)
-    except httpx.HTTPError as error:
-        result.errors.append(f"{url}: download failed: {error.__class__.__name__}: {error}")
-        return None, None
-    if response.status_code == 304:
+    got = await download(client, url, headers)
+    if got.status == 304:
         result.unchanged += 1
-        return None, None
-    if response.status_code == 404:
+    elif got.status == 404:
         result.not_published += 1
+    elif got.error:
+        result.errors.append(f"{url}: {got.error}")
+    if got.text is None:
         return None, None
-    if response.status_code != 200:
-        result.errors.append(f"{url}: download failed: HTTP {response.status_code}")
-        return None, None
-    try:
-        text = response.content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        result.errors.append(f"{url}: not UTF-8 text ({error.reason} at byte {error.start})")
-        return None, None
-    state = source_state.SourceState(
-        etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified")
-    )
-    return text, state
+    return got.text, source_state.SourceState(etag=got.etag, last_modified=got.last_modified)
 
 
 async def refresh_votes(

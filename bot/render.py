@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from bot import callbacks as cb
 from bot.arxiv import abs_url, hf_url, pdf_url, thumbnail_url
+from bot.commands import HELP_COMMANDS
 from bot.i18n import LANGUAGES, Lang, t
 from bot.models import ChatSettings, Paper, SearchHit
 from bot.telegram_html import (
@@ -284,21 +285,6 @@ def period_label(start: dt.date | None, end: dt.date | None, lang: Lang) -> str:
     if start == end:
         return start.isoformat()
     return t(lang, "period.range", start=start.isoformat(), end=end.isoformat() if end else "")
-
-
-HELP_COMMANDS = (
-    "top",
-    "search",
-    "paper",
-    "digest",
-    "subscribe",
-    "unsubscribe",
-    "topics",
-    "settings",
-    "saved",
-    "stop",
-    "help",
-)
 
 
 def render_help(lang: Lang, bot_username: str) -> Reply:

@@ -64,9 +64,7 @@ async def _chat_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    lang = await language(update, context)
-    if not await may_change(update, context):
-        await _refuse(update, context, lang)
+    if (lang := await _permitted(update, context)) is None:
         return
     text = command_args(context)
     try:
@@ -108,9 +106,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    lang = await language(update, context)
-    if not await may_change(update, context):
-        await _refuse(update, context, lang)
+    if (lang := await _permitted(update, context)) is None:
         return
     db = services(context).db
     chat = update.effective_chat
@@ -132,9 +128,7 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    lang = await language(update, context)
-    if not await may_change(update, context):
-        await _refuse(update, context, lang)
+    if (lang := await _permitted(update, context)) is None:
         return
     await subs.unsubscribe(services(context).db, update.effective_chat.id, None)
     await send(update, context, render_text(t(lang, "sub.removed_all")))
@@ -146,13 +140,20 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(update, context, render_topics(current, lang))
 
 
-async def toggle_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+async def _permitted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Lang | None:
+    """The chat's language when this user may change the chat; else refuse and None."""
     lang = await language(update, context)
-    request = cb.decode(query.data)
-    assert isinstance(request, cb.ToggleTopic)
     if not await may_change(update, context):
         await _refuse(update, context, lang)
+        return None
+    return lang
+
+
+async def toggle_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    request = cb.decode(query.data)
+    assert isinstance(request, cb.ToggleTopic)
+    if (lang := await _permitted(update, context)) is None:
         return
     db = services(context).db
     chat = update.effective_chat
@@ -311,11 +312,9 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    lang = await language(update, context)
     request = cb.decode(query.data)
     assert isinstance(request, cb.SetOption)
-    if not await may_change(update, context):
-        await _refuse(update, context, lang)
+    if (lang := await _permitted(update, context)) is None:
         return
     _, lang = await _apply(update, context, request.name, request.value, lang)
     current = await _chat_settings(update, context)
