@@ -31,11 +31,40 @@ async def register_chat(
         )
 
 
+class _LanguageMemory:
+    """Chat languages already read, valid while the connection has written nothing since.
+
+    Every update needs its chat's language, and a lookup is a hop to aiosqlite's thread. Any
+    write on the connection (``total_changes`` moves) may have changed one, so the memory is
+    dropped then; only this process writes chats, so no other connection can stale it.
+    """
+
+    SIZE = 50_000
+
+    def __init__(self) -> None:
+        self.changes = -1
+        self.languages: dict[int, Lang | None] = {}
+
+
+_languages: weakref.WeakKeyDictionary[aiosqlite.Connection, _LanguageMemory] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 async def chat_language(conn: aiosqlite.Connection, chat_id: int) -> Lang | None:
-    async with conn.execute("SELECT language FROM chats WHERE chat_id = ?", (chat_id,)) as cur:
-        row = await cur.fetchone()
-    value = row[0] if row else None
-    return value if value in LANGUAGES else None
+    """The language a chat chose in /settings, or None to follow the user's client."""
+    memory = _languages.setdefault(conn, _LanguageMemory())
+    if memory.changes != conn.total_changes or len(memory.languages) >= _LanguageMemory.SIZE:
+        memory.changes = conn.total_changes
+        memory.languages.clear()
+    if chat_id in memory.languages:
+        return memory.languages[chat_id]
+    rows = await conn.execute_fetchall("SELECT language FROM chats WHERE chat_id = ?", (chat_id,))
+    value = rows[0][0] if rows else None
+    language: Lang | None = value if value in LANGUAGES else None
+    if memory.changes == conn.total_changes:  # nothing was written while we read
+        memory.languages[chat_id] = language
+    return language
 
 
 async def set_chat_language(
@@ -106,7 +135,10 @@ async def search_session(conn: aiosqlite.Connection, query: str) -> int:
         ) as cur,
     ):
         row = await cur.fetchone()
-    return int(row[0])
+    if len(known) >= _SESSION_MEMORY:
+        known.clear()
+    known[query] = int(row[0])
+    return known[query]
 
 
 async def search_session_query(conn: aiosqlite.Connection, session_id: int) -> str | None:

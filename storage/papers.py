@@ -377,10 +377,10 @@ async def search(
     loaded: dict[int, Paper] = {}
     if page:
         marks = ",".join("?" * len(page))
-        async with conn.execute(
+        rows = await conn.execute_fetchall(
             f"{paper_select()} WHERE p.id IN ({marks})", tuple(pid for _, _, pid in page)
-        ) as cursor:
-            loaded = {row["id"]: paper_from_row(row) for row in await cursor.fetchall()}
+        )
+        loaded = {row["id"]: paper_from_row(row) for row in rows}
     hits = [
         SearchHit(loaded[pid], score, make_snippet(loaded[pid].searchable_text, query.terms))
         for score, _, pid in page
@@ -417,59 +417,62 @@ def clear_search_cache(conn: aiosqlite.Connection) -> None:
     _cache(conn).entries.clear()
 
 
-async def _ranked(conn: aiosqlite.Connection, expression: str) -> tuple[Ranked, int]:
-    """The best candidates for an FTS expression, ranked, and how many papers match in all."""
-    cache = _cache(conn)
-    async with conn.execute("PRAGMA data_version") as cursor:
-        version = (cache.generation, (await cursor.fetchone())[0])
-    cached = cache.entries.get(expression)
-    if cached is not None and cached[0] == version:
-        cache.entries.move_to_end(expression)
-        return cached[1]
+# One statement, so one hop to aiosqlite's thread: the archive's version, how many papers
+# match, and the best candidates by relevance with the few columns scoring needs. Relevance is
+# skipped (LIMIT 0) when most papers match: FTS5 clamps bm25's IDF to ~0 there, so it cannot
+# order them, and computing it for every match is the slow part.
+_RANK_SQL = f"""
+WITH counts AS MATERIALIZED (
+    SELECT (SELECT data_version FROM pragma_data_version) AS version,
+           (SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH ?1) AS matches,
+           (SELECT COUNT(*) FROM papers) AS papers)
+SELECT c.version, c.matches, c.papers, r.* FROM counts c LEFT JOIN (
+    SELECT p.id, p.arxiv_id, p.votes, p.last_date, -f.rank FROM (
+        SELECT rowid, {_BM25} AS rank FROM papers_fts WHERE papers_fts MATCH ?1
+        ORDER BY rank
+        LIMIT (SELECT CASE WHEN matches * 2 <= papers THEN ?2 ELSE 0 END FROM counts)
+    ) f JOIN papers p ON p.id = f.rowid
+) r
+"""
+# When most papers match: the newest of them, for votes and recency to rank.
+_NEWEST_SQL = (
+    "SELECT id, arxiv_id, votes, last_date, 1.0 FROM papers INDEXED BY papers_last_date"
+    " WHERE id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)"
+    " ORDER BY last_date DESC LIMIT ?"
+)
 
-    async with conn.execute(
-        "SELECT (SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH ?),"
-        " (SELECT COUNT(*) FROM papers)",
-        (expression,),
-    ) as cursor:
-        matches, papers = await cursor.fetchone()
-    candidates: dict[int, float] = {}
+
+async def _ranked(conn: aiosqlite.Connection, expression: str) -> tuple[Ranked, int]:
+    """The best candidates for an FTS expression, ranked, and how many papers match in all.
+
+    Statements go through ``execute_fetchall``, one hop to aiosqlite's thread each rather than
+    three (execute, fetch, close). Hops matter more than SQL here: while the bot handles an
+    update, the event loop is busy fetching the next, and every hop waits for it.
+    """
+    cache = _cache(conn)
+    cached = cache.entries.get(expression)
+    if cached is not None:
+        ((data_version,),) = await conn.execute_fetchall("PRAGMA data_version")
+        if cached[0] == (cache.generation, data_version):
+            cache.entries.move_to_end(expression)
+            return cached[1]
+    generation = cache.generation
+    result = await conn.execute_fetchall(_RANK_SQL, (expression, SEARCH_CANDIDATES))
+    data_version, matches, papers = result[0][:3]
+    rows = [row[3:] for row in result if row[3] is not None]
     if matches * 2 > papers:
-        # Every term is in most papers, where FTS5 clamps bm25's IDF to ~0: relevance cannot
-        # order these, and computing it for every match is the slow part. Take the newest
-        # matches and let votes and recency rank them.
-        async with conn.execute(
-            "SELECT id FROM papers INDEXED BY papers_last_date WHERE id IN"
-            " (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)"
-            " ORDER BY last_date DESC LIMIT ?",
-            (expression, SEARCH_CANDIDATES),
-        ) as cursor:
-            candidates = {row[0]: 1.0 for row in await cursor.fetchall()}
-    elif matches:
-        async with conn.execute(
-            f"SELECT rowid, {_BM25} AS rank FROM papers_fts WHERE papers_fts MATCH ?"
-            " ORDER BY rank LIMIT ?",
-            (expression, SEARCH_CANDIDATES),
-        ) as cursor:
-            candidates = {row[0]: -row[1] for row in await cursor.fetchall()}
+        rows = await conn.execute_fetchall(_NEWEST_SQL, (expression, SEARCH_CANDIDATES))
     ranked: Ranked = []
-    if candidates:
-        # Rank on the few columns scoring needs; whole rows are loaded only for the page shown.
-        marks = ",".join("?" * len(candidates))
-        async with conn.execute(
-            f"SELECT id, arxiv_id, votes, last_date FROM papers WHERE id IN ({marks})",
-            tuple(candidates),
-        ) as cursor:
-            rows = await cursor.fetchall()
-        newest = max(row[3] for row in rows)
+    if rows:
+        newest = dt.date.fromisoformat(max(row[3] for row in rows))
         ranked = sorted(
             (
-                (_score(candidates[pid], votes, last, newest), aid, pid)
-                for pid, aid, votes, last in rows
+                (_score(relevance, votes, last, newest), aid, pid)
+                for pid, aid, votes, last, relevance in rows
             ),
             key=lambda item: (-item[0], item[1]),
         )
-    cache.entries[expression] = (version, (ranked, matches))
+    cache.entries[expression] = ((generation, data_version), (ranked, matches))
     if len(cache.entries) > _SearchCache.SIZE:
         cache.entries.popitem(last=False)
     return ranked, matches
@@ -495,9 +498,9 @@ async def matching_arxiv_ids(conn: aiosqlite.Connection, text: str) -> set[str]:
         return {row[0] for row in await cursor.fetchall()}
 
 
-def _score(relevance: float, votes: int | None, last_date: str, newest: str) -> float:
+def _score(relevance: float, votes: int | None, last_date: str, newest: dt.date) -> float:
     """bm25 relevance, boosted up to ~2x by votes and eased down to 0.6x by age."""
-    age_days = (dt.date.fromisoformat(newest) - dt.date.fromisoformat(last_date)).days
+    age_days = (newest - dt.date.fromisoformat(last_date)).days
     popularity = 1.0 + 0.2 * math.log1p(max(votes or 0, 0))
     recency = 0.6 + 0.4 * 0.5 ** (age_days / 180)
     return relevance * popularity * recency

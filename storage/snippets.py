@@ -18,11 +18,12 @@ _BULLET_MARK = re.compile(r"^\s*[-*]\s+", re.MULTILINE)
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s")
 
 
-# Characters whose lowercase is one character and which carry no accents to strip: for text
-# made only of these (most summaries: Korean and ASCII) folding is str.lower().
-_PLAIN = re.compile(
-    r"[\x00-\x7f\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3\u2000-\u206f\u3000-\u303f]*"
-)
+# Characters whose lowercase is one character and which carry no accents to strip: runs of
+# these (most of a summary: Korean and ASCII) fold with str.lower(), and only the rest goes
+# character by character.
+_PLAIN_CLASS = r"\x00-\x7f\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3\u2000-\u206f\u3000-\u303f"
+_PLAIN = re.compile(f"[{_PLAIN_CLASS}]*")
+_NOT_PLAIN = re.compile(f"[^{_PLAIN_CLASS}]")
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -31,18 +32,20 @@ def fold(text: str) -> tuple[str, list[int]]:
         return text.lower(), list(range(len(text)))
     out: list[str] = []
     where: list[int] = []
-    for i, char in enumerate(text):
-        # Hangul stays composed (as the query term does); other letters lose their accents.
-        pieces = (
-            char.lower()
-            if _PLAIN.fullmatch(char)
-            else unicodedata.normalize("NFKD", char).casefold()
-        )
-        for c in pieces:
-            if unicodedata.combining(c):
-                continue
-            out.append(c)
-            where.append(i)
+    done = 0
+    for match in _NOT_PLAIN.finditer(text):
+        i = match.start()
+        out.append(text[done:i].lower())
+        where.extend(range(done, i))
+        # Other letters lose their accents; Hangul is plain, so it stays composed as the
+        # query term does.
+        for c in unicodedata.normalize("NFKD", text[i]).casefold():
+            if not unicodedata.combining(c):
+                out.append(c)
+                where.append(i)
+        done = i + 1
+    out.append(text[done:].lower())
+    where.extend(range(done, len(text)))
     return "".join(out), where
 
 

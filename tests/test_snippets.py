@@ -1,4 +1,9 @@
-from storage.snippets import ELLIPSIS, find_spans, make_snippet
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storage.snippets import ELLIPSIS, find_spans, fold, make_snippet
 
 
 def marked(snippet) -> list[str]:
@@ -51,3 +56,34 @@ def test_no_match_gives_the_beginning():
 def test_korean_terms_match_in_text_that_also_has_accents_and_symbols():
     text = "확산 모델’s × Höllein"
     assert [text[s:e] for s, e in find_spans(text, ["모델", "hollein"])] == ["모델", "Höllein"]
+
+
+def fold_char_by_char(text: str) -> tuple[str, list[int]]:
+    """The definition fold() must keep: each character folded alone, accents dropped, but
+    Hangul and ASCII only lowercased."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, char in enumerate(text):
+        plain = char.isascii() or "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff"
+        plain = plain or "\u3130" <= char <= "\u318f" or "\u2000" <= char <= "\u206f"
+        plain = plain or "\u3000" <= char <= "\u303f"
+        pieces = char.lower() if plain else unicodedata.normalize("NFKD", char).casefold()
+        for c in pieces:
+            if not unicodedata.combining(c):
+                out.append(c)
+                where.append(i)
+    return "".join(out), where
+
+
+MIXED = st.characters(codec="utf-8") | st.sampled_from("확산Aé İß한글ﬁ")
+
+
+@given(st.text(alphabet=MIXED, max_size=60))
+def test_fold_folds_runs_as_it_would_fold_each_character(text):
+    assert fold(text) == fold_char_by_char(text)
+
+
+def test_fold_maps_each_folded_character_to_its_source():
+    folded, where = fold("Straße İs 확산")
+    assert folded == "strasse is 확산"
+    assert [where[i] for i, c in enumerate(folded) if c == "s"][:4] == [0, 4, 4, 8]

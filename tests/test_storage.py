@@ -11,6 +11,7 @@ import pytest
 
 from bot.digest_parser import parse_digest
 from bot.models import Digest, Paper
+from storage import chats, subscriptions
 from storage import papers as archive
 from storage.db import SchemaTooNewError, connect, schema_version
 from storage.migrations import MIGRATIONS
@@ -180,3 +181,28 @@ async def test_search_results_follow_new_data_from_this_and_other_connections(db
     finally:
         await other.close()
     assert len(await archive.search_papers(db, "확산")) == 3  # another process's ingest too
+
+
+async def test_a_repeated_search_keeps_its_session_id_and_writes_nothing(db):
+    first = await chats.search_session(db, "확산 모델")
+    changes = db.total_changes
+    assert await chats.search_session(db, "확산 모델") == first
+    assert db.total_changes == changes  # answered from memory
+    assert await chats.search_session(db, "diffusion") != first
+    await chats.prune_search_sessions(db)  # as at start: the memory is emptied
+    assert await chats.search_session(db, "확산 모델") == first  # the stored id, not a new one
+    assert await chats.search_session_query(db, first) == "확산 모델"
+
+
+async def test_a_chat_language_read_from_memory_follows_every_change(db):
+    assert await chats.chat_language(db, 7) is None
+    await chats.set_chat_language(db, 7, "private", "ko")
+    assert await chats.chat_language(db, 7) == "ko"
+    assert await chats.chat_language(db, 7) == "ko"  # from memory, still right
+    await subscriptions.update_setting(db, 7, "private", "language", "en")
+    assert await chats.chat_language(db, 7) == "en"
+    await subscriptions.update_setting(db, -5, "group", "language", "ko")
+    assert await chats.chat_language(db, -5) == "ko"
+    await subscriptions.migrate_chat(db, -5, -1005)
+    assert await chats.chat_language(db, -5) is None
+    assert await chats.chat_language(db, -1005) == "ko"
