@@ -123,53 +123,75 @@ async def paperboy_bot(db: Path) -> AsyncIterator[tuple[Client, Callable[[], Non
         assert not api.errors(), api.errors()[:3]
 
 
-async def measure(db: Path, rounds: int) -> dict[str, tuple[list[float], list[float]]]:
-    """Per command: (Paperboy's round trips, the echo round trips interleaved with them)."""
+Timings = dict[str, tuple[list[float], list[float]]]
+
+
+async def measure(db: Path, rounds: int, repeats: int) -> list[Timings]:
+    """Per repeat, per command: (Paperboy's round trips, the echo round trips interleaved)."""
     plan: list[tuple[str, list[str], bool]] = [("/search cold", COMMANDS["/search"], True)]
     plan += [(name, texts, False) for name, texts in COMMANDS.items()]
-    results: dict[str, tuple[list[float], list[float]]] = {}
+    runs: list[Timings] = []
     async with echo_bot() as echo_client, paperboy_bot(db) as (paperboy, clear_cache):
         for _ in range(10):  # warm both: imports, connections, the page cache
             await echo_client.round_trip("/warmup")
             await paperboy.round_trip("/help")
-        for name, texts, cold in plan:
-            mine: list[float] = []
-            echoes: list[float] = []
-            for i in range(rounds):
-                if cold:
-                    clear_cache()
-                mine.append(await paperboy.round_trip(texts[i % len(texts)]))
-                echoes.append(await echo_client.round_trip("/echo hello"))
-            results[name] = (mine, echoes)
-    return results
+        for _ in range(repeats):
+            results: Timings = {}
+            for name, texts, cold in plan:
+                mine: list[float] = []
+                echoes: list[float] = []
+                for i in range(rounds):
+                    if cold:
+                        clear_cache()
+                    mine.append(await paperboy.round_trip(texts[i % len(texts)]))
+                    echoes.append(await echo_client.round_trip("/echo hello"))
+                results[name] = (mine, echoes)
+            runs.append(results)
+    return runs
 
 
-async def main(rounds: int) -> None:
+def ratio(timings: tuple[list[float], list[float]]) -> float:
+    mine, echoes = timings
+    return percentile(mine, 0.95) / percentile(echoes, 0.95)
+
+
+async def main(rounds: int, repeats: int) -> None:
     logging.basicConfig(level=logging.ERROR)
     if not CORPUS.is_dir():
         sys.exit(f"bench: {CORPUS} not found; the benchmarks need ../shared/corpus")
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "large.sqlite3"
         papers = await build_large(db)
-        print(f"archive: {papers:,} papers, {rounds} round trips per command")
-        results = await measure(db, rounds)
-    every_echo = [ms for _, echoes in results.values() for ms in echoes]
-    print(f"{'command':<14}{'p50 ms':>8}{'p95 ms':>8}{'echo p95':>10}{'p95 / echo p95':>16}")
-    p50, p95 = statistics.median(every_echo), percentile(every_echo, 0.95)
-    print(f"{'echo (all)':<14}{p50:>8.1f}{p95:>8.1f}{p95:>10.1f}{1.0:>16.2f}")
-    for name, (mine, echoes) in results.items():
-        p95, echo_p95 = percentile(mine, 0.95), percentile(echoes, 0.95)
-        print(
-            f"{name:<14}{statistics.median(mine):>8.1f}{p95:>8.1f}{echo_p95:>10.1f}"
-            f"{p95 / echo_p95:>16.2f}"
+        print(f"archive: {papers:,} papers; {repeats} repeats of {rounds} round trips per command")
+        runs = await measure(db, rounds, repeats)
+    names = list(runs[0])
+    merged = {
+        name: (
+            [ms for run in runs for ms in run[name][0]],
+            [ms for run in runs for ms in run[name][1]],
         )
+        for name in names
+    }
+    every_echo = [ms for _, echoes in merged.values() for ms in echoes]
+    print(f"{'command':<14}{'p50 ms':>8}{'p95 ms':>8}{'echo p95':>10}{'ratio':>8}   per repeat")
+    p50, p95 = statistics.median(every_echo), percentile(every_echo, 0.95)
+    print(f"{'echo (all)':<14}{p50:>8.1f}{p95:>8.1f}{p95:>10.1f}{1.0:>8.2f}")
+    for name in names:
+        mine, echoes = merged[name]
+        each = " ".join(f"{ratio(run[name]):.2f}" for run in runs)
+        print(
+            f"{name:<14}{statistics.median(mine):>8.1f}{percentile(mine, 0.95):>8.1f}"
+            f"{percentile(echoes, 0.95):>10.1f}{ratio(merged[name]):>8.2f}   {each}"
+        )
+    print("ratio: p95 / the p95 of the echo round trips interleaved with that command's.")
     print("target: /search p95 within 3x of the echo handler's p95")
-    print("(echo p95: of the echo round trips interleaved with that command's; /search cold:")
-    print(" the result cache is emptied before every query; /search: repeated queries and page")
-    print(" turns, answered from the cache as in production)")
+    print("(/search cold: the result cache is emptied before every query; /search: repeated")
+    print(" queries and page turns, answered from the cache as in production)")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=200)
-    asyncio.run(main(parser.parse_args().rounds))
+    parser.add_argument("--repeats", type=int, default=3)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.rounds, arguments.repeats))
