@@ -183,6 +183,11 @@ async def main(rounds: int, repeats: int) -> None:
             f"{name:<14}{statistics.median(mine):>8.1f}{percentile(mine, 0.95):>8.1f}"
             f"{percentile(echoes, 0.95):>10.1f}{ratio(merged[name]):>8.2f}   {each}"
         )
+    texts = COMMANDS["/search"]
+    print("/search cold, by query (p50 / p95 ms):")
+    for k, text in enumerate(texts):
+        own = [ms for run in runs for ms in run["/search cold"][0][k :: len(texts)]]
+        print(f"  {text:<28}{statistics.median(own):>8.1f}{percentile(own, 0.95):>8.1f}")
     print("ratio: p95 / the p95 of the echo round trips interleaved with that command's.")
     print("target: /search p95 within 3x of the echo handler's p95")
     print("(/search cold: the result cache is emptied before every query; /search: repeated")

@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storage.snippets import ELLIPSIS, find_spans, fold, make_snippet
+from storage.snippets import ELLIPSIS, densest_start, find_spans, fold, make_snippet
 
 
 def marked(snippet) -> list[str]:
@@ -87,3 +87,28 @@ def test_fold_maps_each_folded_character_to_its_source():
     folded, where = fold("Straße İs 확산")
     assert folded == "strasse is 확산"
     assert [where[i] for i, c in enumerate(folded) if c == "s"][:4] == [0, 4, 4, 8]
+
+
+def densest_start_by_counting(spans: list[tuple[int, int]], width: int) -> int:
+    """The definition densest_start() must keep: count the whole spans in every window."""
+    best_start, best_count = spans[0][0], 0
+    for start, _ in spans:
+        count = sum(1 for s, e in spans if s >= start and e <= start + width)
+        if count > best_count:
+            best_start, best_count = start, count
+    return best_start
+
+
+@st.composite
+def disjoint_spans(draw: st.DrawFn) -> list[tuple[int, int]]:
+    gaps = draw(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 30)), min_size=1))
+    spans, at = [], 0
+    for gap, length in gaps:
+        spans.append((at + gap, at + gap + length))
+        at += gap + length
+    return spans
+
+
+@given(disjoint_spans(), st.integers(1, 200))
+def test_densest_start_finds_the_window_counting_would(spans, width):
+    assert densest_start(spans, width) == densest_start_by_counting(spans, width)
