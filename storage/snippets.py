@@ -97,8 +97,8 @@ def densest_start(spans: list[tuple[int, int]], width: int) -> int:
     """The start of the first span whose ``width`` characters hold the most whole spans.
 
     Spans are sorted and disjoint, so their ends rise too: the spans fitting after span i
-    are a run found by bisection, linear overall where counting each window was quadratic
-    in the matches (a common term in a long abstract has dozens).
+    are a run found by bisection: n log n where counting every window was quadratic in the
+    matches (a common term in a long abstract has dozens).
     """
     ends = [end for _, end in spans]
     best_start, best_count = spans[0][0], 0
