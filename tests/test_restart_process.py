@@ -6,16 +6,15 @@ from __future__ import annotations
 import asyncio
 import collections
 import datetime as dt
-import os
 import signal
-import sys
 from pathlib import Path
 
 from bot.digest_parser import parse_digest
 from storage import subscriptions
 from storage.db import connect
-from tests.conftest import ROOT, fixture_text
-from tests.fakebot.server import TOKEN, FakeBotApi
+from tests.bot_process import start_bot_process
+from tests.conftest import fixture_text
+from tests.fakebot.server import FakeBotApi
 
 CHATS = 15
 PAPERS = 18  # the 2024-10-16 digest, re-dated to today so it counts as news
@@ -30,24 +29,8 @@ def delivered(api: FakeBotApi) -> list[tuple[int, str]]:
 
 
 async def start_bot(api: FakeBotApi, tmp_path: Path, sources: Path) -> asyncio.subprocess.Process:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PAPERBOY_", "TELEGRAM_"))},
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": api.url,
-        "PAPERBOY_DB": str(tmp_path / "bot.sqlite3"),
-        "PAPERBOY_SOURCES": str(sources),
-        "PYTHONPATH": str(ROOT),
-        "LOG_LEVEL": "WARNING",
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+    return await start_bot_process(
+        api, tmp_path, tmp_path / "bot.sqlite3", sources, LOG_LEVEL="WARNING"
     )
 
 

@@ -3,37 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURES, ROOT
-from tests.fakebot.server import TOKEN, FakeBotApi
+from tests.bot_process import start_bot_process
+from tests.conftest import FIXTURES
+from tests.fakebot.server import FakeBotApi
 
 
 async def test_run_answers_then_stops_cleanly_on_sigterm(tmp_path: Path):
     db = tmp_path / "run.sqlite3"
     async with FakeBotApi() as api:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("PAPERBOY_", "TELEGRAM_"))},
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": api.url,
-            "PAPERBOY_DB": str(db),
-            "PAPERBOY_SOURCES": str(FIXTURES),
-            "PYTHONPATH": str(ROOT),
-        }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=tmp_path,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process = await start_bot_process(api, tmp_path, db, FIXTURES)
         try:
             await api.wait_for(lambda: any(c.method == "getUpdates" for c in api.calls), 30)
             user = api.user(7, "en")
