@@ -552,29 +552,12 @@ class FakeBotApi:
         self._check_markup(params.get("reply_markup"))
         self._check_preview(params.get("link_preview_options"))
         self._check_rate(chat["id"])
-        message = {
-            "message_id": next(self._message_ids),
-            "date": int(time.time()),
-            "chat": chat,
-            "from": self._bot_user(),
-            "text": text,
-        }
+        content: dict[str, Any] = {"text": text}
         if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
-        self._messages[(chat["id"], message["message_id"])] = message
-        self.sent.append(
-            Sent(
-                "sendMessage",
-                chat["id"],
-                message["message_id"],
-                html,
-                text,
-                params.get("reply_markup"),
-                params.get("link_preview_options"),
-                params,
-            )
+            content["reply_markup"] = params["reply_markup"]
+        return self._deliver(
+            "sendMessage", chat, content, html, text, params, params.get("link_preview_options")
         )
-        return message
 
     async def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params.get("chat_id"))
@@ -587,25 +570,41 @@ class FakeBotApi:
             html, text = self._parse_text(params, "caption", CAPTION_LIMIT)
         self._check_markup(params.get("reply_markup"))
         self._check_rate(chat["id"])
+        content: dict[str, Any] = {
+            "photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}]
+        }
+        if text:
+            content["caption"] = text
+        return self._deliver("sendPhoto", chat, content, html, text, params)
+
+    def _deliver(
+        self,
+        method: str,
+        chat: dict[str, Any],
+        content: dict[str, Any],
+        html: str,
+        text: str,
+        params: dict[str, Any],
+        preview: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A new message from the bot: numbered, kept for edits, and recorded as sent."""
         message = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": chat,
             "from": self._bot_user(),
-            "photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}],
+            **content,
         }
-        if text:
-            message["caption"] = text
         self._messages[(chat["id"], message["message_id"])] = message
         self.sent.append(
             Sent(
-                "sendPhoto",
+                method,
                 chat["id"],
                 message["message_id"],
                 html,
                 text,
                 params.get("reply_markup"),
-                None,
+                preview,
                 params,
             )
         )
