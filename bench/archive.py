@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.digest_parser import parse_digest
-from bot.ingest import ingest
-from bot.models import Digest, Paper
+from bot.core.models import Digest, Paper
+from bot.parse.markdown import parse_digest
+from bot.source.ingest import ingest
 from storage.db import connect
 from storage.papers import clear_search_cache, search_papers, store_digest
 

@@ -25,8 +25,8 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bench.archive import CORPUS, build_large
-from bot.app import build_application, running
-from bot.config import load_settings
+from bot.app.application import build_application, running
+from bot.app.config import load_settings
 from storage.papers import clear_search_cache
 from tests.fakebot.server import TOKEN, FakeBotApi, RateLimits
 

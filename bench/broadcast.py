@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.app import build_application, running
-from bot.config import load_settings
-from bot.delivery import fan_out
-from bot.digest_parser import parse_digest
-from bot.models import Digest
+from bot.app.application import build_application, running
+from bot.app.config import load_settings
+from bot.core.models import Digest
+from bot.deliver.sender import fan_out
+from bot.parse.markdown import parse_digest
 from storage import papers as archive
 from storage import subscriptions
 from tests.conftest import fixture_text

@@ -8,9 +8,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
-from bot.i18n import Lang, t
-from bot.poller import PollResult
-from bot.render import render_text
+from bot.core.i18n import Lang, t
+from bot.render.replies import render_text
+from bot.source.poll import PollResult
 from handlers.common import language, send, services
 from storage import deliveries as outbox
 from storage import papers as archive

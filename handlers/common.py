@@ -8,10 +8,10 @@ from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.i18n import Lang, lang_from_code
-from bot.render import Reply
-from bot.services import Services
-from bot.telegram_markup import keyboard, preview
+from bot.app.services import Services
+from bot.core.i18n import Lang, lang_from_code
+from bot.deliver.bot_api import keyboard, preview
+from bot.render.replies import Reply
 from storage import chats
 
 log = logging.getLogger(__name__)

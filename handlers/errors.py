@@ -8,7 +8,7 @@ import logging
 from telegram import Update
 from telegram.ext import Application, ContextTypes
 
-from bot.i18n import lang_from_code, t
+from bot.core.i18n import lang_from_code, t
 from handlers.common import answer
 
 log = logging.getLogger(__name__)

@@ -6,10 +6,10 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, InlineQueryHandler
 
-from bot.i18n import lang_from_code
-from bot.models import Paper
-from bot.render import render_card, votes_text
-from bot.telegram_html import shorten
+from bot.core.i18n import lang_from_code
+from bot.core.models import Paper
+from bot.render.html import shorten
+from bot.render.replies import render_card, votes_text
 from handlers.common import keyboard, preview, services
 from storage import papers as archive
 

@@ -7,12 +7,12 @@ import datetime as dt
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks as cb
-from bot.arxiv import parse_arxiv_ref
-from bot.commands import ArgumentError, parse_date, parse_top_args
-from bot.i18n import Lang, t
-from bot.models import Paper
-from bot.render import period_label, render_card, render_paper_list, render_text
+from bot.core.arxiv import parse_arxiv_ref
+from bot.core.commands import ArgumentError, parse_date, parse_top_args
+from bot.core.i18n import Lang, t
+from bot.core.models import Paper
+from bot.render import callbacks as cb
+from bot.render.replies import period_label, render_card, render_paper_list, render_text
 from handlers.common import answer, command_args, edit_keyboard, language, send, services
 from storage import chats
 from storage import papers as archive

@@ -12,10 +12,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks as cb
-from bot.arxiv import parse_arxiv_ref
-from bot.i18n import Lang, t
-from bot.render import Reply, render_search_page, render_text
+from bot.core.arxiv import parse_arxiv_ref
+from bot.core.i18n import Lang, t
+from bot.render import callbacks as cb
+from bot.render.replies import Reply, render_search_page, render_text
 from handlers.common import answer, command_args, edit, language, send, services
 from handlers.papers import show_paper_or_best_hit
 from storage import chats

@@ -15,9 +15,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks as cb
-from bot.i18n import t
-from bot.render import render_help, render_start, render_text
+from bot.core.i18n import t
+from bot.render import callbacks as cb
+from bot.render.replies import render_help, render_start, render_text
 from handlers.common import answer, language, send, services
 from handlers.papers import show_paper_or_best_hit
 from storage import chats

@@ -12,12 +12,18 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import callbacks as cb
-from bot.i18n import Lang, t
-from bot.models import ChatSettings
-from bot.render import delivery_text, render_settings, render_text, render_topics, topic_label
-from bot.schedule import parse_hhmm
-from bot.topics import BUILTIN, EVERYTHING, TopicError, parse_topics
+from bot.core.i18n import Lang, t
+from bot.core.models import ChatSettings
+from bot.core.schedule import parse_hhmm
+from bot.core.topics import BUILTIN, EVERYTHING, TopicError, parse_topics
+from bot.render import callbacks as cb
+from bot.render.replies import (
+    delivery_text,
+    render_settings,
+    render_text,
+    render_topics,
+    topic_label,
+)
 from handlers.common import answer, command_args, edit, language, send, services
 from storage import subscriptions as subs
 

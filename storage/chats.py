@@ -6,8 +6,8 @@ import weakref
 
 import aiosqlite
 
-from bot.i18n import LANGUAGES, Lang
-from bot.models import Paper
+from bot.core.i18n import LANGUAGES, Lang
+from bot.core.models import Paper
 from storage.db import transaction
 from storage.papers import paper_from_row, paper_select
 

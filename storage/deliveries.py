@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.models import Delivery, Paper
+from bot.core.models import Delivery, Paper
 from storage.db import transaction
 from storage.papers import PAPER_COLUMNS, paper_from_row
 

@@ -5,7 +5,7 @@ Append new migrations; never edit one that has shipped.
 
 from __future__ import annotations
 
-from storage.fts import TOKENIZER
+from bot.core.query import TOKENIZER
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the digest archive.

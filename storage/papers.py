@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.arxiv import abs_url, parse_arxiv_ref
-from bot.models import Digest, Paper, SearchHit
+from bot.core.arxiv import abs_url, parse_arxiv_ref
+from bot.core.models import Digest, Paper, SearchHit
+from bot.core.query import build_query, index_text
 from storage.db import transaction
-from storage.fts import build_query, index_text
 from storage.snippets import make_snippet
 
 # Relevance weights of the FTS columns: title, authors, summary.

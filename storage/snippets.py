@@ -11,8 +11,8 @@ import bisect
 import re
 import unicodedata
 
-from bot.models import Snippet
-from storage.fts import CJK_CLASS
+from bot.core.models import Snippet
+from bot.core.query import CJK_CLASS
 
 ELLIPSIS = "…"
 _BULLET_MARK = re.compile(r"^\s*[-*]\s+", re.MULTILINE)

@@ -6,7 +6,7 @@ import json
 
 import aiosqlite
 
-from bot.models import ChatSettings
+from bot.core.models import ChatSettings
 from storage.db import transaction
 
 _SETTINGS_COLUMNS = (

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from telegram.ext import Application
 
-from bot.app import build_application, running
-from bot.config import load_settings
-from bot.ratelimit import Limits, Pacer
-from bot.services import Services
+from bot.app.application import build_application, running
+from bot.app.config import load_settings
+from bot.app.services import Services
+from bot.deliver.pacer import Limits, Pacer
 from tests.fakebot.server import TOKEN, FakeBotApi, RateLimits, Sent
 
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from bot.commands import ArgumentError, TopRequest, parse_top_args
+from bot.core.commands import ArgumentError, TopRequest, parse_top_args
 
 LATEST = dt.date(2024, 12, 31)
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import DEFAULT_SOURCE, ConfigError, load_settings
+from bot.app.config import DEFAULT_SOURCE, ConfigError, load_settings
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.digest_parser import parse_digest
-from bot.topics import match_topics, parse_topics
+from bot.core.topics import match_topics, parse_topics
+from bot.parse.markdown import parse_digest
 from storage import deliveries as outbox
 from tests.bot_harness import Harness, ManualClock, bot_running
 from tests.conftest import FIXTURES, fixture_text

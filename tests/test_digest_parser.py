@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.arxiv import thumbnail_url
-from bot.digest_parser import parse_digest
+from bot.core.arxiv import thumbnail_url
+from bot.parse.markdown import parse_digest
 from tests.conftest import CORPUS, FIXTURES, fixture_text, needs_corpus
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

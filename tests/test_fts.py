@@ -7,7 +7,7 @@ import sqlite3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage.fts import TOKENIZER, bigrams, build_query, index_text, split_terms
+from bot.core.query import TOKENIZER, bigrams, build_query, index_text, split_terms
 
 
 def test_hangul_runs_become_overlapping_bigrams_and_latin_stays():

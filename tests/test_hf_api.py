@@ -13,11 +13,11 @@ import httpx
 import pytest
 from aiohttp import web
 
-from bot.hf_api import parse_hf_api
-from bot.ingest import IngestReport, ingest_text
-from bot.poller import poll, refresh_votes
-from bot.render import render_card
-from bot.topics import Topic, match_topics
+from bot.core.topics import Topic, match_topics
+from bot.parse.hf_api import parse_hf_api
+from bot.render.replies import render_card
+from bot.source.ingest import IngestReport, ingest_text
+from bot.source.poll import poll, refresh_votes
 from storage import papers as archive
 from tests.bot_harness import ManualClock
 from tests.conftest import CORPUS, ROOT, needs_corpus
@@ -241,7 +241,7 @@ async def test_vote_refresh_updates_votes_and_rising(db, hub):
 
 
 def test_saved_responses_ingest_from_the_cli(tmp_path: Path, capsys):
-    from bot.cli import main
+    from bot.app.cli import main
 
     code = main(["ingest", str(HF), "--db", str(tmp_path / "h.sqlite3")])
     out = capsys.readouterr().out

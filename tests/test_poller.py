@@ -10,7 +10,7 @@ import httpx
 import pytest
 from aiohttp import web
 
-from bot.poller import poll
+from bot.source.poll import poll
 from tests.bot_harness import ManualClock
 from tests.conftest import FIXTURES, fixture_text
 

@@ -7,11 +7,17 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import callbacks as cb
-from bot.digest_parser import parse_digest
-from bot.models import Paper, SearchHit, Snippet
-from bot.render import Reply, render_card, render_help, render_paper_list, render_search_page
-from bot.telegram_html import TEXT_LIMIT, escape, highlight, shorten, visible_length
+from bot.core.models import Paper, SearchHit, Snippet
+from bot.parse.markdown import parse_digest
+from bot.render import callbacks as cb
+from bot.render.html import TEXT_LIMIT, escape, highlight, shorten, visible_length
+from bot.render.replies import (
+    Reply,
+    render_card,
+    render_help,
+    render_paper_list,
+    render_search_page,
+)
 from tests.conftest import fixture_text
 from tests.fakebot.telegram_html import parse_html
 

@@ -9,7 +9,7 @@ import datetime as dt
 import signal
 from pathlib import Path
 
-from bot.digest_parser import parse_digest
+from bot.parse.markdown import parse_digest
 from storage import subscriptions
 from storage.db import connect
 from tests.bot_process import start_bot_process

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest import ingest
+from bot.source.ingest import ingest
 from storage import papers as archive
 from storage.db import connect
 from tests.conftest import CORPUS, FIXTURES, needs_corpus

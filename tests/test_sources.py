@@ -1,6 +1,6 @@
 import datetime as dt
 
-from bot.sources import expand_sources, expand_template, is_template
+from bot.source.inputs import expand_sources, expand_template, is_template
 
 TEMPLATE = (
     "https://raw.githubusercontent.com/l-yohai/daily_papers_ko/main/paper_logs/{yyyy}/{mm}/{dd}.md"

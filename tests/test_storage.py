@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.digest_parser import parse_digest
-from bot.models import Digest, Paper
+from bot.core.models import Digest, Paper
+from bot.parse.markdown import parse_digest
 from storage import chats, subscriptions
 from storage import papers as archive
 from storage.db import SchemaTooNewError, connect, schema_version

@@ -1,4 +1,4 @@
-from bot.textclean import (
+from bot.parse.textclean import (
     clean_text,
     fix_control_chars,
     normalize_section_name,

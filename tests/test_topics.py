@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.digest_parser import parse_digest
-from bot.models import Paper
-from bot.topics import BUILTIN, EVERYTHING, Topic, TopicError, match_topics, parse_topics
+from bot.core.models import Paper
+from bot.core.topics import BUILTIN, EVERYTHING, Topic, TopicError, match_topics, parse_topics
+from bot.parse.markdown import parse_digest
 from tests.conftest import fixture_text
 
 REQUIRED = {

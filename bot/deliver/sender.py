@@ -21,14 +21,14 @@ import aiosqlite
 from telegram import Bot, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
-from bot.clock import Clock
-from bot.i18n import DEFAULT_LANG, LANGUAGES, Lang, t
-from bot.models import ChatSettings, Delivery
-from bot.ratelimit import Pacer
-from bot.render import Reply, render_card, render_paper_list
-from bot.schedule import next_delivery
-from bot.telegram_markup import keyboard, preview
-from bot.topics import Topic, match_topics
+from bot.core.clock import Clock
+from bot.core.i18n import DEFAULT_LANG, LANGUAGES, Lang, t
+from bot.core.models import ChatSettings, Delivery
+from bot.core.schedule import next_delivery
+from bot.core.topics import Topic, match_topics
+from bot.deliver.bot_api import keyboard, preview
+from bot.deliver.pacer import Pacer
+from bot.render.replies import Reply, render_card, render_paper_list
 from storage import deliveries as outbox
 from storage import papers as archive
 from storage import subscriptions

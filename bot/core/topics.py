@@ -12,8 +12,8 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.models import Paper
-from storage.fts import TOKENIZER, index_text, phrase, split_terms
+from bot.core.models import Paper
+from bot.core.query import TOKENIZER, index_text, phrase, split_terms
 
 EVERYTHING = "*"
 

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 import aiosqlite
 import httpx
 
-from bot.clock import Clock
-from bot.config import Settings
-from bot.delivery import Sender
-from bot.poller import PollResult, poll, refresh_votes
+from bot.app.config import Settings
+from bot.core.clock import Clock
+from bot.deliver.sender import Sender
+from bot.source.poll import PollResult, poll, refresh_votes
 
 log = logging.getLogger(__name__)
 

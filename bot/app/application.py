@@ -22,14 +22,14 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot.clock import Clock, SystemClock
-from bot.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
-from bot.config import HF_API_SOURCE, Settings
-from bot.delivery import Sender
-from bot.i18n import LANGUAGES, t
-from bot.poller import new_client
-from bot.ratelimit import Limits, Pacer
-from bot.services import Services
+from bot.app.config import HF_API_SOURCE, Settings
+from bot.app.services import Services
+from bot.core.clock import Clock, SystemClock
+from bot.core.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
+from bot.core.i18n import LANGUAGES, t
+from bot.deliver.pacer import Limits, Pacer
+from bot.deliver.sender import Sender
+from bot.source.poll import new_client
 from handlers import admin, errors, inline, membership, papers, search, start, subscriptions
 from storage import chats
 from storage import papers as archive

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 
-from bot.render import Reply
+from bot.render.replies import Reply
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

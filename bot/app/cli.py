@@ -21,10 +21,10 @@ from typing import Any, TextIO
 
 import aiosqlite
 
-from bot import cli_output as out
-from bot.arxiv import parse_arxiv_ref
-from bot.config import ConfigError, Settings, load_settings
-from bot.ingest import ingest
+from bot.app.config import ConfigError, Settings, load_settings
+from bot.core.arxiv import parse_arxiv_ref
+from bot.render import terminal as out
+from bot.source.ingest import ingest
 from storage import papers as archive
 from storage.db import SchemaTooNewError, connect
 
@@ -156,7 +156,7 @@ def _run(settings: Settings, db_path: Path) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    from bot.app import run_bot  # imports telegram: only the bot needs it
+    from bot.app.application import run_bot  # imports telegram: only the bot needs it
 
     run_bot(dataclasses.replace(settings, db_path=db_path))
     return EXIT_OK

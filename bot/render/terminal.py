@@ -6,8 +6,8 @@ import datetime as dt
 import textwrap
 from typing import Any
 
-from bot.arxiv import hf_url, pdf_url
-from bot.models import Paper, SearchHit, Snippet
+from bot.core.arxiv import hf_url, pdf_url
+from bot.core.models import Paper, SearchHit, Snippet
 
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
 MAX_AUTHORS = 3

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.i18n import LANGUAGES
-from bot.telegram_html import CALLBACK_DATA_LIMIT
-from bot.topics import BUILTIN
+from bot.core.i18n import LANGUAGES
+from bot.core.topics import BUILTIN
+from bot.render.html import CALLBACK_DATA_LIMIT
 
 _ARXIV = re.compile(r"\d{4}\.\d{4,5}")
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import aiosqlite
 import httpx
 
-from bot.digest_parser import parse_digest
-from bot.hf_api import parse_hf_api
-from bot.models import ParseIssue, ParseResult
+from bot.core.models import ParseIssue, ParseResult
+from bot.parse.hf_api import parse_hf_api
+from bot.parse.markdown import parse_digest
 from storage.papers import DigestStats, store_digest
 
 FETCH_TIMEOUT = httpx.Timeout(30.0, connect=10.0)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
-from bot.arxiv import abs_url, parse_arxiv_ref, thumbnail_url
-from bot.models import Digest, Paper, ParseIssue, ParseResult
-from bot.textclean import (
+from bot.core.arxiv import abs_url, parse_arxiv_ref, thumbnail_url
+from bot.core.models import Digest, Paper, ParseIssue, ParseResult
+from bot.parse.textclean import (
     clean_text,
     normalize_section_name,
     parse_authors,

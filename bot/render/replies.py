@@ -11,12 +11,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot import callbacks as cb
-from bot.arxiv import abs_url, hf_url, pdf_url, thumbnail_url
-from bot.commands import HELP_COMMANDS
-from bot.i18n import LANGUAGES, Lang, t
-from bot.models import ChatSettings, Paper, SearchHit
-from bot.telegram_html import (
+from bot.core.arxiv import abs_url, hf_url, pdf_url, thumbnail_url
+from bot.core.commands import HELP_COMMANDS
+from bot.core.i18n import LANGUAGES, Lang, t
+from bot.core.models import ChatSettings, Paper, SearchHit
+from bot.core.topics import BUILTIN, EVERYTHING
+from bot.render import callbacks as cb
+from bot.render.html import (
     TEXT_LIMIT,
     Markup,
     blockquote,
@@ -29,7 +30,6 @@ from bot.telegram_html import (
     shorten,
     visible_length,
 )
-from bot.topics import BUILTIN, EVERYTHING
 
 MAX_TITLE = 300
 MAX_AUTHOR = 80

@@ -13,9 +13,9 @@ import json
 from collections import OrderedDict
 from typing import Any
 
-from bot.arxiv import abs_url, parse_arxiv_ref, thumbnail_url
-from bot.models import Digest, Paper, ParseIssue, ParseResult
-from bot.textclean import clean_text
+from bot.core.arxiv import abs_url, parse_arxiv_ref, thumbnail_url
+from bot.core.models import Digest, Paper, ParseIssue, ParseResult
+from bot.parse.textclean import clean_text
 
 API_URL = "https://huggingface.co/api/daily_papers"
 PAGE_SIZE = 100  # the API's maximum ``limit``

@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 import httpx
 
-from bot.clock import Clock
-from bot.config import DEFAULT_HF_API_URL, HF_API_SOURCE
-from bot.delivery import fan_out
-from bot.hf_api import PAGE_SIZE, day_url, parse_hf_api
-from bot.ingest import (
+from bot.app.config import DEFAULT_HF_API_URL, HF_API_SOURCE
+from bot.core.clock import Clock
+from bot.deliver.sender import fan_out
+from bot.parse.hf_api import PAGE_SIZE, day_url, parse_hf_api
+from bot.source.ingest import (
     FETCH_TIMEOUT,
     USER_AGENT,
     IngestReport,
@@ -32,7 +32,7 @@ from bot.ingest import (
     ingest_text,
     is_url,
 )
-from bot.sources import expand_sources
+from bot.source.inputs import expand_sources
 from storage import deliveries as outbox
 from storage import sources as source_state
 from storage.deliveries import utc_text

@@ -1,0 +1,1 @@
+"""Digest text to ``Digest`` values: markdown digests and Hugging Face API responses."""

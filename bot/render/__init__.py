@@ -1,0 +1,1 @@
+"""Papers and lists to replies: Telegram HTML through one escaping helper, and terminal text."""

@@ -1,0 +1,1 @@
+"""Where digests come from: reading files, URLs and the HF API, then parsing and storing them."""
