@@ -19,7 +19,7 @@ from bot.core.models import Digest, Paper
 from bot.parse.markdown import parse_digest
 from bot.source.ingest import ingest
 from storage.db import connect
-from storage.papers import clear_search_cache, search_papers, store_digest
+from storage.papers import search_papers, store_digest
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "daily_papers_ko"
 TARGET_PAPERS = 20_000
@@ -125,7 +125,7 @@ async def bench_search(db: Path, rounds: int) -> None:
     timings: dict[str, list[float]] = {q: [] for q in QUERIES}
     for _ in range(rounds):
         for query in QUERIES:
-            clear_search_cache(conn)  # measure the search, not the result cache
+            conn.search_cache.clear()  # measure the search, not the result cache
             start = time.perf_counter()
             await search_papers(conn, query, limit=5)
             timings[query].append((time.perf_counter() - start) * 1000)

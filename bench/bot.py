@@ -27,7 +27,6 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Messa
 from bench.archive import CORPUS, build_large
 from bot.app.application import build_application, running
 from bot.app.config import load_settings
-from storage.papers import clear_search_cache
 from tests.fakebot.server import TOKEN, FakeBotApi, RateLimits
 
 PACE = 0.02  # seconds after each round trip: two bots at most 25 msg/s each, under 30 msg/s
@@ -117,8 +116,8 @@ async def paperboy_bot(db: Path) -> AsyncIterator[tuple[Client, Callable[[], Non
         )
         application = build_application(settings)
         async with running(application):
-            conn = application.bot_data["services"].db
-            yield Client(api), lambda: clear_search_cache(conn)
+            conn = application.bot_data.running.db
+            yield Client(api), lambda: conn.search_cache.clear()
             await api.close_polling()
         assert not api.errors(), api.errors()[:3]
 

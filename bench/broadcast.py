@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.app.application import build_application, running
+from bot.app.application import FIRST_POLL_TASK, build_application, running
 from bot.app.config import load_settings
 from bot.core.models import Digest
-from bot.deliver.sender import fan_out
 from bot.parse.markdown import parse_digest
+from bot.select.fan_out import fan_out
 from storage import papers as archive
 from storage import subscriptions
 from tests.conftest import fixture_text
@@ -50,8 +50,8 @@ async def main(chats: int) -> None:
             )
             app = build_application(settings)
             async with running(app):
-                services = app.bot_data["services"]
-                await services.first_poll.wait()
+                services = app.bot_data.running
+                await app.bot_data.tasks[FIRST_POLL_TASK]
                 for i in range(chats):
                     await subscriptions.subscribe(
                         services.db, 10_000 + i, "private", None, ["*"], None, "en"

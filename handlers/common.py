@@ -1,27 +1,32 @@
-"""What every handler needs: the services, the chat's language, and sending a ``Reply``."""
+"""What every handler needs: the typed context, the services, the chat's language, and
+sending or editing a ``Reply``."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackContext, ExtBot
 
-from bot.app.services import Services
+from bot.app.services import BotData, Services
 from bot.core.i18n import Lang, lang_from_code
-from bot.deliver.bot_api import keyboard, preview
-from bot.render.replies import Reply
+from bot.deliver.bot_api import keyboard, preview, says, send_reply
+from bot.render.reply import Reply
 from storage import chats
 
 log = logging.getLogger(__name__)
 
+# The context every handler gets: PTB's, with ``bot_data`` a typed ``BotData``.
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
 
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return context.application.bot_data["services"]
+
+def services(context: Context) -> Services:
+    return context.bot_data.running
 
 
-async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Lang:
+async def language(update: Update, context: Context) -> Lang:
     """The chat's chosen language, else the user's Telegram client language."""
     chat = update.effective_chat
     if chat is not None:
@@ -32,17 +37,13 @@ async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Lang:
     return lang_from_code(user.language_code if user else None)
 
 
-async def send(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> Message:
+async def send(update: Update, context: Context, reply: Reply) -> Message:
     """Send ``reply`` to the chat of ``update`` (into the same forum topic, if any)."""
     chat = update.effective_chat
     assert chat is not None
     thread = update.effective_message.message_thread_id if update.effective_message else None
-    return await context.bot.send_message(
-        chat_id=chat.id,
-        text=reply.text,
-        reply_markup=keyboard(reply),
-        link_preview_options=preview(reply),
-        message_thread_id=thread if chat.is_forum else None,
+    return await send_reply(
+        context.bot, chat.id, reply, thread_id=thread if chat.is_forum else None
     )
 
 
@@ -53,7 +54,7 @@ async def edit(query: CallbackQuery, reply: Reply) -> None:
             text=reply.text, reply_markup=keyboard(reply), link_preview_options=preview(reply)
         )
     except BadRequest as error:
-        if "message is not modified" not in str(error).lower():
+        if not says(error, "message is not modified"):
             raise
 
 
@@ -62,7 +63,7 @@ async def edit_keyboard(query: CallbackQuery, reply: Reply) -> None:
     try:
         await query.edit_message_reply_markup(reply_markup=keyboard(reply))
     except BadRequest as error:
-        if "message is not modified" not in str(error).lower():
+        if not says(error, "message is not modified"):
             raise
 
 
@@ -71,24 +72,10 @@ async def answer(query: CallbackQuery, text: str | None = None) -> None:
     try:
         await query.answer(text)
     except BadRequest as error:
-        if "query is too old" not in str(error).lower():
+        if not says(error, "query is too old"):
             raise
         log.info("callback query %s answered too late", query.id)
 
 
-def command_args(context: ContextTypes.DEFAULT_TYPE) -> str:
+def command_args(context: Context) -> str:
     return " ".join(context.args or []).strip()
-
-
-__all__ = [  # keyboard and preview are re-exported for handlers that build messages
-    "Services",
-    "answer",
-    "command_args",
-    "edit",
-    "edit_keyboard",
-    "keyboard",
-    "language",
-    "preview",
-    "send",
-    "services",
-]

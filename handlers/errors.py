@@ -6,15 +6,15 @@ import json
 import logging
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot.core.i18n import lang_from_code, t
-from handlers.common import answer
+from handlers.common import Context, answer
 
 log = logging.getLogger(__name__)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     payload = update.to_dict() if isinstance(update, Update) else repr(update)
     log.error(
         "handler failed on update %s",

@@ -4,31 +4,31 @@ from __future__ import annotations
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ContextTypes, InlineQueryHandler
+from telegram.ext import Application, InlineQueryHandler
 
 from bot.core.i18n import lang_from_code
+from bot.core.limits import INLINE_RESULTS, MAX_QUERY
 from bot.core.models import Paper
+from bot.deliver.bot_api import keyboard, preview
+from bot.render.cards import render_card, votes_text
 from bot.render.html import shorten
-from bot.render.replies import render_card, votes_text
-from handlers.common import keyboard, preview, services
+from handlers.common import Context, services
 from storage import papers as archive
 
-MAX_RESULTS = 20
 
-
-async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def inline_query(update: Update, context: Context) -> None:
     query = update.inline_query
     lang = lang_from_code(query.from_user.language_code)
     db = services(context).db
-    text = " ".join(query.query.split())[:300]
+    text = " ".join(query.query.split())[:MAX_QUERY]
     snippets: dict[str, str] = {}
     if text:
-        hits = await archive.search_papers(db, text, limit=MAX_RESULTS)
+        hits = await archive.search_papers(db, text, limit=INLINE_RESULTS)
         papers: list[Paper] = [hit.paper for hit in hits]
         snippets = {hit.paper.arxiv_id: hit.snippet.text for hit in hits}
     else:
         latest = await archive.latest_digest_date(db)
-        papers = await archive.top_papers(db, latest, latest, MAX_RESULTS) if latest else []
+        papers = await archive.top_papers(db, latest, latest, INLINE_RESULTS) if latest else []
     results = []
     for paper in papers:
         card = render_card(paper, lang, saved=None)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMember, Update
-from telegram.ext import Application, ChatMemberHandler, ContextTypes
+from telegram.ext import Application, ChatMemberHandler
 
-from handlers.common import services
+from handlers.common import Context, services
 from storage import chats
 from storage import subscriptions as subs
 
@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 _GONE = {ChatMember.LEFT, ChatMember.BANNED}
 
 
-async def my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def my_chat_member(update: Update, context: Context) -> None:
     change = update.my_chat_member
     chat = change.chat
     db = services(context).db

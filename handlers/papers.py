@@ -5,22 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.core.arxiv import parse_arxiv_ref
 from bot.core.commands import ArgumentError, parse_date, parse_top_args
 from bot.core.i18n import Lang, t
 from bot.core.models import Paper
 from bot.render import callbacks as cb
-from bot.render.replies import period_label, render_card, render_paper_list, render_text
-from handlers.common import answer, command_args, edit_keyboard, language, send, services
+from bot.render.cards import render_card
+from bot.render.lists import period_label, render_paper_list
+from bot.render.reply import render_text
+from handlers.common import Context, answer, command_args, edit_keyboard, language, send, services
 from storage import chats
 from storage import papers as archive
 
 
-async def send_card(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, paper: Paper, lang: Lang
-) -> None:
+async def send_card(update: Update, context: Context, paper: Paper, lang: Lang) -> None:
     user = update.effective_user
     saved = (
         await chats.is_bookmarked(services(context).db, user.id, paper.arxiv_id) if user else False
@@ -28,7 +28,7 @@ async def send_card(
     await send(update, context, render_card(paper, lang, saved=saved))
 
 
-async def top(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def top(update: Update, context: Context) -> None:
     lang = await language(update, context)
     db = services(context).db
     try:
@@ -62,7 +62,7 @@ async def top(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, context, reply)
 
 
-async def paper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def paper(update: Update, context: Context) -> None:
     lang = await language(update, context)
     text = command_args(context)
     if not text:
@@ -71,31 +71,26 @@ async def paper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show_paper_or_best_hit(update, context, text, lang)
 
 
-async def show_paper_or_best_hit(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, lang: Lang
-) -> bool:
-    """The card for an arXiv id/URL, or for the best search hit of other words.
-
-    Returns False when nothing was found (after telling the user).
-    """
+async def show_paper_or_best_hit(update: Update, context: Context, text: str, lang: Lang) -> None:
+    """The card for an arXiv id/URL, or for the best search hit of other words (or a line
+    saying there is none)."""
     db = services(context).db
     arxiv_id = parse_arxiv_ref(text)
     if arxiv_id is not None:
         found = await archive.get_paper(db, arxiv_id)
         if found is None:
             await send(update, context, render_text(t(lang, "paper.not_found", arxiv_id=arxiv_id)))
-            return False
+            return
         await send_card(update, context, found, lang)
-        return True
+        return
     hits = await archive.search_papers(db, text, limit=1)
     if not hits:
         await send(update, context, render_text(t(lang, "search.none", query=text[:100])))
-        return False
+        return
     await send_card(update, context, hits[0].paper, lang)
-    return True
 
 
-async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def digest(update: Update, context: Context) -> None:
     lang = await language(update, context)
     db = services(context).db
     text = command_args(context)
@@ -118,7 +113,7 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, context, reply)
 
 
-async def saved(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def saved(update: Update, context: Context) -> None:
     lang = await language(update, context)
     user = update.effective_user
     papers = await chats.bookmarks(services(context).db, user.id) if user else []
@@ -129,7 +124,7 @@ async def saved(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, context, reply)
 
 
-async def open_paper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def open_paper(update: Update, context: Context) -> None:
     query = update.callback_query
     lang = await language(update, context)
     request = cb.decode(query.data)
@@ -144,7 +139,7 @@ async def open_paper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await send_card(update, context, found, lang)
 
 
-async def toggle_save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def toggle_save(update: Update, context: Context) -> None:
     query = update.callback_query
     lang = await language(update, context)
     request = cb.decode(query.data)

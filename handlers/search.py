@@ -7,41 +7,35 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
 
 from bot.core.arxiv import parse_arxiv_ref
 from bot.core.i18n import Lang, t
+from bot.core.limits import MAX_QUERY, SEARCH_PAGE
 from bot.render import callbacks as cb
-from bot.render.replies import Reply, render_search_page, render_text
-from handlers.common import answer, command_args, edit, language, send, services
+from bot.render.lists import render_search_page
+from bot.render.reply import Reply, render_text
+from handlers.common import Context, answer, command_args, edit, language, send, services
 from handlers.papers import show_paper_or_best_hit
 from storage import chats
 from storage import papers as archive
 
-PER_PAGE = 5
-MAX_QUERY = 300  # longer messages are searched by their first words
 
-
-async def search_reply(
-    context: ContextTypes.DEFAULT_TYPE, query: str, page: int, lang: Lang
-) -> Reply | None:
+async def search_reply(context: Context, query: str, page: int, lang: Lang) -> Reply | None:
     """The page of results for ``query``, or None when nothing matches."""
     db = services(context).db
-    results = await archive.search(db, query, limit=PER_PAGE, offset=page * PER_PAGE)
+    results = await archive.search(db, query, limit=SEARCH_PAGE, offset=page * SEARCH_PAGE)
     if not results.hits:
         return None
     session = await chats.search_session(db, query)
     return render_search_page(
-        query, results.hits, results.total, page, PER_PAGE, session, lang, results.matches
+        query, results.hits, results.total, page, SEARCH_PAGE, session, lang, results.matches
     )
 
 
-async def run_search(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, query: str, lang: Lang
-) -> None:
+async def run_search(update: Update, context: Context, query: str, lang: Lang) -> None:
     query = " ".join(query.split())[:MAX_QUERY]
     reply = await search_reply(context, query, 0, lang)
     if reply is None:
@@ -50,7 +44,7 @@ async def run_search(
     await send(update, context, reply)
 
 
-async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def search_command(update: Update, context: Context) -> None:
     lang = await language(update, context)
     query = command_args(context)
     if not query:
@@ -59,7 +53,7 @@ async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await run_search(update, context, query, lang)
 
 
-async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def private_text(update: Update, context: Context) -> None:
     """Anything typed in a private chat: an arXiv id or link opens the card, else a search."""
     lang = await language(update, context)
     text = (update.effective_message.text or "").strip()
@@ -71,7 +65,7 @@ async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await run_search(update, context, text, lang)
 
 
-async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def turn_page(update: Update, context: Context) -> None:
     query = update.callback_query
     lang = await language(update, context)
     request = cb.decode(query.data)

@@ -10,15 +10,15 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
 
 from bot.core.i18n import t
 from bot.render import callbacks as cb
-from bot.render.replies import render_help, render_start, render_text
-from handlers.common import answer, language, send, services
+from bot.render.menus import render_help, render_start
+from bot.render.reply import render_text
+from handlers.common import Context, answer, language, send, services
 from handlers.papers import show_paper_or_best_hit
 from storage import chats
 
@@ -26,7 +26,7 @@ from storage import chats
 _DEEP_LINK = re.compile(r"^paper[_-](\d{4})[._-](\d{4,5})$")
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: Context) -> None:
     chat = update.effective_chat
     db = services(context).db
     await chats.register_chat(db, chat.id, chat.type, chat.title or chat.full_name)
@@ -40,12 +40,12 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(update, context, render_start(lang, user.first_name if user else ""))
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: Context) -> None:
     lang = await language(update, context)
     await send(update, context, render_help(lang, context.bot.username))
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: Context) -> None:
     """Private chats always get the hint; groups only when the command names this bot."""
     text = update.effective_message.text or ""
     command = text.split(maxsplit=1)[0] if text else ""
@@ -56,7 +56,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await send(update, context, render_text(t(lang, "unknown_command")))
 
 
-async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def expired_button(update: Update, context: Context) -> None:
     lang = await language(update, context)
     request = cb.decode(update.callback_query.data)
     await answer(

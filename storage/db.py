@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
 
+from storage.caches import LanguageMemory, SearchCache
 from storage.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ class SchemaTooNewError(RuntimeError):
     """The database was written by a newer Paperboy; refusing to touch it protects its data."""
 
 
-async def connect(path: str | Path) -> aiosqlite.Connection:
+async def connect(path: str | Path) -> Database:
     """Open (creating if needed) the database at ``path`` with migrations applied.
 
     WAL lets readers (commands) run while the poller writes; foreign keys keep entries and
@@ -39,7 +39,7 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
     except BaseException:
         await conn.close()
         raise
-    return conn
+    return Database(conn)
 
 
 async def schema_version(conn: aiosqlite.Connection) -> int:
@@ -71,24 +71,39 @@ async def migrate(conn: aiosqlite.Connection) -> int:
     return len(MIGRATIONS)
 
 
-_write_locks: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = (
-    weakref.WeakKeyDictionary()
-)
+class Database:
+    """The one connection and everything scoped to it: the write lock and the caches.
 
-
-@asynccontextmanager
-async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
-    """One write transaction at a time on ``conn``: committed on success, rolled back on error.
-
-    Handlers and the ingest job share one connection; without the lock a handler's write could
-    land inside (and roll back with) an ingest transaction.
+    Handlers, jobs and the sender share one connection; state that lives as long as it lives
+    here, in one object, rather than in module-level maps keyed by connection.
     """
-    lock = _write_locks.setdefault(conn, asyncio.Lock())
-    async with lock:
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            await conn.rollback()
-            raise
-        await conn.commit()
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+        self.execute = conn.execute
+        self.executemany = conn.executemany
+        self.execute_fetchall = conn.execute_fetchall
+        # Without the lock a handler's write could land inside (and roll back with) an ingest.
+        self.write_lock = asyncio.Lock()
+        self.search_cache = SearchCache()
+        self.languages = LanguageMemory()
+        self.session_ids: dict[str, int] = {}
+
+    @property
+    def total_changes(self) -> int:
+        return self.conn.total_changes
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Database]:
+        """One write transaction at a time: committed on success, rolled back on error."""
+        async with self.write_lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                await self.conn.rollback()
+                raise
+            await self.conn.commit()

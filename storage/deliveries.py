@@ -7,10 +7,8 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.core.models import Delivery, Paper
-from storage.db import transaction
+from storage.db import Database
 from storage.papers import PAPER_COLUMNS, paper_from_row
 
 _TIME = "%Y-%m-%dT%H:%M:%S"
@@ -44,9 +42,9 @@ class Owed:
     due_at: dt.datetime
 
 
-async def unfanned(conn: aiosqlite.Connection) -> list[Listing]:
+async def unfanned(db: Database) -> list[Listing]:
     """Listings no fan-out has handled yet, oldest digest first, in listed order."""
-    async with conn.execute(
+    async with db.execute(
         f"SELECT {PAPER_COLUMNS}, e.digest_date AS listed, e.position AS position"
         " FROM digest_entries e JOIN papers p ON p.id = e.paper_id"
         " WHERE e.fanned_out = 0 ORDER BY e.digest_date, e.position"
@@ -64,15 +62,15 @@ async def unfanned(conn: aiosqlite.Connection) -> list[Listing]:
     ]
 
 
-async def enqueue(conn: aiosqlite.Connection, owed: Iterable[Owed], done: Sequence[Listing]) -> int:
+async def enqueue(db: Database, owed: Iterable[Owed], done: Sequence[Listing]) -> int:
     """Create outbox rows and mark ``done`` listings fanned out, in one transaction.
 
     A (chat, paper) pair that was ever queued is never queued again. Returns rows created.
     """
     created = 0
-    async with transaction(conn):
+    async with db.transaction():
         for item in owed:
-            cursor = await conn.execute(
+            cursor = await db.execute(
                 "INSERT INTO deliveries (chat_id, paper_id, digest_date, position, due_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, paper_id) DO NOTHING",
                 (
@@ -84,16 +82,16 @@ async def enqueue(conn: aiosqlite.Connection, owed: Iterable[Owed], done: Sequen
                 ),
             )
             created += cursor.rowcount
-        await conn.executemany(
+        await db.executemany(
             "UPDATE digest_entries SET fanned_out = 1 WHERE digest_date = ? AND paper_id = ?",
             [(listing.digest_date.isoformat(), listing.paper_id) for listing in done],
         )
     return created
 
 
-async def due(conn: aiosqlite.Connection, now: dt.datetime, limit: int = 500) -> list[Delivery]:
+async def due(db: Database, now: dt.datetime, limit: int = 500) -> list[Delivery]:
     """Pending rows due by ``now``: by due time, then chat, then digest order."""
-    async with conn.execute(
+    async with db.execute(
         "SELECT d.id, d.chat_id, d.paper_id, p.arxiv_id, d.digest_date, d.position, d.due_at,"
         " d.attempts FROM deliveries d JOIN papers p ON p.id = d.paper_id"
         " WHERE d.status = 'pending' AND d.due_at <= ?"
@@ -116,19 +114,17 @@ async def due(conn: aiosqlite.Connection, now: dt.datetime, limit: int = 500) ->
     ]
 
 
-async def next_due_at(conn: aiosqlite.Connection) -> dt.datetime | None:
-    async with conn.execute(
-        "SELECT MIN(due_at) FROM deliveries WHERE status = 'pending'"
-    ) as cursor:
+async def next_due_at(db: Database) -> dt.datetime | None:
+    async with db.execute("SELECT MIN(due_at) FROM deliveries WHERE status = 'pending'") as cursor:
         row = await cursor.fetchone()
     return _utc(row[0]) if row and row[0] else None
 
 
 async def mark_sent(
-    conn: aiosqlite.Connection, ids: Sequence[int], message_id: int | None, now: dt.datetime
+    db: Database, ids: Sequence[int], message_id: int | None, now: dt.datetime
 ) -> None:
-    async with transaction(conn):
-        await conn.executemany(
+    async with db.transaction():
+        await db.executemany(
             "UPDATE deliveries SET status = 'sent', message_id = ?, sent_at = ?,"
             " attempts = attempts + 1, last_error = NULL WHERE id = ? AND status = 'pending'",
             [(message_id, utc_text(now), i) for i in ids],
@@ -136,43 +132,43 @@ async def mark_sent(
 
 
 async def retry_later(
-    conn: aiosqlite.Connection, ids: Sequence[int], due_at: dt.datetime, error: str, count: bool
+    db: Database, ids: Sequence[int], due_at: dt.datetime, error: str, count: bool
 ) -> None:
     """Put rows back for ``due_at``; ``count`` says whether this was a failed attempt (a 429
     is Telegram asking to wait, not a failure)."""
-    async with transaction(conn):
-        await conn.executemany(
+    async with db.transaction():
+        await db.executemany(
             "UPDATE deliveries SET due_at = ?, last_error = ?, attempts = attempts + ?"
             " WHERE id = ? AND status = 'pending'",
             [(utc_text(due_at), error[:500], int(count), i) for i in ids],
         )
 
 
-async def mark_failed(conn: aiosqlite.Connection, ids: Sequence[int], error: str) -> None:
-    async with transaction(conn):
-        await conn.executemany(
+async def mark_failed(db: Database, ids: Sequence[int], error: str) -> None:
+    async with db.transaction():
+        await db.executemany(
             "UPDATE deliveries SET status = 'failed', last_error = ?, attempts = attempts + 1"
             " WHERE id = ? AND status = 'pending'",
             [(error[:500], i) for i in ids],
         )
 
 
-async def counts(conn: aiosqlite.Connection) -> dict[str, int]:
-    async with conn.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status") as cursor:
+async def counts(db: Database) -> dict[str, int]:
+    async with db.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status") as cursor:
         found = {row[0]: row[1] for row in await cursor.fetchall()}
     return {status: found.get(status, 0) for status in ("pending", "sent", "failed", "cancelled")}
 
 
-async def set_meta(conn: aiosqlite.Connection, key: str, value: object) -> None:
-    async with transaction(conn):
-        await conn.execute(
+async def set_meta(db: Database, key: str, value: object) -> None:
+    async with db.transaction():
+        await db.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, json.dumps(value, ensure_ascii=False, default=str)),
         )
 
 
-async def get_meta(conn: aiosqlite.Connection, key: str) -> object | None:
-    async with conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
+async def get_meta(db: Database, key: str) -> object | None:
+    async with db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
         row = await cursor.fetchone()
     return json.loads(row[0]) if row else None

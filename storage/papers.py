@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import weakref
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,7 +13,8 @@ import aiosqlite
 from bot.core.arxiv import abs_url, parse_arxiv_ref
 from bot.core.models import Digest, Paper, SearchHit
 from bot.core.query import build_query, index_text
-from storage.db import transaction
+from storage.caches import Ranked
+from storage.db import Database
 from storage.snippets import make_snippet
 
 # Relevance weights of the FTS columns: title, authors, summary.
@@ -55,7 +54,7 @@ class ArchiveStats:
 
 
 async def store_digest(
-    conn: aiosqlite.Connection,
+    db: Database,
     digest: Digest,
     source: str,
     observed_at: dt.datetime | None = None,
@@ -71,14 +70,14 @@ async def store_digest(
     votes_day = observed_at.astimezone(dt.UTC).date().isoformat() if observed_at else day
     if votes_day < day:
         votes_day = day
-    async with transaction(conn):
-        cursor = await conn.execute(
+    async with db.transaction():
+        cursor = await db.execute(
             "INSERT INTO digests (date, source) VALUES (?, ?) ON CONFLICT (date) DO NOTHING",
             (day, source),
         )
         new_digest = cursor.rowcount == 1
-        existing = await _papers_by_arxiv_id(conn, [p.arxiv_id for p in digest.papers])
-        async with conn.execute(
+        existing = await _papers_by_arxiv_id(db, [p.arxiv_id for p in digest.papers])
+        async with db.execute(
             "SELECT COALESCE(MAX(position) + 1, 0) FROM digest_entries WHERE digest_date = ?",
             (day,),
         ) as cur:
@@ -88,13 +87,13 @@ async def store_digest(
         for paper in digest.papers:
             row = existing.get(paper.arxiv_id)
             if row is None:
-                paper_id = await _insert_paper(conn, paper, day, votes_day)
+                paper_id = await _insert_paper(db, paper, day, votes_day)
                 papers_new += 1
             else:
                 paper_id = row["id"]
-                papers_updated += await _merge_paper(conn, row, paper, day, votes_day)
+                papers_updated += await _merge_paper(db, row, paper, day, votes_day)
             if observed_at is not None and paper.votes is not None:
-                await conn.execute(
+                await db.execute(
                     "INSERT OR REPLACE INTO vote_history (paper_id, observed_at, votes)"
                     " VALUES (?, ?, ?)",
                     (
@@ -103,7 +102,7 @@ async def store_digest(
                         paper.votes,
                     ),
                 )
-            cursor = await conn.execute(
+            cursor = await db.execute(
                 "INSERT INTO digest_entries (digest_date, paper_id, position, votes)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (day, paper_id, next_position, paper.votes),
@@ -112,24 +111,22 @@ async def store_digest(
                 entries_new += 1
                 next_position += 1
     if new_digest or papers_new or papers_updated or entries_new:
-        _cache(conn).generation += 1
+        db.search_cache.generation += 1
     return DigestStats(digest.date, new_digest, papers_new, papers_updated, entries_new)
 
 
-async def _papers_by_arxiv_id(
-    conn: aiosqlite.Connection, arxiv_ids: Sequence[str]
-) -> dict[str, aiosqlite.Row]:
+async def _papers_by_arxiv_id(db: Database, arxiv_ids: Sequence[str]) -> dict[str, aiosqlite.Row]:
     if not arxiv_ids:
         return {}
     marks = ",".join("?" * len(arxiv_ids))
-    async with conn.execute(
+    async with db.execute(
         f"SELECT {PAPER_COLUMNS} FROM papers p WHERE p.arxiv_id IN ({marks})", tuple(arxiv_ids)
     ) as cursor:
         return {row["arxiv_id"]: row for row in await cursor.fetchall()}
 
 
-async def _insert_paper(conn: aiosqlite.Connection, paper: Paper, day: str, votes_day: str) -> int:
-    cursor = await conn.execute(
+async def _insert_paper(db: Database, paper: Paper, day: str, votes_day: str) -> int:
+    cursor = await db.execute(
         "INSERT INTO papers (arxiv_id, title, thumbnail, votes, votes_date, authors, sections,"
         " summary, first_date, last_date, abstract, ai_summary, ai_keywords, github_repo,"
         " github_stars, project_page, num_comments)"
@@ -155,12 +152,12 @@ async def _insert_paper(conn: aiosqlite.Connection, paper: Paper, day: str, vote
         ),
     )
     paper_id = int(cursor.lastrowid or 0)
-    await _index(conn, paper_id, paper)
+    await _index(db, paper_id, paper)
     return paper_id
 
 
 async def _merge_paper(
-    conn: aiosqlite.Connection, row: aiosqlite.Row, paper: Paper, day: str, votes_day: str
+    db: Database, row: aiosqlite.Row, paper: Paper, day: str, votes_day: str
 ) -> int:
     """Fold a new listing into a stored paper; returns 1 when anything changed.
 
@@ -202,22 +199,22 @@ async def _merge_paper(
     if not changes:
         return 0
     assignments = ", ".join(f"{column} = ?" for column in changes)
-    await conn.execute(
+    await db.execute(
         f"UPDATE papers SET {assignments},"
         " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
         (*changes.values(), row["id"]),
     )
     if reindex:
-        async with conn.execute(f"{paper_select()} WHERE p.id = ?", (row["id"],)) as cursor:
+        async with db.execute(f"{paper_select()} WHERE p.id = ?", (row["id"],)) as cursor:
             merged = paper_from_row(await cursor.fetchone())
-        await conn.execute("DELETE FROM papers_fts WHERE rowid = ?", (row["id"],))
-        await _index(conn, row["id"], merged)
+        await db.execute("DELETE FROM papers_fts WHERE rowid = ?", (row["id"],))
+        await _index(db, row["id"], merged)
     # Moving only the recorded date of an unchanged vote count is bookkeeping, not an update.
     return int(bool(set(changes) - {"votes_date", "last_date", "first_date"}))
 
 
-async def _index(conn: aiosqlite.Connection, paper_id: int, paper: Paper) -> None:
-    await conn.execute(
+async def _index(db: Database, paper_id: int, paper: Paper) -> None:
+    await db.execute(
         "INSERT INTO papers_fts (rowid, title, authors, summary) VALUES (?, ?, ?, ?)",
         (
             paper_id,
@@ -254,17 +251,17 @@ def paper_from_row(row: aiosqlite.Row, date: str | None = None) -> Paper:
     )
 
 
-async def get_paper(conn: aiosqlite.Connection, arxiv_id: str) -> Paper | None:
-    async with conn.execute(
+async def get_paper(db: Database, arxiv_id: str) -> Paper | None:
+    async with db.execute(
         f"SELECT {PAPER_COLUMNS} FROM papers p WHERE p.arxiv_id = ?", (arxiv_id,)
     ) as cursor:
         row = await cursor.fetchone()
     return paper_from_row(row) if row else None
 
 
-async def paper_dates(conn: aiosqlite.Connection, arxiv_id: str) -> list[dt.date]:
+async def paper_dates(db: Database, arxiv_id: str) -> list[dt.date]:
     """Every digest date that listed the paper, oldest first."""
-    async with conn.execute(
+    async with db.execute(
         "SELECT e.digest_date FROM digest_entries e JOIN papers p ON p.id = e.paper_id"
         " WHERE p.arxiv_id = ? ORDER BY e.digest_date",
         (arxiv_id,),
@@ -272,15 +269,15 @@ async def paper_dates(conn: aiosqlite.Connection, arxiv_id: str) -> list[dt.date
         return [dt.date.fromisoformat(row[0]) for row in await cursor.fetchall()]
 
 
-async def latest_digest_date(conn: aiosqlite.Connection) -> dt.date | None:
-    async with conn.execute("SELECT MAX(date) FROM digests") as cursor:
+async def latest_digest_date(db: Database) -> dt.date | None:
+    async with db.execute("SELECT MAX(date) FROM digests") as cursor:
         row = await cursor.fetchone()
     return dt.date.fromisoformat(row[0]) if row and row[0] else None
 
 
-async def digest_papers(conn: aiosqlite.Connection, date: dt.date) -> list[Paper]:
+async def digest_papers(db: Database, date: dt.date) -> list[Paper]:
     """The papers of one day's digest, in the order it listed them."""
-    async with conn.execute(
+    async with db.execute(
         f"SELECT {PAPER_COLUMNS}, e.digest_date AS listed FROM digest_entries e"
         " JOIN papers p ON p.id = e.paper_id WHERE e.digest_date = ? ORDER BY e.position",
         (date.isoformat(),),
@@ -289,7 +286,7 @@ async def digest_papers(conn: aiosqlite.Connection, date: dt.date) -> list[Paper
 
 
 async def top_papers(
-    conn: aiosqlite.Connection,
+    db: Database,
     start: dt.date | None = None,
     end: dt.date | None = None,
     limit: int = 10,
@@ -301,11 +298,11 @@ async def top_papers(
     if start is None and end is None:
         # All time: every paper qualifies, so walk the (votes, last_date) index instead of
         # grouping every listing. NULL votes sort last in DESC order.
-        async with conn.execute(
+        async with db.execute(
             f"{paper_select()} ORDER BY p.votes DESC, p.last_date DESC LIMIT ?", (limit,)
         ) as cursor:
             return [paper_from_row(row) for row in await cursor.fetchall()]
-    async with conn.execute(
+    async with db.execute(
         f"SELECT {PAPER_COLUMNS}, MAX(e.digest_date) AS listed FROM digest_entries e"
         " JOIN papers p ON p.id = e.paper_id"
         " WHERE e.digest_date >= ? AND e.digest_date <= ?"
@@ -321,7 +318,7 @@ async def top_papers(
 
 
 async def rising_papers(
-    conn: aiosqlite.Connection, since: dt.datetime, limit: int = 10
+    db: Database, since: dt.datetime, limit: int = 10
 ) -> list[tuple[Paper, int]]:
     """Papers whose live votes grew most since ``since``, with the growth.
 
@@ -329,7 +326,7 @@ async def rising_papers(
     first seen after it, for a paper first seen within the window).
     """
     cutoff = since.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    async with conn.execute(
+    async with db.execute(
         f"SELECT * FROM (SELECT {PAPER_COLUMNS}, p.votes - COALESCE("
         "  (SELECT h.votes FROM vote_history h WHERE h.paper_id = p.id AND h.observed_at <= ?1"
         "   ORDER BY h.observed_at DESC LIMIT 1),"
@@ -352,9 +349,7 @@ class SearchResults:
     matches: int
 
 
-async def search(
-    conn: aiosqlite.Connection, text: str, limit: int = 10, offset: int = 0
-) -> SearchResults:
+async def search(db: Database, text: str, limit: int = 10, offset: int = 0) -> SearchResults:
     """Papers matching what a user typed, best first; an arXiv id or URL is an exact lookup.
 
     FTS5 picks the most relevant candidates (bm25 with title > authors > summary); votes and
@@ -363,7 +358,7 @@ async def search(
     """
     arxiv_id = parse_arxiv_ref(text)
     if arxiv_id is not None:
-        paper = await get_paper(conn, arxiv_id)
+        paper = await get_paper(db, arxiv_id)
         if paper is None:
             return SearchResults([], 0, 0)
         hit = SearchHit(paper, math.inf, make_snippet(paper.searchable_text, ()))
@@ -372,12 +367,12 @@ async def search(
     query = build_query(text)
     if query.is_empty:
         return SearchResults([], 0, 0)
-    ranked, matches = await _ranked(conn, query.expression)
+    ranked, matches = await _ranked(db, query.expression)
     page = ranked[offset : offset + limit]
     loaded: dict[int, Paper] = {}
     if page:
         marks = ",".join("?" * len(page))
-        rows = await conn.execute_fetchall(
+        rows = await db.execute_fetchall(
             f"{paper_select()} WHERE p.id IN ({marks})", tuple(pid for _, _, pid in page)
         )
         loaded = {row["id"]: paper_from_row(row) for row in rows}
@@ -387,34 +382,6 @@ async def search(
         if pid in loaded
     ]
     return SearchResults(hits, len(ranked), matches)
-
-
-Ranked = list[tuple[float, str, int]]  # (score, arxiv_id, paper id), best first
-
-
-class _SearchCache:
-    """Recent rankings per FTS expression, for paging, inline typing and popular queries.
-
-    Valid while the archive is unchanged: ``generation`` moves when this connection stores
-    something, ``PRAGMA data_version`` when another connection (a CLI ingest) commits.
-    """
-
-    SIZE = 256
-
-    def __init__(self) -> None:
-        self.generation = 0
-        self.entries: OrderedDict[str, tuple[tuple[int, int], tuple[Ranked, int]]] = OrderedDict()
-
-
-_caches: weakref.WeakKeyDictionary[aiosqlite.Connection, _SearchCache] = weakref.WeakKeyDictionary()
-
-
-def _cache(conn: aiosqlite.Connection) -> _SearchCache:
-    return _caches.setdefault(conn, _SearchCache())
-
-
-def clear_search_cache(conn: aiosqlite.Connection) -> None:
-    _cache(conn).entries.clear()
 
 
 # One statement, so one hop to aiosqlite's thread: the archive's version, how many papers
@@ -442,26 +409,26 @@ _NEWEST_SQL = (
 )
 
 
-async def _ranked(conn: aiosqlite.Connection, expression: str) -> tuple[Ranked, int]:
+async def _ranked(db: Database, expression: str) -> tuple[Ranked, int]:
     """The best candidates for an FTS expression, ranked, and how many papers match in all.
 
     Statements go through ``execute_fetchall``, one hop to aiosqlite's thread each rather than
     three (execute, fetch, close). Hops matter more than SQL here: while the bot handles an
     update, the event loop is busy fetching the next, and every hop waits for it.
     """
-    cache = _cache(conn)
+    cache = db.search_cache
     cached = cache.entries.get(expression)
     if cached is not None:
-        ((data_version,),) = await conn.execute_fetchall("PRAGMA data_version")
+        ((data_version,),) = await db.execute_fetchall("PRAGMA data_version")
         if cached[0] == (cache.generation, data_version):
             cache.entries.move_to_end(expression)
             return cached[1]
     generation = cache.generation
-    result = await conn.execute_fetchall(_RANK_SQL, (expression, SEARCH_CANDIDATES))
+    result = await db.execute_fetchall(_RANK_SQL, (expression, SEARCH_CANDIDATES))
     data_version, matches, papers = result[0][:3]
     rows = [row[3:] for row in result if row[3] is not None]
     if matches * 2 > papers:
-        rows = await conn.execute_fetchall(_NEWEST_SQL, (expression, SEARCH_CANDIDATES))
+        rows = await db.execute_fetchall(_NEWEST_SQL, (expression, SEARCH_CANDIDATES))
     ranked: Ranked = []
     if rows:
         newest = dt.date.fromisoformat(max(row[3] for row in rows))
@@ -472,30 +439,15 @@ async def _ranked(conn: aiosqlite.Connection, expression: str) -> tuple[Ranked, 
             ),
             key=lambda item: (-item[0], item[1]),
         )
-    cache.entries[expression] = ((generation, data_version), (ranked, matches))
-    if len(cache.entries) > _SearchCache.SIZE:
-        cache.entries.popitem(last=False)
+    cache.put(expression, (generation, data_version), (ranked, matches))
     return ranked, matches
 
 
 async def search_papers(
-    conn: aiosqlite.Connection, text: str, limit: int = 10, offset: int = 0
+    db: Database, text: str, limit: int = 10, offset: int = 0
 ) -> list[SearchHit]:
     """The hits of :func:`search` alone."""
-    return (await search(conn, text, limit, offset)).hits
-
-
-async def matching_arxiv_ids(conn: aiosqlite.Connection, text: str) -> set[str]:
-    """Every paper the query ``text`` matches, unranked: for topic matching and checks."""
-    query = build_query(text)
-    if query.is_empty:
-        return set()
-    async with conn.execute(
-        "SELECT p.arxiv_id FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid"
-        " WHERE papers_fts MATCH ?",
-        (query.expression,),
-    ) as cursor:
-        return {row[0] for row in await cursor.fetchall()}
+    return (await search(db, text, limit, offset)).hits
 
 
 def _score(relevance: float, votes: int | None, last_date: str, newest: dt.date) -> float:
@@ -506,8 +458,8 @@ def _score(relevance: float, votes: int | None, last_date: str, newest: dt.date)
     return relevance * popularity * recency
 
 
-async def archive_stats(conn: aiosqlite.Connection) -> ArchiveStats:
-    async with conn.execute(
+async def archive_stats(db: Database) -> ArchiveStats:
+    async with db.execute(
         "SELECT (SELECT COUNT(*) FROM papers), (SELECT COUNT(*) FROM digests),"
         " (SELECT COUNT(*) FROM digest_entries), (SELECT MIN(date) FROM digests),"
         " (SELECT MAX(date) FROM digests)"

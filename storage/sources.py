@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
-from storage.db import transaction
+from storage.db import Database
 
 
 @dataclass(frozen=True)
@@ -16,19 +14,17 @@ class SourceState:
     fingerprint: str | None = None
 
 
-async def get_state(conn: aiosqlite.Connection, source: str) -> SourceState:
-    async with conn.execute(
+async def get_state(db: Database, source: str) -> SourceState:
+    async with db.execute(
         "SELECT etag, last_modified, fingerprint FROM source_state WHERE source = ?", (source,)
     ) as cursor:
         row = await cursor.fetchone()
     return SourceState(*row) if row else SourceState()
 
 
-async def set_state(
-    conn: aiosqlite.Connection, source: str, state: SourceState, checked_at: str
-) -> None:
-    async with transaction(conn):
-        await conn.execute(
+async def set_state(db: Database, source: str, state: SourceState, checked_at: str) -> None:
+    async with db.transaction():
+        await db.execute(
             "INSERT INTO source_state (source, etag, last_modified, fingerprint, checked_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET etag = excluded.etag,"
             " last_modified = excluded.last_modified, fingerprint = excluded.fingerprint,"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from telegram.ext import Application
 
-from bot.app.application import build_application, running
+from bot.app.application import FIRST_POLL_TASK, build_application, running
 from bot.app.config import load_settings
 from bot.app.services import Services
 from bot.deliver.pacer import Limits, Pacer
@@ -40,7 +40,7 @@ class Harness:
 
     @property
     def services(self) -> Services:
-        return self.app.bot_data["services"]
+        return self.app.bot_data.running
 
     async def say(self, chat: dict, user: dict, text: str, count: int = 1) -> list[Sent]:
         """``user`` writes ``text`` in ``chat``; returns the next ``count`` bot messages there."""
@@ -83,7 +83,7 @@ async def bot_running(
         pacer = Pacer(Limits(per_second=1000, per_group_minute=1000))
         application = build_application(settings, clock=clock, pacer=pacer)
         async with running(application):
-            await application.bot_data["services"].first_poll.wait()
+            await application.bot_data.tasks[FIRST_POLL_TASK]
             try:
                 yield Harness(api, application, clock)
             finally:

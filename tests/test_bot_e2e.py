@@ -71,7 +71,7 @@ async def test_start_in_korean_registers_the_chat(bot: Harness):
     (reply,) = await bot.say(KO_CHAT, KO_USER, "/start")
     assert reply.text.startswith("지수님, 반가워요! 페이퍼보이입니다.")
     assert "/help" in reply.text
-    db = bot.app.bot_data["services"].db
+    db = bot.services.db
     async with db.execute(
         "SELECT type, active FROM chats WHERE chat_id = ?", (KO_CHAT["id"],)
     ) as c:

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app.config import DEFAULT_SOURCE, ConfigError, load_settings
+from bot.app.config import ConfigError, load_settings
+from bot.core.settings import DEFAULT_SOURCE
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.topics import match_topics, parse_topics
+from bot.core.topics import parse_topics
 from bot.parse.markdown import parse_digest
 from storage import deliveries as outbox
+from storage.matching import match_topics
 from tests.bot_harness import Harness, ManualClock, bot_running
 from tests.conftest import FIXTURES, fixture_text
 from tests.fakebot.server import FakeBotApi, RateLimits
@@ -121,7 +122,7 @@ async def test_backfill_is_archived_silently(bot: Harness, sources: Path):
     mark = bot.api.mark()
     arrive(sources, "2024/08/07")  # two months before the clock
     result = await bot.services.poll_now()
-    assert result.papers_new == 12 and result.deliveries == 0
+    assert result.report.papers_new == 12 and result.deliveries == 0
     await bot.deliver()
     assert card_ids(bot, CHAT["id"], mark) == []
 

@@ -13,12 +13,13 @@ import httpx
 import pytest
 from aiohttp import web
 
-from bot.core.topics import Topic, match_topics
+from bot.core.topics import Topic
 from bot.parse.hf_api import parse_hf_api
-from bot.render.replies import render_card
-from bot.source.ingest import IngestReport, ingest_text
+from bot.render.cards import render_card
+from bot.source.ingest import IngestReport, store_text
 from bot.source.poll import poll, refresh_votes
 from storage import papers as archive
+from storage.matching import match_topics
 from tests.bot_harness import ManualClock
 from tests.conftest import CORPUS, ROOT, needs_corpus
 from tests.fakebot.telegram_html import parse_html
@@ -119,7 +120,7 @@ async def test_one_paper_from_two_sources_merges(db, order: str):
         steps.reverse()
     report = IngestReport()
     for source, text, at in steps:
-        await ingest_text(db, text, source, report, observed_at=at)
+        await store_text(db, text, source, report, observed_at=at)
     paper = await archive.get_paper(db, "2606.27378")
     assert paper.sections["What's New"] == "잠재적 사고 표현을 공리로 평가합니다."  # Korean kept
     assert paper.abstract and paper.ai_summary and paper.github_repo  # API data kept
@@ -190,7 +191,7 @@ async def test_polling_pages_through_a_big_day(db, hub):
     fake.days["2026-07-14"] = []  # a weekend answers an empty list
     clock = ManualClock(dt.datetime(2026, 7, 15, 12, 0, tzinfo=dt.UTC))
     async with httpx.AsyncClient() as client:
-        result = await poll(db, ("hf-api",), clock, SEOUL, client, url)
+        result = await poll(db, ("hf-api",), client, clock.now(), url)
     assert result.errors == []
     assert result.papers_new == 150
     pages = [(r["date"], r["p"], r["limit"]) for r in fake.requests]
@@ -213,10 +214,10 @@ async def test_api_failures_are_logged_and_retried_next_poll(db, hub, failure: s
     else:
         fake.body = '{"error": "Rate limited"}'
     async with httpx.AsyncClient(timeout=0.2) as client:
-        broken = await poll(db, ("hf-api",), clock, SEOUL, client, url)
+        broken = await poll(db, ("hf-api",), client, clock.now(), url)
         assert broken.errors and broken.papers_new == 0
         fake.fail, fake.delay, fake.body = None, 0.0, None
-        fixed = await poll(db, ("hf-api",), clock, SEOUL, client, url)
+        fixed = await poll(db, ("hf-api",), client, clock.now(), url)
     assert fixed.errors == [] and fixed.papers_new == 2
 
 
@@ -226,11 +227,11 @@ async def test_vote_refresh_updates_votes_and_rising(db, hub):
     fake.days["2026-07-15"] = day
     clock = ManualClock(dt.datetime(2026, 7, 15, 12, 0, tzinfo=dt.UTC))
     async with httpx.AsyncClient() as client:
-        await poll(db, ("hf-api",), clock, SEOUL, client, url)
+        await poll(db, ("hf-api",), client, clock.now(), url)
         clock.advance(hours=30)
         day[1]["paper"]["upvotes"] = 40  # 2607.11111: 3 -> 40
         day[0]["paper"]["upvotes"] = 25  # 2607.11886: 24 -> 25
-        result = await refresh_votes(db, client, url, clock, SEOUL)
+        result = await refresh_votes(db, client, url, clock.now())
     assert len([r for r in fake.requests if r["p"] == "0"]) == 2 + 7  # one request per date
     assert result.errors == []
     assert (await archive.get_paper(db, "2607.11111")).votes == 40
@@ -306,7 +307,7 @@ async def test_every_shared_api_day_through_the_loopback_api(db, hub):
     assert len(fake.days) == 44
     clock = ManualClock(dt.datetime(2026, 8, 21, 23, 0, tzinfo=dt.UTC))
     async with httpx.AsyncClient() as client:
-        result = await refresh_votes(db, client, url, clock, SEOUL, days=60)
+        result = await refresh_votes(db, client, url, clock.now(), days=60)
     assert result.errors == []
     stats = await archive.archive_stats(db)
     assert (stats.papers, stats.digests, stats.entries) == (904, 44, 906)

@@ -7,17 +7,15 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.core.limits import TEXT_LIMIT
 from bot.core.models import Paper, SearchHit, Snippet
 from bot.parse.markdown import parse_digest
 from bot.render import callbacks as cb
-from bot.render.html import TEXT_LIMIT, escape, highlight, shorten, visible_length
-from bot.render.replies import (
-    Reply,
-    render_card,
-    render_help,
-    render_paper_list,
-    render_search_page,
-)
+from bot.render.cards import render_card
+from bot.render.html import escape, highlight, shorten, visible_length
+from bot.render.lists import render_paper_list, render_search_page
+from bot.render.menus import render_help
+from bot.render.reply import Reply
 from tests.conftest import fixture_text
 from tests.fakebot.telegram_html import parse_html
 

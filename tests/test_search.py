@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.models import Paper
+from bot.core.query import build_query
 from bot.source.ingest import ingest
 from storage import papers as archive
 from storage.db import connect
@@ -98,14 +100,27 @@ async def test_paging_is_stable_and_disjoint(fixture_db):
 
 
 async def test_exclusion_removes_papers(fixture_db):
-    with_llm = await archive.matching_arxiv_ids(fixture_db, "모델")
-    without = await archive.matching_arxiv_ids(fixture_db, "모델 -LLM")
-    assert without and without < with_llm
+    with_llm = await matching(fixture_db, "모델")
+    without = await matching(fixture_db, "모델 -LLM")
+    assert without and without.keys() < with_llm.keys()
+    word = re.compile(r"\bllms?\b", re.IGNORECASE)
+    assert not any(word.search(p.title + p.searchable_text) for p in without.values())
+    assert any(word.search(p.title + p.searchable_text) for p in with_llm.values())
 
 
 async def test_votes_break_relevance_ties(fixture_db):
     hits = await archive.search_papers(fixture_db, "모델", limit=50)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+async def matching(db, text: str) -> dict[str, Paper]:
+    """Every paper the FTS expression of ``text`` matches, unranked (the test's own SQL)."""
+    rows = await db.execute_fetchall(
+        "SELECT p.arxiv_id FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid"
+        " WHERE papers_fts MATCH ?",
+        (build_query(text).expression,),
+    )
+    return {row[0]: await archive.get_paper(db, row[0]) for row in rows}
 
 
 # -- the whole shared corpus --------------------------------------------------------------
@@ -139,7 +154,7 @@ async def test_corpus_korean_and_english_matching(corpus_db: Path):
             "Miranda": having(lambda p: any(a.endswith(" Miranda") for a in p.authors)),
         }
         for query, expected in cases.items():
-            matched = await archive.matching_arxiv_ids(conn, query)
+            matched = set(await matching(conn, query))
             assert expected <= matched, (query, sorted(expected - matched)[:5])
 
         for query in ("diffusion", "splatting", "확산"):

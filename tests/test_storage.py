@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.chat_settings import read_setting
 from bot.core.models import Digest, Paper
 from bot.parse.markdown import parse_digest
 from storage import chats, subscriptions
@@ -196,12 +197,12 @@ async def test_a_repeated_search_keeps_its_session_id_and_writes_nothing(db):
 
 async def test_a_chat_language_read_from_memory_follows_every_change(db):
     assert await chats.chat_language(db, 7) is None
-    await chats.set_chat_language(db, 7, "private", "ko")
+    await subscriptions.update_setting(db, 7, "private", read_setting("lang", "ko"))
     assert await chats.chat_language(db, 7) == "ko"
     assert await chats.chat_language(db, 7) == "ko"  # from memory, still right
-    await subscriptions.update_setting(db, 7, "private", "language", "en")
+    await subscriptions.update_setting(db, 7, "private", read_setting("lang", "en"))
     assert await chats.chat_language(db, 7) == "en"
-    await subscriptions.update_setting(db, -5, "group", "language", "ko")
+    await subscriptions.update_setting(db, -5, "group", read_setting("lang", "ko"))
     assert await chats.chat_language(db, -5) == "ko"
     await subscriptions.migrate_chat(db, -5, -1005)
     assert await chats.chat_language(db, -5) is None

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core.models import Paper
-from bot.core.topics import BUILTIN, EVERYTHING, Topic, TopicError, match_topics, parse_topics
+from bot.core.topics import BUILTIN, EVERYTHING, Topic, TopicError, parse_topics
 from bot.parse.markdown import parse_digest
+from storage.matching import match_topics
 from tests.conftest import fixture_text
 
 REQUIRED = {

@@ -20,22 +20,33 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+)
 
-from bot.app.config import HF_API_SOURCE, Settings
-from bot.app.services import Services
-from bot.core.clock import Clock, SystemClock
+from bot.app.services import BotData, Services
+from bot.core.clock import Clock
 from bot.core.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
 from bot.core.i18n import LANGUAGES, t
+from bot.core.settings import HF_API_SOURCE, Settings
 from bot.deliver.pacer import Limits, Pacer
 from bot.deliver.sender import Sender
-from bot.source.poll import new_client
+from bot.source.reader import new_client
 from handlers import admin, errors, inline, membership, papers, search, start, subscriptions
 from storage import chats
 from storage import papers as archive
 from storage.db import connect
 
 log = logging.getLogger(__name__)
+
+# The Application with typed bot_data: handlers and jobs read ``context.bot_data.running``.
+Paperboy = Application[ExtBot[None], CallbackContext, dict, dict, BotData, object]  # type: ignore[type-arg]
 
 SENDER_TASK = "paperboy.sender"
 FIRST_POLL_TASK = "paperboy.first_poll"
@@ -46,7 +57,7 @@ VOTE_REFRESH_SECONDS = 3600
 
 def build_application(
     settings: Settings, clock: Clock | None = None, pacer: Pacer | None = None
-) -> Application:
+) -> Paperboy:
     """The bot, fully wired but not started. Needs ``settings.bot_token``.
 
     ``clock`` and ``pacer`` are for tests and benchmarks that control time and rates.
@@ -59,21 +70,23 @@ def build_application(
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .context_types(ContextTypes(bot_data=BotData))
         # Telegram's limits, with a few retries after a 429 instead of failing a reply.
-        # Broadcasts pass max_retries=0 and handle 429 themselves (bot/delivery.py).
+        # Broadcasts pass max_retries=0 and handle 429 themselves (bot/deliver/sender.py).
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
-    application.bot_data["settings"] = settings
-    application.bot_data["clock"] = clock or SystemClock()
-    application.bot_data["pacer"] = pacer
+    application.bot_data.settings = settings
+    application.bot_data.pacer = pacer
+    if clock is not None:
+        application.bot_data.clock = clock
     _register_handlers(application)
     return application
 
 
-def _register_handlers(application: Application) -> None:
+def _register_handlers(application: Paperboy) -> None:
     # Order matters: admin commands first (they answer "unknown" to non-admins), then the
     # commands and known buttons; the private-chat text search takes any remaining text;
     # the fallbacks (unknown command, expired button) come last.
@@ -89,25 +102,23 @@ def _register_handlers(application: Application) -> None:
     errors.register(application)
 
 
-async def _post_init(application: Application) -> None:
-    settings: Settings = application.bot_data["settings"]
+async def _post_init(application: Paperboy) -> None:
+    data = application.bot_data
+    settings, clock = data.settings, data.clock
     db = await connect(settings.db_path)
-    clock: Clock = application.bot_data["clock"]
-    pacer = application.bot_data["pacer"] or Pacer(
+    pacer = data.pacer or Pacer(
         Limits(per_second=settings.send_rate, per_group_minute=settings.group_send_rate)
     )
     sender = Sender(application.bot, db, clock, pacer)
     services = Services(settings=settings, db=db, clock=clock, sender=sender, http=new_client())
-    application.bot_data["services"] = services
+    data.services = services
     await chats.prune_search_sessions(db)
     await _set_commands(application)
     # A plain task, not application.create_task: stopping must not wait for a broadcast.
-    application.bot_data[SENDER_TASK] = asyncio.create_task(sender.run(), name=SENDER_TASK)
+    data.tasks[SENDER_TASK] = asyncio.create_task(sender.run(), name=SENDER_TASK)
     # The first poll right away, as a task: a job with first=0 added before the scheduler
     # starts would have its start time in the past, and APScheduler would wait an interval.
-    application.bot_data[FIRST_POLL_TASK] = asyncio.create_task(
-        _first_poll(services), name=FIRST_POLL_TASK
-    )
+    data.tasks[FIRST_POLL_TASK] = asyncio.create_task(_first_poll(services), name=FIRST_POLL_TASK)
     assert application.job_queue is not None
     application.job_queue.run_repeating(
         _poll_job,
@@ -144,32 +155,30 @@ async def _first_poll(services: Services) -> None:
         log.exception("first poll failed; the poll job tries again")
 
 
-async def _poll_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    services: Services = context.application.bot_data["services"]
+async def _poll_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
     try:
-        await services.poll_now()
+        await context.bot_data.running.poll_now()
     except Exception:  # logged; the next poll tries again
         log.exception("poll failed")
 
 
-async def _votes_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    services: Services = context.application.bot_data["services"]
+async def _votes_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
     try:
-        await services.refresh_votes()
+        await context.bot_data.running.refresh_votes()
     except Exception:
         log.exception("vote refresh failed")
 
 
-async def _post_shutdown(application: Application) -> None:
+async def _post_shutdown(application: Paperboy) -> None:
     for name in (SENDER_TASK, FIRST_POLL_TASK):
-        task: asyncio.Task[None] | None = application.bot_data.pop(name, None)
+        task = application.bot_data.tasks.pop(name, None)
         if task is not None and not task.done():
             # Rows are marked sent one by one and each digest is one transaction: a cancelled
             # broadcast or poll resumes where it stopped.
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-    services: Services | None = application.bot_data.pop("services", None)
+    services, application.bot_data.services = application.bot_data.services, None
     if services is not None:
         # Wait for a poll in progress: each digest is one transaction either way.
         async with services.poll_lock:
@@ -178,7 +187,7 @@ async def _post_shutdown(application: Application) -> None:
         log.info("database closed")
 
 
-async def _set_commands(application: Application) -> None:
+async def _set_commands(application: Paperboy) -> None:
     """Command menus per scope, in English by default and in Korean for Korean clients."""
     scopes = (
         (BotCommandScopeDefault(), PRIVATE_COMMANDS),
@@ -202,7 +211,7 @@ def run_bot(settings: Settings) -> None:
 
 
 @asynccontextmanager
-async def running(application: Application) -> AsyncIterator[Application]:
+async def running(application: Paperboy) -> AsyncIterator[Paperboy]:
     """``run_polling``'s start and stop sequence, inside the caller's event loop."""
     await application.initialize()
     try:

@@ -19,17 +19,17 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-import aiosqlite
-
 from bot.app.config import ConfigError, Settings, load_settings
 from bot.core.arxiv import parse_arxiv_ref
+from bot.core.commands import TopRequest
+from bot.core.limits import CLI_MAX
 from bot.render import terminal as out
+from bot.render.lists import period_label
 from bot.source.ingest import ingest
 from storage import papers as archive
-from storage.db import SchemaTooNewError, connect
+from storage.db import Database, SchemaTooNewError, connect
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-MAX_LIMIT = 1000
 
 
 class UsageError(Exception):
@@ -41,8 +41,8 @@ def _limit(value: str) -> int:
         number = int(value)
     except ValueError:
         number = 0
-    if not 1 <= number <= MAX_LIMIT:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_LIMIT}")
+    if not 1 <= number <= CLI_MAX:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {CLI_MAX}")
     return number
 
 
@@ -118,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(settings, db_path)
     command = _COMMANDS[args.command]
     try:
-        return asyncio.run(_with_db(db_path, lambda conn: command(conn, args)))
+        return asyncio.run(_with_db(db_path, lambda db: command(db, args)))
     except UsageError as exc:
         print(f"paperboy {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -138,12 +138,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-async def _with_db(path: Path, body: Callable[[aiosqlite.Connection], Awaitable[int]]) -> int:
-    conn = await connect(path)
+async def _with_db(path: Path, body: Callable[[Database], Awaitable[int]]) -> int:
+    db = await connect(path)
     try:
-        return await body(conn)
+        return await body(db)
     finally:
-        await conn.close()
+        await db.close()
 
 
 def _run(settings: Settings, db_path: Path) -> int:
@@ -181,8 +181,8 @@ def _progress(stream: TextIO) -> Callable[[int, int, str], None] | None:
     return show
 
 
-async def _cmd_ingest(conn: aiosqlite.Connection, args: argparse.Namespace) -> int:
-    report = await ingest(conn, args.inputs, progress=_progress(sys.stderr))
+async def _cmd_ingest(db: Database, args: argparse.Namespace) -> int:
+    report = await ingest(db, args.inputs, progress=_progress(sys.stderr))
     new_dates = len(report.new_digests)
     print(
         f"Read {report.inputs} input(s): {report.digests_read} digest(s) "
@@ -197,27 +197,21 @@ async def _cmd_ingest(conn: aiosqlite.Connection, args: argparse.Namespace) -> i
 
 
 async def _period(
-    conn: aiosqlite.Connection, args: argparse.Namespace
+    db: Database, args: argparse.Namespace
 ) -> tuple[dt.date | None, dt.date | None, str]:
-    if args.all:
-        return None, None, "all time"
-    if args.date:
-        return args.date, args.date, args.date.isoformat()
-    latest = await archive.latest_digest_date(conn)
-    if latest is None:
+    """The flags as the one period type: its first and last dates, and their label."""
+    period = "all" if args.all else "week" if args.week else "month" if args.month else "latest"
+    request = TopRequest(args.n, "date" if args.date else period, args.date)
+    latest = await archive.latest_digest_date(db) if request.needs_latest else None
+    if request.needs_latest and latest is None:
         raise UsageError("the archive is empty: run `paperboy ingest PATH_OR_URL` first")
-    if args.week:
-        start = latest - dt.timedelta(days=6)
-        return start, latest, f"{start} – {latest}"
-    if args.month:
-        start = latest - dt.timedelta(days=29)
-        return start, latest, f"{start} – {latest}"
-    return latest, latest, latest.isoformat()
+    start, end = request.span(latest)  # type: ignore[arg-type]
+    return start, end, period_label(start, end, "en")
 
 
-async def _cmd_top(conn: aiosqlite.Connection, args: argparse.Namespace) -> int:
-    start, end, label = await _period(conn, args)
-    papers = await archive.top_papers(conn, start, end, args.n)
+async def _cmd_top(db: Database, args: argparse.Namespace) -> int:
+    start, end, label = await _period(db, args)
+    papers = await archive.top_papers(db, start, end, args.n)
     if args.json:
         _emit_json([out.paper_json(p) for p in papers])
         return EXIT_OK
@@ -230,9 +224,9 @@ async def _cmd_top(conn: aiosqlite.Connection, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def _cmd_search(conn: aiosqlite.Connection, args: argparse.Namespace) -> int:
+async def _cmd_search(db: Database, args: argparse.Namespace) -> int:
     query = " ".join(args.query)
-    hits = await archive.search_papers(conn, query, limit=args.n)
+    hits = await archive.search_papers(db, query, limit=args.n)
     if args.json:
         _emit_json([out.hit_json(h) for h in hits])
         return EXIT_OK
@@ -245,15 +239,15 @@ async def _cmd_search(conn: aiosqlite.Connection, args: argparse.Namespace) -> i
     return EXIT_OK
 
 
-async def _cmd_show(conn: aiosqlite.Connection, args: argparse.Namespace) -> int:
+async def _cmd_show(db: Database, args: argparse.Namespace) -> int:
     arxiv_id = parse_arxiv_ref(args.arxiv_id)
     if arxiv_id is None:
         raise UsageError(f"{args.arxiv_id!r} is not an arXiv id (like 2406.11230) or its URL")
-    paper = await archive.get_paper(conn, arxiv_id)
+    paper = await archive.get_paper(db, arxiv_id)
     if paper is None:
         print(f"paperboy show: {arxiv_id} is not in the archive", file=sys.stderr)
         return EXIT_FAILED
-    dates = await archive.paper_dates(conn, arxiv_id)
+    dates = await archive.paper_dates(db, arxiv_id)
     if args.json:
         _emit_json(out.paper_detail_json(paper, dates))
     else:
@@ -261,8 +255,8 @@ async def _cmd_show(conn: aiosqlite.Connection, args: argparse.Namespace) -> int
     return EXIT_OK
 
 
-async def _cmd_stats(conn: aiosqlite.Connection, args: argparse.Namespace) -> int:
-    stats = await archive.archive_stats(conn)
+async def _cmd_stats(db: Database, args: argparse.Namespace) -> int:
+    stats = await archive.archive_stats(db)
     if args.json:
         _emit_json(
             {
@@ -281,7 +275,7 @@ async def _cmd_stats(conn: aiosqlite.Connection, args: argparse.Namespace) -> in
     return EXIT_OK
 
 
-_COMMANDS: dict[str, Callable[[aiosqlite.Connection, argparse.Namespace], Awaitable[int]]] = {
+_COMMANDS: dict[str, Callable[[Database, argparse.Namespace], Awaitable[int]]] = {
     "ingest": _cmd_ingest,
     "top": _cmd_top,
     "search": _cmd_search,

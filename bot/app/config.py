@@ -6,53 +6,30 @@ variable and what it expects; the CLI turns it into one line and exit code 2.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
-DEFAULT_API_URL = "https://api.telegram.org"
-DEFAULT_DB = "data/paperboy.sqlite3"
-DEFAULT_SOURCE = (
-    "https://raw.githubusercontent.com/l-yohai/daily_papers_ko/main/paper_logs/{yyyy}/{mm}/{dd}.md"
+from bot.core.settings import (
+    DEFAULT_API_URL,
+    DEFAULT_DB,
+    DEFAULT_HF_API_URL,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_SOURCES,
+    DEFAULT_TIMEZONE,
+    MIN_POLL_INTERVAL,
+    Settings,
 )
-HF_API_SOURCE = "hf-api"  # the Hugging Face daily papers API, as a PAPERBOY_SOURCES entry
-DEFAULT_SOURCES = (DEFAULT_SOURCE, HF_API_SOURCE)
-DEFAULT_HF_API_URL = "https://huggingface.co/api/daily_papers"
-DEFAULT_POLL_INTERVAL = 900
-MIN_POLL_INTERVAL = 60
-DEFAULT_TIMEZONE = "Asia/Seoul"
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigError(ValueError):
     """A configuration value is missing or malformed; the message is meant for the operator."""
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Every setting Paperboy has, typed and validated."""
-
-    bot_token: str | None = None
-    api_url: str = DEFAULT_API_URL
-    db_path: Path = Path(DEFAULT_DB)
-    sources: tuple[str, ...] = DEFAULT_SOURCES
-    hf_api_url: str = DEFAULT_HF_API_URL
-    poll_interval: int = DEFAULT_POLL_INTERVAL
-    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
-    admins: frozenset[int] = frozenset()
-    log_level: str = "INFO"
-    send_rate: float = 30.0  # broadcast messages per second, overall
-    group_send_rate: int = 20  # broadcast messages per minute, per group
-
-    @property
-    def log_level_number(self) -> int:
-        return int(logging.getLevelName(self.log_level))
 
 
 def load_settings(

@@ -1,61 +1,112 @@
-"""What the running bot holds: settings, the database, the clock, the sender and the poller."""
+"""What the running bot holds, typed: PTB's ``bot_data`` is a ``BotData``, and its services
+run the pipeline: poll the sources, fan new listings out, wake the sender."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-import aiosqlite
 import httpx
 
-from bot.app.config import Settings
-from bot.core.clock import Clock
+from bot.core.clock import Clock, SystemClock
+from bot.core.settings import Settings
+from bot.deliver.pacer import Pacer
 from bot.deliver.sender import Sender
-from bot.source.poll import PollResult, poll, refresh_votes
+from bot.select.fan_out import fan_out
+from bot.source.ingest import IngestReport
+from bot.source.poll import poll, refresh_votes
+from storage import deliveries as outbox
+from storage.db import Database
+from storage.deliveries import utc_text
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
+class PollResult:
+    """One poll or vote refresh, as /stats and /ingest show it."""
+
+    at: str
+    report: IngestReport
+    deliveries: int = 0
+
+    def summary(self) -> dict[str, object]:
+        """The figures kept as the ``last_poll`` meta value."""
+        return {
+            "at": self.at,
+            "changed": self.report.changed,
+            "new_digests": [d.isoformat() for d in self.report.new_digests],
+            "papers_new": self.report.papers_new,
+            "deliveries": self.deliveries,
+            "errors": self.report.errors,
+        }
+
+
+@dataclass
 class Services:
-    """Handed to handlers and jobs through ``bot_data["services"]`` by the composition root."""
+    """The database, the sender and the HTTP client, and the pipeline that joins them."""
 
     settings: Settings
-    db: aiosqlite.Connection
+    db: Database
     clock: Clock
     sender: Sender
     http: httpx.AsyncClient
     poll_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    first_poll: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def poll_now(self) -> PollResult:
-        """Poll every source once (never two polls at a time), then wake the sender."""
+        """Poll every source once (never two polls at a time), fan out, wake the sender."""
         async with self.poll_lock:
             try:
-                return await poll(
-                    self.db,
-                    self.settings.sources,
-                    self.clock,
-                    self.settings.timezone,
-                    self.http,
-                    self.settings.hf_api_url,
+                now = self.clock.now()
+                report = await poll(
+                    self.db, self.settings.sources, self.http, now, self.settings.hf_api_url
                 )
+                result = await self._fan_out("poll", now, report)
+                await outbox.set_meta(self.db, "last_poll", result.summary())
+                return result
             finally:
-                self.first_poll.set()
                 self.sender.wake()
 
     async def refresh_votes(self, days: int = 7) -> PollResult:
         """Re-read the API for the last ``days`` dates: live votes (and late joiners)."""
         async with self.poll_lock:
             try:
-                return await refresh_votes(
-                    self.db,
-                    self.http,
-                    self.settings.hf_api_url,
-                    self.clock,
-                    self.settings.timezone,
-                    days,
+                now = self.clock.now()
+                report = await refresh_votes(
+                    self.db, self.http, self.settings.hf_api_url, now, days
                 )
+                return await self._fan_out("vote refresh", now, report)
             finally:
                 self.sender.wake()
+
+    async def _fan_out(self, what: str, now: dt.datetime, report: IngestReport) -> PollResult:
+        """New listings become deliveries; the poll is logged with every problem it met."""
+        deliveries = await fan_out(self.db, self.clock.now(), self.settings.timezone)
+        log.info(
+            "%s: %d inputs, %d changed, %d new digests, %d new papers, %d deliveries, %d errors",
+            *(what, report.inputs, report.changed, len(report.new_digests)),
+            *(report.papers_new, deliveries, len(report.issues)),
+        )
+        for error in report.errors:
+            log.warning("%s: %s", what, error)
+        return PollResult(utc_text(now), report, deliveries)
+
+
+@dataclass
+class BotData:
+    """PTB's ``bot_data``, typed (``ContextTypes(bot_data=BotData)``): the settings and test
+    hooks from the composition root, then the services once the bot has started."""
+
+    settings: Settings = field(default_factory=Settings)
+    clock: Clock = field(default_factory=SystemClock)
+    pacer: Pacer | None = None
+    services: Services | None = None
+    tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+
+    @property
+    def running(self) -> Services:
+        """The services; handlers run only after ``post_init`` made them."""
+        assert self.services is not None, "the bot has not started"
+        return self.services

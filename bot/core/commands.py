@@ -1,9 +1,11 @@
-"""Command arguments, parsed without Telegram: what /top and /digest were asked for."""
+"""Commands and their arguments, parsed without Telegram: the menus, and what /top asked for."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+
+from bot.core.limits import TOP_DEFAULT, TOP_MAX
 
 # The user commands, in menu order: the one list the command menus and /help come from.
 PRIVATE_COMMANDS = (
@@ -13,9 +15,6 @@ PRIVATE_COMMANDS = (
 # Groups: no /start (it greets a person), no /saved (saved papers are per person).
 GROUP_COMMANDS = tuple(c for c in PRIVATE_COMMANDS if c not in ("start", "saved"))
 HELP_COMMANDS = tuple(c for c in PRIVATE_COMMANDS if c != "start")
-
-TOP_DEFAULT = 10
-TOP_MAX = 50
 
 # Period words, with the Korean a user may type instead.
 _PERIODS = {
@@ -39,9 +38,16 @@ class ArgumentError(ValueError):
 
 @dataclass(frozen=True)
 class TopRequest:
+    """The one period type: /top's arguments and the command line's flags both become one."""
+
     count: int = TOP_DEFAULT
     period: str = "latest"  # latest | week | month | all | date | rising
     date: dt.date | None = None
+
+    @property
+    def needs_latest(self) -> bool:
+        """Whether ``span`` counts from the latest digest's date."""
+        return self.period in ("latest", "week", "month")
 
     def span(self, latest: dt.date) -> tuple[dt.date | None, dt.date | None]:
         """First and last digest date covered; "today" is the latest digest, not the clock."""

@@ -60,10 +60,6 @@ class Paper:
         return "\n".join(parts)
 
     @property
-    def has_korean_summary(self) -> bool:
-        return bool(self.sections or self.summary)
-
-    @property
     def searchable_text(self) -> str:
         """What search and topics match besides title and authors: the Korean summary, the
         AI summary, the abstract and the AI keywords."""
@@ -102,10 +98,6 @@ class ParseResult:
     digests: tuple[Digest, ...]
     issues: tuple[ParseIssue, ...] = ()
 
-    @property
-    def paper_count(self) -> int:
-        return sum(len(d.papers) for d in self.digests)
-
 
 @dataclass(frozen=True)
 class Snippet:
@@ -125,27 +117,6 @@ class SearchHit:
     paper: Paper
     score: float
     snippet: Snippet
-
-
-@dataclass(frozen=True)
-class ChatSettings:
-    """How and when one chat gets its papers."""
-
-    chat_id: int
-    type: str
-    language: str | None = None
-    thread_id: int | None = None
-    delivery_time: str | None = None  # 'HH:MM' local; None = as soon as a digest arrives
-    timezone: str | None = None  # IANA name; None = the bot's default
-    format: str = "cards"  # cards | compact
-    min_votes: int = 0
-    quiet: bool = False
-    paused: bool = False
-    active: bool = True
-
-    @property
-    def is_group(self) -> bool:
-        return self.type in ("group", "supergroup")
 
 
 @dataclass(frozen=True)

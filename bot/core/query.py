@@ -93,6 +93,14 @@ def phrase(term: str) -> str:
     return quoted
 
 
+def match_expression(terms: list[str], excluded: list[str], any_of: bool = False) -> str:
+    """The FTS5 expression: all ``terms`` (or any, for a topic's keywords), minus exclusions."""
+    positive = (" OR " if any_of else " AND ").join(phrase(t) for t in terms)
+    if excluded:
+        return f"({positive}) NOT ({' OR '.join(phrase(t) for t in excluded)})"
+    return positive
+
+
 def build_query(text: str) -> Query:
     """Build an FTS5 MATCH expression from anything a user may type.
 
@@ -102,7 +110,4 @@ def build_query(text: str) -> Query:
     terms, excluded = split_terms(text)
     if not terms:
         return Query((), tuple(excluded), "")
-    expression = " AND ".join(phrase(t) for t in terms)
-    if excluded:
-        expression = f"({expression}) NOT ({' OR '.join(phrase(t) for t in excluded)})"
-    return Query(tuple(terms), tuple(excluded), expression)
+    return Query(tuple(terms), tuple(excluded), match_expression(terms, excluded))

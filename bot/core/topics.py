@@ -2,18 +2,16 @@
 
 A topic is a built-in slug (``llm``, ``vision`` ... each a set of English and Korean
 keywords) or free text (``gaussian splatting``), optionally with exclusions (``-survey``).
-Matching uses the same index text and phrase quoting as search (Hangul bigrams, porter
-stemming, accents folded), over a small in-memory FTS5 table of the digest's papers.
+A topic is matched with the same phrase quoting as search (Hangul bigrams, porter stemming,
+accents folded); ``storage.matching`` runs the expressions over a digest's papers.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.core.models import Paper
-from bot.core.query import TOKENIZER, index_text, phrase, split_terms
+from bot.core.query import match_expression, split_terms
 
 EVERYTHING = "*"
 
@@ -126,23 +124,14 @@ class Topic:
     def is_everything(self) -> bool:
         return self.key == EVERYTHING
 
-    @property
-    def slug(self) -> str | None:
-        terms, _ = split_terms(self.key)
-        return terms[0] if len(terms) == 1 and terms[0] in BUILTIN else None
-
     def expression(self) -> str:
         """The FTS5 expression: any keyword (or all words of free text), minus exclusions."""
         terms, excluded = split_terms(self.key)
         if not terms:
             raise TopicError(self.key)
         if len(terms) == 1 and terms[0] in BUILTIN:
-            positive = " OR ".join(phrase(k) for k in BUILTIN[terms[0]])
-        else:
-            positive = " AND ".join(phrase(t) for t in terms)
-        if excluded:
-            return f"({positive}) NOT ({' OR '.join(phrase(t) for t in excluded)})"
-        return f"({positive})"
+            return match_expression(list(BUILTIN[terms[0]]), excluded, any_of=True)
+        return match_expression(terms, excluded)
 
 
 def parse_topics(text: str) -> list[Topic]:
@@ -170,29 +159,3 @@ def parse_topics(text: str) -> list[Topic]:
     if not topics:
         raise TopicError(text)
     return list(dict.fromkeys(topics))  # in order, without repeats
-
-
-def match_topics(papers: Iterable[Paper], topics: Iterable[Topic]) -> dict[Topic, set[str]]:
-    """For each topic, the arXiv ids of ``papers`` it matches (title and summary)."""
-    papers = list(papers)
-    result: dict[Topic, set[str]] = {}
-    conn = sqlite3.connect(":memory:")
-    try:
-        conn.execute(f"CREATE VIRTUAL TABLE t USING fts5(title, summary, tokenize='{TOKENIZER}')")
-        conn.executemany(
-            "INSERT INTO t (rowid, title, summary) VALUES (?, ?, ?)",
-            [(i, index_text(p.title), index_text(p.searchable_text)) for i, p in enumerate(papers)],
-        )
-        for topic in topics:
-            if topic.is_everything:
-                result[topic] = {p.arxiv_id for p in papers}
-                continue
-            try:
-                rows = conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (topic.expression(),))
-            except TopicError:
-                result[topic] = set()
-                continue
-            result[topic] = {papers[row[0]].arxiv_id for row in rows}
-    finally:
-        conn.close()
-    return result

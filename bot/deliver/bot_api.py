@@ -1,10 +1,11 @@
-"""A rendered ``Reply`` in python-telegram-bot's types: the keyboard and the link preview."""
+"""A rendered ``Reply`` as Bot API calls: the one mapping handlers and the sender both use."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram.error import TelegramError
 
-from bot.render.replies import Reply
+from bot.render.reply import Reply
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -25,3 +26,30 @@ def preview(reply: Reply, enabled: bool = True) -> LinkPreviewOptions:
     return LinkPreviewOptions(
         url=reply.preview_url, show_above_text=reply.preview_above, prefer_large_media=True
     )
+
+
+async def send_reply(
+    bot: Bot,
+    chat_id: int,
+    reply: Reply,
+    *,
+    thread_id: int | None = None,
+    quiet: bool = False,
+    with_preview: bool = True,
+) -> Message:
+    """``sendMessage`` with the reply's HTML, buttons and preview."""
+    return await bot.send_message(
+        chat_id=chat_id,
+        text=reply.text,
+        reply_markup=keyboard(reply),
+        link_preview_options=preview(reply, enabled=with_preview),
+        message_thread_id=thread_id,
+        disable_notification=quiet,
+    )
+
+
+def says(error: TelegramError, *fragments: str) -> bool:
+    """Whether Telegram's description holds one of ``fragments``: PTB rewrites descriptions
+    (capitalised, reworded), so compare in lower case."""
+    text = str(error).lower()
+    return any(fragment in text for fragment in fragments)

@@ -1,9 +1,7 @@
-"""The delivery engine: new listings become outbox rows (fan-out), and a sender drains them.
+"""The sender: drains due outbox rows to Telegram, in digest order per chat, paced.
 
-Fan-out and sending meet only in the database, so a crash between any two steps loses
-nothing: listings not fanned out are fanned out on the next poll, pending rows are sent after
-a restart, and a row is marked sent right after Telegram accepted it (so at most the message
-in flight at a kill can go out twice).
+A row is marked sent right after Telegram accepted it, so at most the message in flight at a
+kill can go out twice; everything else a crash leaves behind is still pending.
 """
 
 from __future__ import annotations
@@ -12,30 +10,30 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
+import enum
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import aiosqlite
 from telegram import Bot, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
+from bot.core.chat_settings import ChatSettings, Format
 from bot.core.clock import Clock
-from bot.core.i18n import DEFAULT_LANG, LANGUAGES, Lang, t
-from bot.core.models import ChatSettings, Delivery
-from bot.core.schedule import next_delivery
-from bot.core.topics import Topic, match_topics
-from bot.deliver.bot_api import keyboard, preview
+from bot.core.i18n import t
+from bot.core.models import Delivery
+from bot.deliver.bot_api import says, send_reply
 from bot.deliver.pacer import Pacer
-from bot.render.replies import Reply, render_card, render_paper_list
+from bot.render.cards import render_card
+from bot.render.lists import render_paper_list
+from bot.render.reply import Reply
 from storage import deliveries as outbox
 from storage import papers as archive
 from storage import subscriptions
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-RECENT_DAYS = 3  # older listings are a backfill: archived, never pushed
 MAX_ATTEMPTS = 6  # transient failures (timeouts, 5xx) before a row is given up
 BACKOFF_BASE = 2.0  # seconds; doubled per attempt, capped
 BACKOFF_CAP = 600.0
@@ -44,49 +42,20 @@ WORKERS = 8  # chats served at once: sends overlap their network round trips
 _PREVIEW_ERRORS = ("webpage_", "http url", "web page", "wrong file identifier")
 
 
-def chat_zone(settings: ChatSettings, default: ZoneInfo) -> ZoneInfo:
-    if settings.timezone:
-        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
-            return ZoneInfo(settings.timezone)
-    return default
+class Fate(enum.Enum):
+    """What became of one card (or one compact digest) sent to a chat."""
+
+    SENT = "sent"  # Telegram took every message
+    GIVEN_UP = "given up"  # rejected, or failed too often: marked failed; the chat goes on
+    WAIT = "wait"  # a 429 or a transient failure: the chat's remaining rows wait
+    GONE = "gone"  # blocked, kicked or no such chat: the chat is deactivated
 
 
-def chat_lang(settings: ChatSettings) -> Lang:
-    return settings.language if settings.language in LANGUAGES else DEFAULT_LANG  # type: ignore[return-value]
-
-
-async def fan_out(db: aiosqlite.Connection, now: dt.datetime, default_zone: ZoneInfo) -> int:
-    """Turn every listing not yet fanned out into outbox rows; returns rows created.
-
-    Only listings of digests dated within ``RECENT_DAYS`` of now are pushed; each goes to the
-    chats whose topics match it and whose minimum votes it meets, due at each chat's hour.
-    """
-    listings = await outbox.unfanned(db)
-    if not listings:
-        return 0
-    oldest = now.date() - dt.timedelta(days=RECENT_DAYS)
-    recent = [item for item in listings if item.digest_date >= oldest]
-    owed: list[outbox.Owed] = []
-    chats = await subscriptions.subscribers(db) if recent else []
-    if chats:
-        wanted_topics = {Topic(key) for _, keys in chats for key in keys}
-        matches = match_topics([item.paper for item in recent], wanted_topics)
-        for chat, keys in chats:
-            wanted = set().union(*(matches[Topic(key)] for key in keys))
-            due = next_delivery(now, chat.delivery_time, chat_zone(chat, default_zone))
-            for item in recent:
-                votes = item.paper.votes or 0
-                if item.paper.arxiv_id in wanted and votes >= chat.min_votes:
-                    owed.append(outbox.Owed(chat.chat_id, item, due))
-    created = await outbox.enqueue(db, owed, listings)
-    log.info(
-        "fan-out: %d listings (%d recent) → %d deliveries to %d chats",
-        len(listings),
-        len(recent),
-        created,
-        len(chats),
-    )
-    return created
+@dataclass(frozen=True)
+class Outcome:
+    fate: Fate
+    chat: ChatSettings  # names the new chat id after a group became a supergroup
+    until: dt.datetime | None = None  # with WAIT: when the chat's rows may go again
 
 
 @dataclass
@@ -103,7 +72,7 @@ class Sender:
     def __init__(
         self,
         bot: Bot,
-        db: aiosqlite.Connection,
+        db: Database,
         clock: Clock,
         pacer: Pacer | None = None,
         workers: int = WORKERS,
@@ -165,21 +134,16 @@ class Sender:
                 raise
             except Exception:
                 log.exception("delivery to chat %s failed", batch[0].chat_id)
-                await outbox.retry_later(
-                    self.db,
-                    [row.id for row in batch],
-                    self._backoff(batch[0].attempts),
-                    "internal error",
-                    count=True,
-                )
+                ids = [row.id for row in batch]
+                until = self._backoff(batch[0].attempts)
+                await outbox.retry_later(self.db, ids, until, "internal error", count=True)
 
     async def _serve_chat(self, batch: list[Delivery]) -> None:
-        settings = await subscriptions.chat_settings(self.db, batch[0].chat_id)
-        if settings is None or not settings.active:
+        chat = await subscriptions.chat_settings(self.db, batch[0].chat_id)
+        if chat is None or not chat.active:
             await subscriptions.deactivate(self.db, batch[0].chat_id, "chat inactive")
             return
-        lang = chat_lang(settings)
-        if settings.format == "compact":
+        if chat.format == Format.COMPACT:
             by_digest: OrderedDict[dt.date, list[Delivery]] = OrderedDict()
             for row in batch:
                 by_digest.setdefault(row.digest_date, []).append(row)
@@ -187,25 +151,24 @@ class Sender:
         else:
             groups = [[row] for row in batch]
         for index, rows in enumerate(groups):
-            replies = await self._render(rows, settings, lang)
+            replies = await self._render(rows, chat)
             if not replies:
                 await outbox.mark_failed(self.db, [r.id for r in rows], "paper missing")
                 continue
-            outcome, until, settings = await self._send(settings, rows, replies)
-            if outcome == "stop" and until is not None:
+            outcome = await self._send(chat, rows, replies)
+            chat = outcome.chat
+            if outcome.fate == Fate.WAIT:
                 # Keep the chat's order: what is left waits for the row that could not go.
                 rest = [r.id for group in groups[index + 1 :] for r in group]
                 if rest:
                     await outbox.retry_later(
-                        self.db, rest, until, "waiting for an earlier card", False
+                        self.db, rest, outcome.until, "waiting for an earlier card", False
                     )
                 return
-            if outcome == "gone":
+            if outcome.fate == Fate.GONE:
                 return
 
-    async def _render(
-        self, rows: list[Delivery], settings: ChatSettings, lang: Lang
-    ) -> list[Reply]:
+    async def _render(self, rows: list[Delivery], chat: ChatSettings) -> list[Reply]:
         papers = []
         for row in rows:
             paper = await archive.get_paper(self.db, row.arxiv_id)
@@ -213,100 +176,88 @@ class Sender:
                 papers.append(paper)
         if not papers:
             return []
-        if settings.format == "compact":
-            title = "📰 " + t(lang, "digest.title", date=rows[0].digest_date.isoformat())
-            return render_paper_list(title, papers, lang)
-        return [render_card(papers[0], lang, saved=False)]
+        if chat.format == Format.COMPACT:
+            title = "📰 " + t(chat.lang, "digest.title", date=rows[0].digest_date.isoformat())
+            return render_paper_list(title, papers, chat.lang)
+        return [render_card(papers[0], chat.lang, saved=False)]
 
     def _backoff(self, attempts: int) -> dt.datetime:
         delay = min(BACKOFF_CAP, BACKOFF_BASE * 2**attempts)
         return self.clock.now() + dt.timedelta(seconds=delay)
 
     async def _send(
-        self, settings: ChatSettings, rows: list[Delivery], replies: list[Reply]
-    ) -> tuple[str, dt.datetime | None, ChatSettings]:
-        """Deliver one row's (or one compact digest's) messages.
-
-        Returns ("ok", None), ("gone", None) when the chat is gone, or ("stop", until) when
-        the chat's remaining rows must wait until ``until``; and the chat's settings, which
-        name a new chat id after a group became a supergroup.
-        """
+        self, chat: ChatSettings, rows: list[Delivery], replies: list[Reply]
+    ) -> Outcome:
+        """Deliver one row's (or one compact digest's) messages, and record what became of
+        them."""
         ids = [row.id for row in rows]
-        chat_id = settings.chat_id
         message: Message | None = None
         for reply in replies:
             with_preview = True
             while True:
-                await self.pacer.acquire(chat_id, settings.is_group)
+                await self.pacer.acquire(chat.chat_id, chat.is_group)
                 try:
-                    message = await self.bot.send_message(
-                        chat_id=chat_id,
-                        text=reply.text,
-                        reply_markup=keyboard(reply),
-                        link_preview_options=preview(reply, enabled=with_preview),
-                        message_thread_id=settings.thread_id,
-                        disable_notification=settings.quiet,
+                    message = await send_reply(
+                        self.bot,
+                        chat.chat_id,
+                        reply,
+                        thread_id=chat.thread_id,
+                        quiet=chat.quiet,
+                        with_preview=with_preview,
                     )
                     break
                 except RetryAfter as error:
                     seconds = _seconds(error.retry_after)
                     self.pacer.pause(seconds)
                     until = self.clock.now() + dt.timedelta(seconds=seconds)
-                    await outbox.retry_later(self.db, ids, until, str(error), False)
-                    self.stats.retried += 1
-                    return "stop", until, settings
+                    return await self._wait(chat, ids, until, error, count=False)
                 except ChatMigrated as error:
-                    await subscriptions.migrate_chat(self.db, chat_id, error.new_chat_id)
-                    log.info("chat %s migrated to %s", chat_id, error.new_chat_id)
-                    chat_id = error.new_chat_id
-                    settings = dataclasses.replace(settings, chat_id=chat_id, type="supergroup")
-                    continue
+                    await subscriptions.migrate_chat(self.db, chat.chat_id, error.new_chat_id)
+                    log.info("chat %s migrated to %s", chat.chat_id, error.new_chat_id)
+                    chat = dataclasses.replace(chat, chat_id=error.new_chat_id, type="supergroup")
                 except Forbidden as error:
-                    cancelled = await subscriptions.deactivate(self.db, chat_id, str(error))
-                    log.info(
-                        "chat %s is gone (%s): %d deliveries cancelled", chat_id, error, cancelled
-                    )
-                    self.stats.cancelled_chats += 1
-                    return "gone", None, settings
+                    return await self._gone(chat, error)
                 except BadRequest as error:
-                    text = str(error).lower()
-                    if (
-                        with_preview
-                        and reply.preview_url
-                        and any(e in text for e in _PREVIEW_ERRORS)
-                    ):
+                    if with_preview and reply.preview_url and says(error, *_PREVIEW_ERRORS):
                         with_preview = False  # the thumbnail could not be fetched: no preview
                         continue
-                    if "chat not found" in text:
-                        await subscriptions.deactivate(self.db, chat_id, str(error))
-                        self.stats.cancelled_chats += 1
-                        return "gone", None, settings
-                    log.error("delivery %s to chat %s rejected: %s", ids, chat_id, error)
-                    await outbox.mark_failed(self.db, ids, str(error))
-                    self.stats.failed += 1
-                    return "ok", None, settings  # this row is given up; the chat's next rows may go
+                    if says(error, "chat not found"):
+                        return await self._gone(chat, error)
+                    log.error("delivery %s to chat %s rejected: %s", ids, chat.chat_id, error)
+                    return await self._give_up(chat, ids, error)
                 except NetworkError as error:  # timeouts, 5xx, connection errors
                     attempts = max(row.attempts for row in rows) + 1
                     if attempts >= MAX_ATTEMPTS:
                         log.error(
                             "delivery %s to chat %s failed %d times: %s",
-                            ids,
-                            chat_id,
-                            attempts,
-                            error,
+                            *(ids, chat.chat_id, attempts, error),
                         )
-                        await outbox.mark_failed(self.db, ids, str(error))
-                        self.stats.failed += 1
-                        return "ok", None, settings
-                    until = self._backoff(attempts)
-                    await outbox.retry_later(self.db, ids, until, str(error), True)
-                    self.stats.retried += 1
-                    return "stop", until, settings
-        await outbox.mark_sent(
-            self.db, ids, message.message_id if message else None, self.clock.now()
-        )
+                        return await self._give_up(chat, ids, error)
+                    return await self._wait(chat, ids, self._backoff(attempts), error, count=True)
+        message_id = message.message_id if message else None
+        await outbox.mark_sent(self.db, ids, message_id, self.clock.now())
         self.stats.sent += len(replies)
-        return "ok", None, settings
+        return Outcome(Fate.SENT, chat)
+
+    async def _wait(
+        self, chat: ChatSettings, ids: list[int], until: dt.datetime, error: Exception, count: bool
+    ) -> Outcome:
+        """Put the rows back for ``until``; ``count`` says whether this was a failed attempt
+        (a 429 is Telegram asking to wait, not a failure)."""
+        await outbox.retry_later(self.db, ids, until, str(error), count)
+        self.stats.retried += 1
+        return Outcome(Fate.WAIT, chat, until)
+
+    async def _give_up(self, chat: ChatSettings, ids: list[int], error: Exception) -> Outcome:
+        await outbox.mark_failed(self.db, ids, str(error))
+        self.stats.failed += 1
+        return Outcome(Fate.GIVEN_UP, chat)
+
+    async def _gone(self, chat: ChatSettings, error: Exception) -> Outcome:
+        cancelled = await subscriptions.deactivate(self.db, chat.chat_id, str(error))
+        log.info("chat %s is gone (%s): %d deliveries cancelled", chat.chat_id, error, cancelled)
+        self.stats.cancelled_chats += 1
+        return Outcome(Fate.GONE, chat)
 
 
 def _seconds(value: object) -> float:

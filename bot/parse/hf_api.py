@@ -17,9 +17,7 @@ from bot.core.arxiv import abs_url, parse_arxiv_ref, thumbnail_url
 from bot.core.models import Digest, Paper, ParseIssue, ParseResult
 from bot.parse.textclean import clean_text
 
-API_URL = "https://huggingface.co/api/daily_papers"
 PAGE_SIZE = 100  # the API's maximum ``limit``
-SOURCE_NAME = "hf-api"
 
 
 def _text(value: Any) -> str:

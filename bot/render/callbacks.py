@@ -6,12 +6,13 @@ Every button the bot makes is encoded here and decoded here; a value that does n
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 
-from bot.core.i18n import LANGUAGES
+from bot.core.chat_settings import SettingError, read_setting
+from bot.core.limits import CALLBACK_DATA_LIMIT
 from bot.core.topics import BUILTIN
-from bot.render.html import CALLBACK_DATA_LIMIT
 
 _ARXIV = re.compile(r"\d{4}\.\d{4,5}")
 
@@ -34,7 +35,7 @@ class SearchPage:
 
 @dataclass(frozen=True)
 class SetOption:
-    """A /settings button: ``name`` is one of OPTIONS, ``value`` its new value."""
+    """A /settings button: ``name`` is one of SETTINGS, ``value`` its new value as text."""
 
     name: str
     value: str
@@ -51,18 +52,6 @@ class Noop:
 
 
 Callback = OpenPaper | ToggleSave | SearchPage | SetOption | ToggleTopic | Noop
-
-_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
-_VOTES = re.compile(r"\d{1,6}")
-# Which values each settings button may carry.
-OPTIONS = {
-    "time": lambda v: v == "instant" or bool(_HHMM.fullmatch(v)),
-    "fmt": lambda v: v in ("cards", "compact"),
-    "votes": lambda v: bool(_VOTES.fullmatch(v)),
-    "lang": lambda v: v in LANGUAGES,
-    "quiet": lambda v: v in ("0", "1"),
-    "pause": lambda v: v in ("0", "1"),
-}
 
 
 def encode(callback: Callback) -> str:
@@ -98,8 +87,9 @@ def decode(data: str | None) -> Callback | None:
             return SearchPage(int(session), int(page))
     if kind == "set":
         name, _, value = rest.partition(":")
-        if name in OPTIONS and OPTIONS[name](value):
-            return SetOption(name, value)
+        with contextlib.suppress(SettingError):
+            if read_setting(name, value).setting.on_buttons:
+                return SetOption(name, value)
     if kind == "tp" and rest in BUILTIN:
         return ToggleTopic(rest)
     if data == "noop":

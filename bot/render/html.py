@@ -11,9 +11,6 @@ import html
 import re
 from collections.abc import Iterable
 
-TEXT_LIMIT = 4096  # Telegram: message text, counted after entity parsing
-CAPTION_LIMIT = 1024
-CALLBACK_DATA_LIMIT = 64  # bytes
 ELLIPSIS = "…"
 
 _TAG = re.compile(r"<[^>]*>")
@@ -46,10 +43,6 @@ def join(parts: Iterable[str], separator: str = "") -> Markup:
 
 def bold(text: str) -> Markup:
     return Markup(f"<b>{escape(text)}</b>")
-
-
-def italic(text: str) -> Markup:
-    return Markup(f"<i>{escape(text)}</i>")
 
 
 def code(text: str) -> Markup:

@@ -1,36 +1,41 @@
-"""Read digest inputs (files, directories, URLs), parse them and store what they hold.
+"""Read inputs (files, directories, URLs), parse them and store what they hold.
 
-Every input is handled on its own: an unreadable file or a failed download becomes an issue
-in the report, and the other inputs still load.
+Every input is handled on its own: an unreadable file, a failed download or a digest that
+breaks storing becomes an issue in the report, and the other inputs still load.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator, Callable, Iterable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import aiosqlite
 import httpx
 
 from bot.core.models import ParseIssue, ParseResult
-from bot.parse.hf_api import parse_hf_api
-from bot.parse.markdown import parse_digest
+from bot.parse.detect import parse_any
+from bot.source.inputs import expand_inputs
+from bot.source.reader import Read, new_client, read_source
+from storage import sources as source_state
+from storage.db import Database
+from storage.deliveries import utc_text
 from storage.papers import DigestStats, store_digest
 
-FETCH_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-USER_AGENT = "paperboy-digest-fetcher/0.1"
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 
 
 @dataclass
 class IngestReport:
-    """Totals over every input of one ingest run, and every problem met."""
+    """Totals over every input of one ingest or poll, and every problem met."""
 
     inputs: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    not_published: int = 0
     digests_read: int = 0
     new_digests: list[dt.date] = field(default_factory=list)
     papers_new: int = 0
@@ -42,6 +47,10 @@ class IngestReport:
     def loaded_anything(self) -> bool:
         return self.digests_read > 0
 
+    @property
+    def errors(self) -> list[str]:
+        return [str(issue) for issue in self.issues]
+
     def add(self, stats: DigestStats) -> None:
         self.digests_read += 1
         if stats.new_digest:
@@ -50,157 +59,75 @@ class IngestReport:
         self.papers_updated += stats.papers_updated
         self.entries_new += stats.entries_new
 
-
-def is_url(value: str) -> bool:
-    return value.startswith(("http://", "https://"))
-
-
-def expand_inputs(inputs: Iterable[str]) -> tuple[list[str], list[ParseIssue]]:
-    """Files and URLs to read, directories walked recursively for ``*.md`` in path order."""
-    found: list[str] = []
-    issues: list[ParseIssue] = []
-    for item in inputs:
-        if is_url(item):
-            found.append(item)
-            continue
-        path = Path(item)
-        if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix in (".md", ".json")
-            )
-            if not files:
-                issues.append(ParseIssue(item, 0, "directory holds no .md or .json files"))
-            found.extend(str(p) for p in files)
-        elif path.is_file():
-            found.append(item)
-        else:
-            issues.append(ParseIssue(item, 0, "no such file or directory"))
-    return found, issues
+    def count(self, source: str, read: Read, missing_is_issue: bool) -> None:
+        self.changed += read.text is not None
+        self.unchanged += read.unchanged
+        self.not_published += read.not_published
+        if read.error:
+            self.issues.append(ParseIssue(source, 0, read.error))
+        elif read.not_published and missing_is_issue:
+            self.issues.append(ParseIssue(source, 0, "not found (404): not published yet?"))
 
 
-async def read_inputs(
-    inputs: list[str], issues: list[ParseIssue]
-) -> AsyncIterator[tuple[str, str | None]]:
-    """Yield (source, text) for each input, text None when unreadable (see ``issues``)."""
-    client: httpx.AsyncClient | None = None
-    try:
-        for item in inputs:
-            if is_url(item):
-                if client is None:
-                    client = httpx.AsyncClient(
-                        timeout=FETCH_TIMEOUT,
-                        follow_redirects=True,
-                        headers={"User-Agent": USER_AGENT},
-                    )
-                text = await _fetch(client, item, issues)
-            else:
-                text = _read_file(Path(item), issues)
-            yield item, text
-    finally:
-        if client is not None:
-            await client.aclose()
-
-
-@dataclass(frozen=True)
-class Download:
-    """One GET: the text (200 only), the status, or why it failed; with cache validators."""
-
-    status: int | None
-    text: str | None = None
-    error: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-
-
-async def download(
-    client: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None
-) -> Download:
-    """GET ``url``; 304 and 404 are answers, not errors; anything else not 200 is one."""
-    try:
-        response = await client.get(url, headers=headers)
-    except httpx.HTTPError as exc:
-        return Download(None, error=f"download failed: {exc.__class__.__name__}: {exc}")
-    if response.status_code in (304, 404):
-        return Download(response.status_code)
-    if response.status_code != 200:
-        return Download(response.status_code, error=f"download failed: HTTP {response.status_code}")
-    try:
-        text = response.content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return Download(200, error=f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-    return Download(
-        200,
-        text,
-        etag=response.headers.get("ETag"),
-        last_modified=response.headers.get("Last-Modified"),
-    )
-
-
-async def _fetch(client: httpx.AsyncClient, url: str, issues: list[ParseIssue]) -> str | None:
-    got = await download(client, url)
-    if got.status == 404:
-        issues.append(ParseIssue(url, 0, "not found (404): not published yet?"))
-    elif got.error:
-        issues.append(ParseIssue(url, 0, got.error))
-    return got.text
-
-
-def _read_file(path: Path, issues: list[ParseIssue]) -> str | None:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        issues.append(ParseIssue(str(path), 0, f"cannot read: {exc.strerror or exc}"))
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        issues.append(
-            ParseIssue(str(path), 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-        )
-        return None
-
-
-def parse_any(text: str, source: str, requested: dt.date | None = None) -> ParseResult:
-    """A markdown digest, or a daily papers API response (JSON: ``.json`` or a ``[``)."""
-    if source.endswith(".json") or text.lstrip().startswith("["):
-        if requested is None:  # saved responses are named after the date asked for
-            stem = source.rsplit("/", 1)[-1].removesuffix(".json")
-            with contextlib.suppress(ValueError):
-                requested = dt.date.fromisoformat(stem)
-        return parse_hf_api(text, source, requested)
-    return parse_digest(text, source)
-
-
-async def ingest_text(
-    conn: aiosqlite.Connection,
+async def store_text(
+    db: Database,
     text: str,
     source: str,
     report: IngestReport,
     observed_at: dt.datetime | None = None,
 ) -> None:
-    """Parse one file's text (markdown or API JSON) and store every digest in it.
+    """Parse one input's text (markdown or API JSON) and store every digest in it."""
+    await store_parsed(db, parse_any(text, source), source, report, observed_at)
 
-    ``observed_at`` marks live API data: its votes are current as of then.
-    """
-    result = parse_any(text, source)
+
+async def store_parsed(
+    db: Database,
+    result: ParseResult,
+    source: str,
+    report: IngestReport,
+    observed_at: dt.datetime | None,
+) -> None:
+    """Store every digest read, as from ``source``; ``observed_at`` marks live API data,
+    current as of then."""
     report.issues.extend(result.issues)
     for digest in result.digests:
-        report.add(await store_digest(conn, digest, source, observed_at))
+        report.add(await store_digest(db, digest, source, observed_at))
 
 
 async def ingest(
-    conn: aiosqlite.Connection, inputs: Iterable[str], progress: Progress | None = None
+    db: Database,
+    inputs: Iterable[str],
+    client: httpx.AsyncClient | None = None,
+    *,
+    now: dt.datetime | None = None,
+    report: IngestReport | None = None,
+    progress: Progress | None = None,
 ) -> IngestReport:
-    """Ingest files, directories and URLs; returns what changed and every problem met."""
-    report = IngestReport()
+    """Ingest files, directories and URLs; returns what changed and every problem met.
+
+    With ``now`` (the poller) each input is read only when it changed since the last read,
+    which is remembered, and a URL not published yet is no problem; without it (the command
+    line) every input is read.
+    """
+    report = report or IngestReport()
     files, issues = expand_inputs(inputs)
     report.issues.extend(issues)
-    report.inputs = len(files)
-    done = 0
-    async for source, text in read_inputs(files, report.issues):
-        if text is not None:
-            await ingest_text(conn, text, source, report)
-        done += 1
-        if progress is not None:
-            progress(done, len(files), source)
+    report.inputs += len(files)
+    async with contextlib.AsyncExitStack() as stack:
+        if client is None:
+            client = await stack.enter_async_context(new_client())
+        for done, item in enumerate(files, 1):
+            known = await source_state.get_state(db, item) if now else source_state.SourceState()
+            read = await read_source(client, item, known)
+            report.count(item, read, missing_is_issue=now is None)
+            try:
+                if read.text is not None:
+                    await store_text(db, read.text, item, report)
+                if now is not None and read.state is not None:
+                    await source_state.set_state(db, item, read.state, utc_text(now))
+            except Exception as error:  # one bad input never stops the others
+                log.exception("ingest of %s failed", item)
+                report.issues.append(ParseIssue(item, 0, f"{error.__class__.__name__}: {error}"))
+            if progress is not None:
+                progress(done, len(files), item)
     return report

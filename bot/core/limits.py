@@ -1,0 +1,13 @@
+"""Every length and count limit in one place: Telegram's own, and the ones Paperboy chose."""
+
+from __future__ import annotations
+
+TEXT_LIMIT = 4096  # Telegram: message text, in code points after entity parsing
+CALLBACK_DATA_LIMIT = 64  # Telegram: bytes of one button's callback data
+
+MAX_QUERY = 300  # characters of a search kept: longer messages are searched by their start
+SEARCH_PAGE = 5  # results on one /search page
+INLINE_RESULTS = 20  # papers offered to an inline query
+TOP_DEFAULT = 10  # /top without N
+TOP_MAX = 50  # /top's largest N
+CLI_MAX = 1000  # the command line's largest -n

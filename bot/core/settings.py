@@ -1,0 +1,41 @@
+"""The operator's settings, typed: what ``bot.app.config`` reads and validates once at start."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+DEFAULT_API_URL = "https://api.telegram.org"
+DEFAULT_DB = "data/paperboy.sqlite3"
+DEFAULT_SOURCE = (
+    "https://raw.githubusercontent.com/l-yohai/daily_papers_ko/main/paper_logs/{yyyy}/{mm}/{dd}.md"
+)
+HF_API_SOURCE = "hf-api"  # the Hugging Face daily papers API, as a PAPERBOY_SOURCES entry
+DEFAULT_SOURCES = (DEFAULT_SOURCE, HF_API_SOURCE)
+DEFAULT_HF_API_URL = "https://huggingface.co/api/daily_papers"
+DEFAULT_POLL_INTERVAL = 900
+MIN_POLL_INTERVAL = 60
+DEFAULT_TIMEZONE = "Asia/Seoul"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting Paperboy has, typed and validated."""
+
+    bot_token: str | None = None
+    api_url: str = DEFAULT_API_URL
+    db_path: Path = Path(DEFAULT_DB)
+    sources: tuple[str, ...] = DEFAULT_SOURCES
+    hf_api_url: str = DEFAULT_HF_API_URL
+    poll_interval: int = DEFAULT_POLL_INTERVAL
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
+    admins: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+    send_rate: float = 30.0  # broadcast messages per second, overall
+    group_send_rate: int = 20  # broadcast messages per minute, per group
+
+    @property
+    def log_level_number(self) -> int:
+        return int(logging.getLevelName(self.log_level))

@@ -1,0 +1,133 @@
+"""Numbered lists of papers (/top, /digest, /saved, compact deliveries) and search pages,
+split across messages only where one would pass 4096 characters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from bot.core.arxiv import abs_url
+from bot.core.i18n import Lang, t
+from bot.core.limits import TEXT_LIMIT
+from bot.core.models import Paper, SearchHit
+from bot.render import callbacks as cb
+from bot.render.cards import votes_text
+from bot.render.html import Markup, bold, escape, highlight, join, link, shorten, visible_length
+from bot.render.reply import Button, Reply
+
+LIST_TITLE = 110
+BUTTONS_PER_ROW = 5
+
+
+def _number_buttons(papers: Sequence[Paper], first_rank: int) -> list[tuple[Button, ...]]:
+    buttons = [
+        Button(str(first_rank + i), callback_data=cb.encode(cb.OpenPaper(p.arxiv_id)))
+        for i, p in enumerate(papers)
+    ]
+    return [
+        tuple(buttons[i : i + BUTTONS_PER_ROW]) for i in range(0, len(buttons), BUTTONS_PER_ROW)
+    ]
+
+
+def _list_line(rank: int, paper: Paper, lang: Lang, growth: int | None = None) -> Markup:
+    title = link(shorten(paper.title, LIST_TITLE), abs_url(paper.arxiv_id))
+    votes = " · " + votes_text(paper.votes, lang)
+    if growth is not None:
+        votes += f" (+{growth})"
+    return join([f"{rank}. ", title, votes])
+
+
+def render_paper_list(
+    title: str, papers: Sequence[Paper], lang: Lang, growth: Sequence[int] | None = None
+) -> list[Reply]:
+    """A numbered list with a button per paper, split into as few messages as fit;
+    ``growth`` adds each paper's vote gain (for "rising")."""
+    lines = [
+        _list_line(rank, paper, lang, growth[rank - 1] if growth else None)
+        for rank, paper in enumerate(papers, 1)
+    ]
+    chunks: list[list[int]] = [[]]
+    header_room = len(title) + 40  # the header, with a "part i of n" suffix if split
+    used = header_room
+    for index, line in enumerate(lines):
+        size = visible_length(line) + 1
+        if chunks[-1] and used + size > TEXT_LIMIT:
+            chunks.append([])
+            used = header_room
+        chunks[-1].append(index)
+        used += size
+    replies = []
+    for number, chunk in enumerate(chunks, 1):
+        header = title if len(chunks) == 1 else f"{title} ({number}/{len(chunks)})"
+        text = join([bold(header), "", *(lines[i] for i in chunk)], "\n")
+        subset = [papers[i] for i in chunk]
+        replies.append(Reply(text, tuple(_number_buttons(subset, chunk[0] + 1)), preview_url=None))
+    return replies
+
+
+def render_search_page(
+    query: str,
+    hits: Sequence[SearchHit],
+    total: int,
+    page: int,
+    per_page: int,
+    session_id: int,
+    lang: Lang,
+    matches: int | None = None,
+) -> Reply:
+    """One page of results: title, date, votes and a snippet with matches in bold."""
+    pages = max(1, -(-total // per_page))
+    header = join(
+        [
+            bold("🔎 " + t(lang, "search.title", query=shorten(" ".join(query.split()), 60))),
+            " · " + t(lang, "search.count", total=f"{matches if matches is not None else total:,}"),
+            " · " + t(lang, "search.page", page=page + 1, pages=pages),
+        ]
+    )
+    entries = []
+    first_rank = page * per_page + 1
+    for rank, hit in enumerate(hits, first_rank):
+        paper = hit.paper
+        meta = " · ".join(
+            x
+            for x in (paper.date.isoformat() if paper.date else "", votes_text(paper.votes, lang))
+            if x
+        )
+        lines = [
+            join(
+                [f"{rank}. ", bold(link(shorten(paper.title, LIST_TITLE), abs_url(paper.arxiv_id)))]
+            )
+        ]
+        lines.append(escape(meta))
+        if hit.snippet.text:
+            lines.append(highlight(hit.snippet.text, hit.snippet.spans))
+        entries.append(join(lines, "\n"))
+    text = join([header, *entries], "\n\n")
+    rows = _number_buttons([h.paper for h in hits], first_rank)
+    if pages > 1:
+        nav = []
+        if page > 0:
+            nav.append(
+                Button(
+                    t(lang, "btn.prev"),
+                    callback_data=cb.encode(cb.SearchPage(session_id, page - 1)),
+                )
+            )
+        nav.append(Button(f"{page + 1}/{pages}", callback_data=cb.encode(cb.Noop())))
+        if page + 1 < pages:
+            nav.append(
+                Button(
+                    t(lang, "btn.next"),
+                    callback_data=cb.encode(cb.SearchPage(session_id, page + 1)),
+                )
+            )
+        rows.append(tuple(nav))
+    return Reply(text, tuple(rows), preview_url=None)
+
+
+def period_label(start: dt.date | None, end: dt.date | None, lang: Lang) -> str:
+    if start is None:
+        return t(lang, "period.all")
+    if start == end:
+        return start.isoformat()
+    return t(lang, "period.range", start=start.isoformat(), end=end.isoformat() if end else "")

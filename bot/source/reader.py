@@ -1,0 +1,116 @@
+"""The one way Paperboy reads a source, a file or a URL, asking only for what changed.
+
+Files are re-read only when their size and mtime, and then their content hash, change; URLs
+are asked with If-None-Match / If-Modified-Since, and a 404 only means "not published yet".
+The ``paperboy ingest`` command and the poller both read through here; the command simply
+knows nothing of earlier reads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from bot.source.inputs import is_url
+from storage.sources import SourceState
+
+FETCH_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+USER_AGENT = "paperboy-digest-fetcher/0.1"
+
+
+def new_client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        timeout=FETCH_TIMEOUT, follow_redirects=True, headers={"User-Agent": USER_AGENT}
+    )
+
+
+@dataclass(frozen=True)
+class Download:
+    """One GET: the text (200 only), the status, or why it failed; with cache validators."""
+
+    status: int | None
+    text: str | None = None
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+async def download(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None
+) -> Download:
+    """GET ``url``; 304 and 404 are answers, not errors; anything else not 200 is one."""
+    try:
+        response = await client.get(url, headers=headers)
+    except httpx.HTTPError as exc:
+        return Download(None, error=f"download failed: {exc.__class__.__name__}: {exc}")
+    if response.status_code in (304, 404):
+        return Download(response.status_code)
+    if response.status_code != 200:
+        return Download(response.status_code, error=f"download failed: HTTP {response.status_code}")
+    text, error = _decode(response.content)
+    if text is None:
+        return Download(200, error=error)
+    return Download(
+        200,
+        text,
+        etag=response.headers.get("ETag"),
+        last_modified=response.headers.get("Last-Modified"),
+    )
+
+
+@dataclass(frozen=True)
+class Read:
+    """What reading one source gave: its text when it changed, and the state to remember."""
+
+    text: str | None = None
+    state: SourceState | None = None
+    unchanged: bool = False
+    not_published: bool = False
+    error: str | None = None
+
+
+async def read_source(client: httpx.AsyncClient, item: str, known: SourceState) -> Read:
+    """Read a file or a URL; ``known`` is what an earlier read remembered (or nothing)."""
+    if is_url(item):
+        return await _fetch(client, item, known)
+    try:
+        return await _read_file(Path(item), known)
+    except OSError as exc:
+        return Read(error=f"cannot read: {exc.strerror or exc}")
+
+
+async def _fetch(client: httpx.AsyncClient, url: str, known: SourceState) -> Read:
+    headers = {}
+    if known.etag:
+        headers["If-None-Match"] = known.etag
+    if known.last_modified:
+        headers["If-Modified-Since"] = known.last_modified
+    got = await download(client, url, headers)
+    if got.text is None:
+        return Read(unchanged=got.status == 304, not_published=got.status == 404, error=got.error)
+    return Read(got.text, SourceState(etag=got.etag, last_modified=got.last_modified))
+
+
+async def _read_file(path: Path, known: SourceState) -> Read:
+    stat = await asyncio.to_thread(path.stat)
+    quick = f"{stat.st_size}:{stat.st_mtime_ns}"
+    if known.fingerprint and known.fingerprint.startswith(quick + ":"):
+        return Read(unchanged=True)
+    data = await asyncio.to_thread(path.read_bytes)
+    digest = hashlib.sha256(data).hexdigest()
+    state = SourceState(fingerprint=f"{quick}:{digest}")
+    if known.fingerprint and known.fingerprint.endswith(":" + digest):
+        return Read(state=state, unchanged=True)  # touched, not changed: remember the mtime
+    text, error = _decode(data)
+    return Read(text, state if text is not None else None, error=error)
+
+
+def _decode(data: bytes) -> tuple[str | None, str | None]:
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"

@@ -1,0 +1,36 @@
+"""Which papers of a digest match which topics: an in-memory FTS5 table, indexed like search."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from bot.core.models import Paper
+from bot.core.query import TOKENIZER, index_text
+from bot.core.topics import Topic, TopicError
+
+
+def match_topics(papers: Iterable[Paper], topics: Iterable[Topic]) -> dict[Topic, set[str]]:
+    """For each topic, the arXiv ids of ``papers`` it matches (title and summary)."""
+    papers = list(papers)
+    result: dict[Topic, set[str]] = {}
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute(f"CREATE VIRTUAL TABLE t USING fts5(title, summary, tokenize='{TOKENIZER}')")
+        conn.executemany(
+            "INSERT INTO t (rowid, title, summary) VALUES (?, ?, ?)",
+            [(i, index_text(p.title), index_text(p.searchable_text)) for i, p in enumerate(papers)],
+        )
+        for topic in topics:
+            if topic.is_everything:
+                result[topic] = {p.arxiv_id for p in papers}
+                continue
+            try:
+                rows = conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (topic.expression(),))
+            except TopicError:
+                result[topic] = set()
+                continue
+            result[topic] = {papers[row[0]].arxiv_id for row in rows}
+    finally:
+        conn.close()
+    return result
