@@ -10,7 +10,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot.core.i18n import Lang, t
 from bot.render.reply import render_text
-from handlers.common import Context, language, send, services
+from handlers.common import Context, language, say, send, services
 from storage import chats
 from storage import deliveries as outbox
 from storage import papers as archive
@@ -51,9 +51,9 @@ async def stats(update: Update, context: Context) -> None:
 
 async def ingest(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    await send(update, context, render_text(t(lang, "ingest.started")))
+    await say(update, context, lang, "ingest.started")
     result = (await services(context).poll_now()).summary()
-    await send(update, context, render_text(t(lang, "ingest.done", **_poll_figures(result))))
+    await say(update, context, lang, "ingest.done", **_poll_figures(result))
 
 
 def register(app: Application) -> None:

@@ -4,19 +4,22 @@ sending or editing a ``Reply``."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import CallbackContext, ExtBot
+from telegram.ext import CallbackContext, CallbackQueryHandler, ExtBot
 
 from bot.app.services import BotData, Services
-from bot.core.i18n import Lang, lang_from_code
+from bot.core.i18n import Lang, lang_from_code, t
 from bot.deliver.bot_api import keyboard, preview, says, send_reply
-from bot.render.reply import Reply
+from bot.render import callbacks as cb
+from bot.render.reply import Reply, render_text
 from storage import chats
 
 log = logging.getLogger(__name__)
+
+ButtonT = TypeVar("ButtonT", bound=cb.Callback)
 
 # The context every handler gets: PTB's, with ``bot_data`` a typed ``BotData``.
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
@@ -79,3 +82,31 @@ async def answer(query: CallbackQuery, text: str | None = None) -> None:
 
 def command_args(context: Context) -> str:
     return " ".join(context.args or []).strip()
+
+
+async def say(update: Update, context: Context, lang: Lang, key: str, **values: object) -> None:
+    """Send one plain line from the catalogue."""
+    await send(update, context, render_text(t(lang, key, **values)))
+
+
+async def argument(update: Update, context: Context, lang: Lang, usage: str) -> str | None:
+    """The command's argument text; when there is none, the usage line is sent instead."""
+    text = command_args(context)
+    if not text:
+        await say(update, context, lang, usage)
+    return text or None
+
+
+def on_button(kind: type[cb.Callback], callback: Any) -> CallbackQueryHandler:  # type: ignore[type-arg]
+    """A handler for one kind of button: data that does not decode to ``kind`` (forged, or
+    from an old version) never reaches ``callback``."""
+    return CallbackQueryHandler(callback, pattern=lambda data: isinstance(cb.decode(data), kind))
+
+
+def tapped(update: Update, kind: type[ButtonT]) -> tuple[CallbackQuery, ButtonT]:
+    """The tapped button's query and its decoded data (``on_button`` checked its kind)."""
+    query = update.callback_query
+    assert query is not None
+    request = cb.decode(query.data)
+    assert isinstance(request, kind)
+    return query, request

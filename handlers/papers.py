@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.core.arxiv import parse_arxiv_ref
 from bot.core.commands import ArgumentError, parse_date, parse_top_args
@@ -14,8 +14,19 @@ from bot.core.models import Paper
 from bot.render import callbacks as cb
 from bot.render.cards import render_card
 from bot.render.lists import period_label, render_paper_list
-from bot.render.reply import render_text
-from handlers.common import Context, answer, command_args, edit_keyboard, language, send, services
+from handlers.common import (
+    Context,
+    answer,
+    argument,
+    command_args,
+    edit_keyboard,
+    language,
+    on_button,
+    say,
+    send,
+    services,
+    tapped,
+)
 from storage import chats
 from storage import papers as archive
 
@@ -34,13 +45,13 @@ async def top(update: Update, context: Context) -> None:
     try:
         request = parse_top_args(context.args or [])
     except ArgumentError:
-        await send(update, context, render_text(t(lang, "top.usage")))
+        await say(update, context, lang, "top.usage")
         return
     if request.period == "rising":
         since = services(context).clock.now() - dt.timedelta(hours=24)
         rising = await archive.rising_papers(db, since, request.count)
         if not rising:
-            await send(update, context, render_text(t(lang, "top.rising_none")))
+            await say(update, context, lang, "top.rising_none")
             return
         title = "🚀 " + t(lang, "top.rising_title", count=len(rising))
         papers = [paper for paper, _ in rising]
@@ -49,13 +60,13 @@ async def top(update: Update, context: Context) -> None:
         return
     latest = await archive.latest_digest_date(db)
     if latest is None:
-        await send(update, context, render_text(t(lang, "archive.empty")))
+        await say(update, context, lang, "archive.empty")
         return
     start, end = request.span(latest)
     label = period_label(start, end, lang)
     papers = await archive.top_papers(db, start, end, request.count)
     if not papers:
-        await send(update, context, render_text(t(lang, "top.empty", period=label)))
+        await say(update, context, lang, "top.empty", period=label)
         return
     title = "🏆 " + t(lang, "top.title", count=len(papers), period=label)
     for reply in render_paper_list(title, papers, lang):
@@ -64,11 +75,8 @@ async def top(update: Update, context: Context) -> None:
 
 async def paper(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    text = command_args(context)
-    if not text:
-        await send(update, context, render_text(t(lang, "paper.usage")))
-        return
-    await show_paper_or_best_hit(update, context, text, lang)
+    if text := await argument(update, context, lang, "paper.usage"):
+        await show_paper_or_best_hit(update, context, text, lang)
 
 
 async def show_paper_or_best_hit(update: Update, context: Context, text: str, lang: Lang) -> None:
@@ -79,13 +87,13 @@ async def show_paper_or_best_hit(update: Update, context: Context, text: str, la
     if arxiv_id is not None:
         found = await archive.get_paper(db, arxiv_id)
         if found is None:
-            await send(update, context, render_text(t(lang, "paper.not_found", arxiv_id=arxiv_id)))
+            await say(update, context, lang, "paper.not_found", arxiv_id=arxiv_id)
             return
         await send_card(update, context, found, lang)
         return
     hits = await archive.search_papers(db, text, limit=1)
     if not hits:
-        await send(update, context, render_text(t(lang, "search.none", query=text[:100])))
+        await say(update, context, lang, "search.none", query=text[:100])
         return
     await send_card(update, context, hits[0].paper, lang)
 
@@ -97,16 +105,16 @@ async def digest(update: Update, context: Context) -> None:
     if text:
         day = parse_date(text)
         if day is None:
-            await send(update, context, render_text(t(lang, "digest.usage")))
+            await say(update, context, lang, "digest.usage")
             return
     else:
         day = await archive.latest_digest_date(db)
         if day is None:
-            await send(update, context, render_text(t(lang, "archive.empty")))
+            await say(update, context, lang, "archive.empty")
             return
     papers = await archive.digest_papers(db, day)
     if not papers:
-        await send(update, context, render_text(t(lang, "digest.none", date=day.isoformat())))
+        await say(update, context, lang, "digest.none", date=day.isoformat())
         return
     title = "📰 " + t(lang, "digest.title", date=day.isoformat())
     for reply in render_paper_list(title, papers, lang):
@@ -118,32 +126,26 @@ async def saved(update: Update, context: Context) -> None:
     user = update.effective_user
     papers = await chats.bookmarks(services(context).db, user.id) if user else []
     if not papers:
-        await send(update, context, render_text(t(lang, "saved.empty")))
+        await say(update, context, lang, "saved.empty")
         return
     for reply in render_paper_list("★ " + t(lang, "saved.title"), papers, lang):
         await send(update, context, reply)
 
 
 async def open_paper(update: Update, context: Context) -> None:
-    query = update.callback_query
+    query, request = tapped(update, cb.OpenPaper)
     lang = await language(update, context)
-    request = cb.decode(query.data)
-    assert isinstance(request, cb.OpenPaper)
     found = await archive.get_paper(services(context).db, request.arxiv_id)
     await answer(query)
     if found is None:
-        await send(
-            update, context, render_text(t(lang, "paper.not_found", arxiv_id=request.arxiv_id))
-        )
+        await say(update, context, lang, "paper.not_found", arxiv_id=request.arxiv_id)
         return
     await send_card(update, context, found, lang)
 
 
 async def toggle_save(update: Update, context: Context) -> None:
-    query = update.callback_query
+    query, request = tapped(update, cb.ToggleSave)
     lang = await language(update, context)
-    request = cb.decode(query.data)
-    assert isinstance(request, cb.ToggleSave)
     db = services(context).db
     state = await chats.toggle_bookmark(db, query.from_user.id, request.arxiv_id)
     if state is None:
@@ -161,9 +163,5 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("paper", paper))
     app.add_handler(CommandHandler("digest", digest))
     app.add_handler(CommandHandler("saved", saved))
-    app.add_handler(
-        CallbackQueryHandler(open_paper, pattern=lambda d: isinstance(cb.decode(d), cb.OpenPaper))
-    )
-    app.add_handler(
-        CallbackQueryHandler(toggle_save, pattern=lambda d: isinstance(cb.decode(d), cb.ToggleSave))
-    )
+    app.add_handler(on_button(cb.OpenPaper, open_paper))
+    app.add_handler(on_button(cb.ToggleSave, toggle_save))

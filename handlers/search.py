@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
@@ -16,8 +15,19 @@ from bot.core.i18n import Lang, t
 from bot.core.limits import MAX_QUERY, SEARCH_PAGE
 from bot.render import callbacks as cb
 from bot.render.lists import render_search_page
-from bot.render.reply import Reply, render_text
-from handlers.common import Context, answer, command_args, edit, language, send, services
+from bot.render.reply import Reply
+from handlers.common import (
+    Context,
+    answer,
+    argument,
+    edit,
+    language,
+    on_button,
+    say,
+    send,
+    services,
+    tapped,
+)
 from handlers.papers import show_paper_or_best_hit
 from storage import chats
 from storage import papers as archive
@@ -39,18 +49,15 @@ async def run_search(update: Update, context: Context, query: str, lang: Lang) -
     query = " ".join(query.split())[:MAX_QUERY]
     reply = await search_reply(context, query, 0, lang)
     if reply is None:
-        await send(update, context, render_text(t(lang, "search.none", query=query[:100])))
+        await say(update, context, lang, "search.none", query=query[:100])
         return
     await send(update, context, reply)
 
 
 async def search_command(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    query = command_args(context)
-    if not query:
-        await send(update, context, render_text(t(lang, "search.usage")))
-        return
-    await run_search(update, context, query, lang)
+    if query := await argument(update, context, lang, "search.usage"):
+        await run_search(update, context, query, lang)
 
 
 async def private_text(update: Update, context: Context) -> None:
@@ -66,10 +73,8 @@ async def private_text(update: Update, context: Context) -> None:
 
 
 async def turn_page(update: Update, context: Context) -> None:
-    query = update.callback_query
+    query, request = tapped(update, cb.SearchPage)
     lang = await language(update, context)
-    request = cb.decode(query.data)
-    assert isinstance(request, cb.SearchPage)
     text = await chats.search_session_query(services(context).db, request.session_id)
     reply = await search_reply(context, text, request.page, lang) if text else None
     if reply is None:
@@ -81,9 +86,7 @@ async def turn_page(update: Update, context: Context) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("search", search_command))
-    app.add_handler(
-        CallbackQueryHandler(turn_page, pattern=lambda d: isinstance(cb.decode(d), cb.SearchPage))
-    )
+    app.add_handler(on_button(cb.SearchPage, turn_page))
 
 
 def register_private_text(app: Application) -> None:

@@ -17,8 +17,7 @@ from telegram.ext import (
 from bot.core.i18n import t
 from bot.render import callbacks as cb
 from bot.render.menus import render_help, render_start
-from bot.render.reply import render_text
-from handlers.common import Context, answer, language, send, services
+from handlers.common import Context, answer, language, say, send, services
 from handlers.papers import show_paper_or_best_hit
 from storage import chats
 
@@ -53,7 +52,7 @@ async def unknown_command(update: Update, context: Context) -> None:
     if update.effective_chat.type != ChatType.PRIVATE and not addressed:
         return
     lang = await language(update, context)
-    await send(update, context, render_text(t(lang, "unknown_command")))
+    await say(update, context, lang, "unknown_command")
 
 
 async def expired_button(update: Update, context: Context) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
 from bot.core.chat_settings import (
     ChatSettings,
@@ -28,7 +28,18 @@ from bot.render.menus import (
     topic_label,
 )
 from bot.render.reply import render_text
-from handlers.common import Context, answer, command_args, edit, language, send, services
+from handlers.common import (
+    Context,
+    answer,
+    command_args,
+    edit,
+    language,
+    on_button,
+    say,
+    send,
+    services,
+    tapped,
+)
 from storage import subscriptions as subs
 
 # Commands in channels arrive as channel posts; edits of old commands are not re-run.
@@ -58,7 +69,7 @@ async def _refuse(update: Update, context: Context, lang: Lang) -> None:
     if update.callback_query is not None:
         await answer(update.callback_query, t(lang, "admins_only"))
     else:
-        await send(update, context, render_text(t(lang, "admins_only")))
+        await say(update, context, lang, "admins_only")
 
 
 def _zone_name(settings: ChatSettings | None, context: Context) -> str:
@@ -80,10 +91,8 @@ async def subscribe(update: Update, context: Context) -> None:
     try:
         topics = parse_topics(text)
     except TopicError as error:
-        await send(
-            update,
-            context,
-            render_text(t(lang, "sub.bad_topic", topic=str(error)[:100], slugs=", ".join(BUILTIN))),
+        await say(
+            update, context, lang, "sub.bad_topic", topic=str(error)[:100], slugs=", ".join(BUILTIN)
         )
         return
     chat = update.effective_chat
@@ -123,7 +132,7 @@ async def unsubscribe(update: Update, context: Context) -> None:
     text = command_args(context)
     if not text:
         await subs.unsubscribe(db, chat.id, None)
-        await send(update, context, render_text(t(lang, "sub.removed_all")))
+        await say(update, context, lang, "sub.removed_all")
         return
     try:
         keys = [topic.key for topic in parse_topics(text)]
@@ -132,16 +141,16 @@ async def unsubscribe(update: Update, context: Context) -> None:
     removed = [key for key in keys if await subs.unsubscribe(db, chat.id, key)]
     if removed:
         labels = ", ".join(topic_label(key, lang) for key in removed)
-        await send(update, context, render_text(t(lang, "sub.removed", topic=labels)))
+        await say(update, context, lang, "sub.removed", topic=labels)
     else:
-        await send(update, context, render_text(t(lang, "sub.not_subscribed", topic=text[:100])))
+        await say(update, context, lang, "sub.not_subscribed", topic=text[:100])
 
 
 async def stop(update: Update, context: Context) -> None:
     if (lang := await _permitted(update, context)) is None:
         return
     await subs.unsubscribe(services(context).db, update.effective_chat.id, None)
-    await send(update, context, render_text(t(lang, "sub.removed_all")))
+    await say(update, context, lang, "sub.removed_all")
 
 
 async def topics(update: Update, context: Context) -> None:
@@ -160,9 +169,7 @@ async def _permitted(update: Update, context: Context) -> Lang | None:
 
 
 async def toggle_topic(update: Update, context: Context) -> None:
-    query = update.callback_query
-    request = cb.decode(query.data)
-    assert isinstance(request, cb.ToggleTopic)
+    query, request = tapped(update, cb.ToggleTopic)
     if (lang := await _permitted(update, context)) is None:
         return
     db = services(context).db
@@ -211,16 +218,14 @@ async def settings(update: Update, context: Context) -> None:
         change = parse_setting(words)
     except SettingError as error:
         key = error.setting.error if error.setting else "settings.bad"
-        await send(update, context, render_text(t(lang, key, zone=error.value[:60])))
+        await say(update, context, lang, key, zone=error.value[:60])
         return
     confirmation, _, _ = await _apply(update, context, change, lang)
     await send(update, context, render_text(confirmation))
 
 
 async def settings_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    request = cb.decode(query.data)
-    assert isinstance(request, cb.SetOption)
+    query, request = tapped(update, cb.SetOption)
     if (lang := await _permitted(update, context)) is None:
         return
     change = read_setting(request.name, request.value)
@@ -235,13 +240,5 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("stop", stop, filters=CHAT_COMMANDS))
     app.add_handler(CommandHandler("topics", topics, filters=CHAT_COMMANDS))
     app.add_handler(CommandHandler("settings", settings, filters=CHAT_COMMANDS))
-    app.add_handler(
-        CallbackQueryHandler(
-            toggle_topic, pattern=lambda d: isinstance(cb.decode(d), cb.ToggleTopic)
-        )
-    )
-    app.add_handler(
-        CallbackQueryHandler(
-            settings_button, pattern=lambda d: isinstance(cb.decode(d), cb.SetOption)
-        )
-    )
+    app.add_handler(on_button(cb.ToggleTopic, toggle_topic))
+    app.add_handler(on_button(cb.SetOption, settings_button))
