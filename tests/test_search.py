@@ -194,3 +194,31 @@ async def test_a_word_in_most_papers_ranks_by_votes_and_recency(fixture_db):
 async def test_match_count_is_reported(fixture_db):
     results = await archive.search(fixture_db, "MapReduce")
     assert results.matches == results.total == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("semantic file system", "2410.11843"),  # title words
+        ("의미론적 파일 시스템", "2410.11843"),  # Korean summary words, particles attached
+        ("Wenyue Hua", "2410.11843"),  # an author
+        ("MapReduce", "2410.09342"),  # one rare title word
+        ("https://arxiv.org/abs/2410.11900", "2410.11900"),  # a link is an exact lookup
+    ],
+)
+async def test_search_finds_the_paper_that_says_it_first(fixture_db, query, expected):
+    results = await archive.search(fixture_db, query, limit=3)
+    assert results.hits[0].paper.arxiv_id == expected
+    assert results.matches >= 1 and results.total >= len(results.hits)
+
+
+async def test_search_snippets_mark_the_words_that_matched(fixture_db):
+    (hit,) = await archive.search_papers(fixture_db, "의미론적 인덱스", limit=1)
+    assert hit.paper.arxiv_id == "2410.11843"
+    marked = [hit.snippet.text[start:end] for start, end in hit.snippet.spans]
+    assert any("의미론적" in m for m in marked) and any("인덱스" in m for m in marked)
+
+
+async def test_a_query_nothing_matches_finds_nothing(fixture_db):
+    results = await archive.search(fixture_db, "zyxwvut quasiparticle", limit=5)
+    assert (results.hits, results.total, results.matches) == ([], 0, 0)

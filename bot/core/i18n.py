@@ -61,7 +61,6 @@ EN: dict[str, str] = {
     "paper.not_found": "I don't have {arxiv_id} in the archive yet.",
     # /digest
     "digest.title": "Daily Papers · {date}",
-    "digest.part": "part {part} of {parts}",
     "digest.none": "There is no digest for {date}.",
     "digest.usage": "Usage: /digest [YYYY-MM-DD], for example: /digest 2024-06-20",
     "archive.empty": "The archive is still empty. Papers arrive with the next digest.",
@@ -73,9 +72,6 @@ EN: dict[str, str] = {
     # settings
     "settings.title": "Settings",
     "settings.language": "Language: {language}",
-    "settings.choose": "Choose the language I use in this chat:",
-    "settings.language_set": "I'll speak English here.",
-    "settings.admins_only": "Only the group's admins can change settings.",
     "language.name": "English",
     # cards
     "card.votes": "▲ {votes}",
@@ -95,8 +91,6 @@ EN: dict[str, str] = {
     "btn.saved": "★ Saved",
     "btn.prev": "◀",
     "btn.next": "▶",
-    "inline.empty_title": "No papers found",
-    "inline.hint": "Type a few words or an arXiv id",
     # subscriptions
     "cmd.subscribe": "Get new papers here: all, or by topic",
     "cmd.unsubscribe": "Stop one topic, or everything",
@@ -215,7 +209,6 @@ KO: dict[str, str] = {
     "paper.usage": "arXiv 번호나 링크를 보내 주세요. 예: /paper 2406.11230",
     "paper.not_found": "{arxiv_id} 논문은 아직 보관함에 없어요.",
     "digest.title": "Daily Papers · {date}",
-    "digest.part": "{parts}개 중 {part}번째",
     "digest.none": "{date}에는 다이제스트가 없어요.",
     "digest.usage": "사용법: /digest [YYYY-MM-DD], 예: /digest 2024-06-20",
     "archive.empty": "아직 보관함이 비어 있어요. 다음 다이제스트가 나오면 채워져요.",
@@ -225,9 +218,6 @@ KO: dict[str, str] = {
     "saved.removed": "저장을 취소했어요",
     "settings.title": "설정",
     "settings.language": "언어: {language}",
-    "settings.choose": "이 채팅에서 쓸 언어를 골라 주세요:",
-    "settings.language_set": "이제 이 채팅에서는 한국어로 말할게요.",
-    "settings.admins_only": "그룹 관리자만 설정을 바꿀 수 있어요.",
     "language.name": "한국어",
     "card.votes": "▲ {votes}",
     "card.more_authors": "외 {count}명",
@@ -246,8 +236,6 @@ KO: dict[str, str] = {
     "btn.saved": "★ 저장됨",
     "btn.prev": "◀",
     "btn.next": "▶",
-    "inline.empty_title": "찾은 논문이 없어요",
-    "inline.hint": "검색어나 arXiv 번호를 입력해 보세요",
     "cmd.subscribe": "새 논문 받기: 전부 또는 주제별로",
     "cmd.unsubscribe": "주제 하나 또는 전체 구독 취소",
     "cmd.topics": "이 채팅의 구독 주제 보기와 변경",

@@ -1,0 +1,93 @@
+"""Fan-out by itself: which chat is owed which paper, when, and only once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from bot.core.chat_settings import read_setting
+from bot.core.topics import parse_topics
+from bot.parse.markdown import parse_digest
+from bot.select.fan_out import fan_out
+from storage import deliveries as outbox
+from storage import papers as archive
+from storage import subscriptions
+from storage.matching import match_topics
+from tests.conftest import fixture_text
+
+SEOUL = ZoneInfo("Asia/Seoul")
+NOW = dt.datetime(2024, 10, 18, 12, 0, tzinfo=dt.UTC)
+LATER = NOW + dt.timedelta(days=2)
+
+
+async def store(db, day: str) -> list:
+    papers = []
+    for digest in parse_digest(fixture_text(day), day).digests:
+        await archive.store_digest(db, digest, "test")
+        papers += digest.papers
+    return papers
+
+
+async def subscribe(db, chat_id: int, topics: str = "", **settings: str) -> None:
+    keys = [topic.key for topic in parse_topics(topics)]
+    await subscriptions.subscribe(db, chat_id, "private", None, keys, None, "en")
+    for name, value in settings.items():
+        await subscriptions.update_setting(db, chat_id, "private", read_setting(name, value))
+
+
+async def owed(db) -> dict[int, list[tuple[str, dt.datetime]]]:
+    rows = await outbox.due(db, LATER, limit=1000)
+    found: dict[int, list[tuple[str, dt.datetime]]] = {}
+    for row in rows:
+        found.setdefault(row.chat_id, []).append((row.arxiv_id, row.due_at))
+    return found
+
+
+async def test_each_chat_gets_what_it_asked_for_at_its_hour(db):
+    papers = await store(db, "2024/10/18")
+    await subscribe(db, 1)  # everything, at once
+    await subscribe(db, 2, "llm -survey", time="07:30")  # a topic, every morning in Seoul
+    await subscribe(db, 3, votes="20", time="07:30", tz="Europe/Berlin")
+    await subscribe(db, 4, pause="on")  # paused: owed nothing
+
+    created = await fan_out(db, NOW, SEOUL)
+
+    rows = await owed(db)
+    everything = [p.arxiv_id for p in papers]
+    assert [arxiv_id for arxiv_id, _ in rows[1]] == everything  # digest order
+    assert {due for _, due in rows[1]} == {NOW}
+    llm = match_topics(papers, parse_topics("llm -survey"))[parse_topics("llm -survey")[0]]
+    assert llm and {arxiv_id for arxiv_id, _ in rows[2]} == llm
+    assert {due for _, due in rows[2]} == {dt.datetime(2024, 10, 18, 22, 30, tzinfo=dt.UTC)}
+    popular = {p.arxiv_id for p in papers if (p.votes or 0) >= 20}
+    assert popular and {arxiv_id for arxiv_id, _ in rows[3]} == popular
+    assert {due for _, due in rows[3]} == {dt.datetime(2024, 10, 19, 5, 30, tzinfo=dt.UTC)}
+    assert 4 not in rows
+    assert created == sum(len(r) for r in rows.values())
+
+
+async def test_fanning_out_again_owes_nothing_new(db):
+    await store(db, "2024/10/18")
+    await subscribe(db, 1)
+    first = await fan_out(db, NOW, SEOUL)
+    assert first > 0
+    assert await fan_out(db, NOW, SEOUL) == 0
+    await store(db, "2024/10/18")  # the same digest read again
+    assert await fan_out(db, NOW, SEOUL) == 0
+    assert sum(len(r) for r in (await owed(db)).values()) == first
+
+
+async def test_a_backfill_is_archived_not_pushed(db):
+    await subscribe(db, 1)
+    await store(db, "2024/08/07")  # two months before NOW
+    assert await fan_out(db, NOW, SEOUL) == 0
+    assert await owed(db) == {}
+    assert await outbox.unfanned(db) == []  # handled: never reconsidered
+
+
+async def test_without_subscribers_listings_are_still_marked_handled(db):
+    await store(db, "2024/10/18")
+    assert await fan_out(db, NOW, SEOUL) == 0
+    assert await outbox.unfanned(db) == []
+    await subscribe(db, 1)  # a later subscriber does not get old news
+    assert await fan_out(db, NOW, SEOUL) == 0
