@@ -10,7 +10,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot.core.i18n import Lang, t
 from bot.render.reply import render_text
-from handlers.common import Context, language, say, send, services
+from handlers.common import Context, language, say, send
 from storage import chats
 from storage import deliveries as outbox
 from storage import papers as archive
@@ -34,7 +34,7 @@ def _poll_line(summary: dict | None, lang: Lang) -> str:
 
 async def stats(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    db = services(context).db
+    db = context.db
     archive_stats = await archive.archive_stats(db)
     body = t(
         lang,
@@ -52,7 +52,7 @@ async def stats(update: Update, context: Context) -> None:
 async def ingest(update: Update, context: Context) -> None:
     lang = await language(update, context)
     await say(update, context, lang, "ingest.started")
-    result = (await services(context).poll_now()).summary()
+    result = (await context.services.poll_now()).summary()
     await say(update, context, lang, "ingest.done", **_poll_figures(result))
 
 

@@ -4,6 +4,7 @@ sending or editing a ``Reply``."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Message, Update
@@ -16,24 +17,31 @@ from bot.deliver.bot_api import keyboard, preview, says, send_reply
 from bot.render import callbacks as cb
 from bot.render.reply import Reply, render_text
 from storage import chats
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 ButtonT = TypeVar("ButtonT", bound=cb.Callback)
 
-# The context every handler gets: PTB's, with ``bot_data`` a typed ``BotData``.
-Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
 
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """The context every handler gets (``ContextTypes(context=Context)``): PTB's, with a
+    typed ``bot_data`` and the running services at hand."""
 
-def services(context: Context) -> Services:
-    return context.bot_data.running
+    @property
+    def services(self) -> Services:
+        return self.bot_data.running
+
+    @property
+    def db(self) -> Database:
+        return self.bot_data.running.db
 
 
 async def language(update: Update, context: Context) -> Lang:
     """The chat's chosen language, else the user's Telegram client language."""
     chat = update.effective_chat
     if chat is not None:
-        chosen = await chats.chat_language(services(context).db, chat.id)
+        chosen = await chats.chat_language(context.db, chat.id)
         if chosen is not None:
             return chosen
     user = update.effective_user
@@ -50,21 +58,16 @@ async def send(update: Update, context: Context, reply: Reply) -> Message:
     )
 
 
-async def edit(query: CallbackQuery, reply: Reply) -> None:
-    """Replace the message a button sat under; an unchanged message is not an error."""
+async def edit(query: CallbackQuery, reply: Reply, only_keyboard: bool = False) -> None:
+    """Replace the message a button sat under (or only its buttons); an unchanged message
+    is not an error."""
     try:
-        await query.edit_message_text(
-            text=reply.text, reply_markup=keyboard(reply), link_preview_options=preview(reply)
-        )
-    except BadRequest as error:
-        if not says(error, "message is not modified"):
-            raise
-
-
-async def edit_keyboard(query: CallbackQuery, reply: Reply) -> None:
-    """Replace only the buttons under the tapped message."""
-    try:
-        await query.edit_message_reply_markup(reply_markup=keyboard(reply))
+        if only_keyboard:
+            await query.edit_message_reply_markup(reply_markup=keyboard(reply))
+        else:
+            await query.edit_message_text(
+                text=reply.text, reply_markup=keyboard(reply), link_preview_options=preview(reply)
+            )
     except BadRequest as error:
         if not says(error, "message is not modified"):
             raise
@@ -97,16 +100,15 @@ async def argument(update: Update, context: Context, lang: Lang, usage: str) -> 
     return text or None
 
 
-def on_button(kind: type[cb.Callback], callback: Any) -> CallbackQueryHandler:  # type: ignore[type-arg]
-    """A handler for one kind of button: data that does not decode to ``kind`` (forged, or
-    from an old version) never reaches ``callback``."""
-    return CallbackQueryHandler(callback, pattern=lambda data: isinstance(cb.decode(data), kind))
+def on_button(
+    kind: type[ButtonT], callback: Callable[[Update, Context, ButtonT], Awaitable[None]]
+) -> CallbackQueryHandler:  # type: ignore[type-arg]
+    """A handler for one kind of button, given its decoded data: data that does not decode to
+    ``kind`` (forged, or from an old version) never reaches ``callback``."""
 
+    async def run(update: Update, context: Context) -> None:
+        request = cb.decode(update.callback_query.data)
+        assert isinstance(request, kind)
+        await callback(update, context, request)
 
-def tapped(update: Update, kind: type[ButtonT]) -> tuple[CallbackQuery, ButtonT]:
-    """The tapped button's query and its decoded data (``on_button`` checked its kind)."""
-    query = update.callback_query
-    assert query is not None
-    request = cb.decode(query.data)
-    assert isinstance(request, kind)
-    return query, request
+    return CallbackQueryHandler(run, pattern=lambda data: isinstance(cb.decode(data), kind))

@@ -12,14 +12,14 @@ from bot.core.models import Paper
 from bot.deliver.bot_api import keyboard, preview
 from bot.render.cards import render_card, votes_text
 from bot.render.html import shorten
-from handlers.common import Context, services
+from handlers.common import Context
 from storage import papers as archive
 
 
 async def inline_query(update: Update, context: Context) -> None:
     query = update.inline_query
     lang = lang_from_code(query.from_user.language_code)
-    db = services(context).db
+    db = context.db
     text = " ".join(query.query.split())[:MAX_QUERY]
     snippets: dict[str, str] = {}
     if text:

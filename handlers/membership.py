@@ -7,7 +7,7 @@ import logging
 from telegram import ChatMember, Update
 from telegram.ext import Application, ChatMemberHandler
 
-from handlers.common import Context, services
+from handlers.common import Context
 from storage import chats
 from storage import subscriptions as subs
 
@@ -19,7 +19,7 @@ _GONE = {ChatMember.LEFT, ChatMember.BANNED}
 async def my_chat_member(update: Update, context: Context) -> None:
     change = update.my_chat_member
     chat = change.chat
-    db = services(context).db
+    db = context.db
     if change.new_chat_member.status in _GONE:
         cancelled = await subs.deactivate(db, chat.id, f"bot {change.new_chat_member.status}")
         log.info("removed from chat %s: %d deliveries cancelled", chat.id, cancelled)

@@ -19,13 +19,11 @@ from handlers.common import (
     answer,
     argument,
     command_args,
-    edit_keyboard,
+    edit,
     language,
     on_button,
     say,
     send,
-    services,
-    tapped,
 )
 from storage import chats
 from storage import papers as archive
@@ -33,22 +31,20 @@ from storage import papers as archive
 
 async def send_card(update: Update, context: Context, paper: Paper, lang: Lang) -> None:
     user = update.effective_user
-    saved = (
-        await chats.is_bookmarked(services(context).db, user.id, paper.arxiv_id) if user else False
-    )
+    saved = await chats.is_bookmarked(context.db, user.id, paper.arxiv_id) if user else False
     await send(update, context, render_card(paper, lang, saved=saved))
 
 
 async def top(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    db = services(context).db
+    db = context.db
     try:
         request = parse_top_args(context.args or [])
     except ArgumentError:
         await say(update, context, lang, "top.usage")
         return
     if request.period == "rising":
-        since = services(context).clock.now() - dt.timedelta(hours=24)
+        since = context.services.clock.now() - dt.timedelta(hours=24)
         rising = await archive.rising_papers(db, since, request.count)
         if not rising:
             await say(update, context, lang, "top.rising_none")
@@ -82,7 +78,7 @@ async def paper(update: Update, context: Context) -> None:
 async def show_paper_or_best_hit(update: Update, context: Context, text: str, lang: Lang) -> None:
     """The card for an arXiv id/URL, or for the best search hit of other words (or a line
     saying there is none)."""
-    db = services(context).db
+    db = context.db
     arxiv_id = parse_arxiv_ref(text)
     if arxiv_id is not None:
         found = await archive.get_paper(db, arxiv_id)
@@ -100,7 +96,7 @@ async def show_paper_or_best_hit(update: Update, context: Context, text: str, la
 
 async def digest(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    db = services(context).db
+    db = context.db
     text = command_args(context)
     if text:
         day = parse_date(text)
@@ -124,7 +120,7 @@ async def digest(update: Update, context: Context) -> None:
 async def saved(update: Update, context: Context) -> None:
     lang = await language(update, context)
     user = update.effective_user
-    papers = await chats.bookmarks(services(context).db, user.id) if user else []
+    papers = await chats.bookmarks(context.db, user.id) if user else []
     if not papers:
         await say(update, context, lang, "saved.empty")
         return
@@ -132,10 +128,10 @@ async def saved(update: Update, context: Context) -> None:
         await send(update, context, reply)
 
 
-async def open_paper(update: Update, context: Context) -> None:
-    query, request = tapped(update, cb.OpenPaper)
+async def open_paper(update: Update, context: Context, request: cb.OpenPaper) -> None:
+    query = update.callback_query
     lang = await language(update, context)
-    found = await archive.get_paper(services(context).db, request.arxiv_id)
+    found = await archive.get_paper(context.db, request.arxiv_id)
     await answer(query)
     if found is None:
         await say(update, context, lang, "paper.not_found", arxiv_id=request.arxiv_id)
@@ -143,10 +139,10 @@ async def open_paper(update: Update, context: Context) -> None:
     await send_card(update, context, found, lang)
 
 
-async def toggle_save(update: Update, context: Context) -> None:
-    query, request = tapped(update, cb.ToggleSave)
+async def toggle_save(update: Update, context: Context, request: cb.ToggleSave) -> None:
+    query = update.callback_query
     lang = await language(update, context)
-    db = services(context).db
+    db = context.db
     state = await chats.toggle_bookmark(db, query.from_user.id, request.arxiv_id)
     if state is None:
         await answer(query, t(lang, "stale_button"))
@@ -155,7 +151,7 @@ async def toggle_save(update: Update, context: Context) -> None:
     found = await archive.get_paper(db, request.arxiv_id)
     if found is not None and query.message is not None:
         # The card's keyboard shows the state of whoever tapped last.
-        await edit_keyboard(query, render_card(found, lang, saved=state))
+        await edit(query, render_card(found, lang, saved=state), only_keyboard=True)
 
 
 def register(app: Application) -> None:

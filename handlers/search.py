@@ -25,8 +25,6 @@ from handlers.common import (
     on_button,
     say,
     send,
-    services,
-    tapped,
 )
 from handlers.papers import show_paper_or_best_hit
 from storage import chats
@@ -35,7 +33,7 @@ from storage import papers as archive
 
 async def search_reply(context: Context, query: str, page: int, lang: Lang) -> Reply | None:
     """The page of results for ``query``, or None when nothing matches."""
-    db = services(context).db
+    db = context.db
     results = await archive.search(db, query, limit=SEARCH_PAGE, offset=page * SEARCH_PAGE)
     if not results.hits:
         return None
@@ -72,10 +70,10 @@ async def private_text(update: Update, context: Context) -> None:
     await run_search(update, context, text, lang)
 
 
-async def turn_page(update: Update, context: Context) -> None:
-    query, request = tapped(update, cb.SearchPage)
+async def turn_page(update: Update, context: Context, request: cb.SearchPage) -> None:
+    query = update.callback_query
     lang = await language(update, context)
-    text = await chats.search_session_query(services(context).db, request.session_id)
+    text = await chats.search_session_query(context.db, request.session_id)
     reply = await search_reply(context, text, request.page, lang) if text else None
     if reply is None:
         await answer(query, t(lang, "stale_button"))

@@ -17,7 +17,7 @@ from telegram.ext import (
 from bot.core.i18n import t
 from bot.render import callbacks as cb
 from bot.render.menus import render_help, render_start
-from handlers.common import Context, answer, language, say, send, services
+from handlers.common import Context, answer, language, say, send
 from handlers.papers import show_paper_or_best_hit
 from storage import chats
 
@@ -27,7 +27,7 @@ _DEEP_LINK = re.compile(r"^paper[_-](\d{4})[._-](\d{4,5})$")
 
 async def start(update: Update, context: Context) -> None:
     chat = update.effective_chat
-    db = services(context).db
+    db = context.db
     await chats.register_chat(db, chat.id, chat.type, chat.title or chat.full_name)
     lang = await language(update, context)
     payload = context.args[0] if context.args else ""

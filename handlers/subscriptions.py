@@ -27,7 +27,7 @@ from bot.render.menus import (
     setting_line,
     topic_label,
 )
-from bot.render.reply import render_text
+from bot.render.reply import Reply, render_text
 from handlers.common import (
     Context,
     answer,
@@ -37,8 +37,6 @@ from handlers.common import (
     on_button,
     say,
     send,
-    services,
-    tapped,
 )
 from storage import subscriptions as subs
 
@@ -51,12 +49,8 @@ async def may_change(update: Update, context: Context) -> bool:
     chat = update.effective_chat
     if chat.type in (ChatType.PRIVATE, ChatType.CHANNEL):
         return True
-    message = update.effective_message
-    if (
-        message is not None
-        and message.sender_chat is not None
-        and message.sender_chat.id == chat.id
-    ):
+    sender = update.effective_message.sender_chat if update.effective_message else None
+    if sender is not None and sender.id == chat.id:
         return True  # an anonymous administrator posting as the group
     user = update.effective_user
     if user is None:
@@ -72,16 +66,12 @@ async def _refuse(update: Update, context: Context, lang: Lang) -> None:
         await say(update, context, lang, "admins_only")
 
 
-def _zone_name(settings: ChatSettings | None, context: Context) -> str:
-    if settings is not None and settings.timezone:
-        return settings.timezone
-    return services(context).settings.timezone.key
-
-
-async def _chat_settings(update: Update, context: Context) -> ChatSettings:
+async def _current(update: Update, context: Context) -> tuple[ChatSettings, str]:
+    """The chat's settings now, and the name of its time zone."""
     chat = update.effective_chat
-    found = await subs.chat_settings(services(context).db, chat.id)
-    return found or ChatSettings(chat_id=chat.id, type=chat.type)
+    found = await subs.chat_settings(context.db, chat.id)
+    current = found or ChatSettings(chat_id=chat.id, type=chat.type)
+    return current, current.timezone or context.services.settings.timezone.key
 
 
 async def subscribe(update: Update, context: Context) -> None:
@@ -98,17 +88,17 @@ async def subscribe(update: Update, context: Context) -> None:
     chat = update.effective_chat
     message = update.effective_message
     thread = message.message_thread_id if message is not None and message.is_topic_message else None
-    user = update.effective_user
+    keys = [topic.key for topic in topics]
+    chosen_by = lang if update.effective_user is not None else None
     added = await subs.subscribe(
-        services(context).db,
+        context.db,
         chat.id,
         chat.type,
         chat.title or chat.full_name,
-        [topic.key for topic in topics],
+        keys,
         thread,
-        lang if user is not None else None,
+        chosen_by,
     )
-    keys = [topic.key for topic in topics]
     if keys == [EVERYTHING]:
         lines = [t(lang, "sub.everything")]
     else:
@@ -118,16 +108,14 @@ async def subscribe(update: Update, context: Context) -> None:
         already = [key for key in keys if key not in added]
         if already:
             lines.append(t(lang, "sub.already", topics=", ".join(already)))
-    settings = await _chat_settings(update, context)
-    when = delivery_text(settings, _zone_name(settings, context), lang)
-    lines.append(t(lang, "sub.when", when=when))
+    lines.append(t(lang, "sub.when", when=delivery_text(*await _current(update, context), lang)))
     await send(update, context, render_text("\n".join(lines)))
 
 
 async def unsubscribe(update: Update, context: Context) -> None:
     if (lang := await _permitted(update, context)) is None:
         return
-    db = services(context).db
+    db = context.db
     chat = update.effective_chat
     text = command_args(context)
     if not text:
@@ -149,13 +137,13 @@ async def unsubscribe(update: Update, context: Context) -> None:
 async def stop(update: Update, context: Context) -> None:
     if (lang := await _permitted(update, context)) is None:
         return
-    await subs.unsubscribe(services(context).db, update.effective_chat.id, None)
+    await subs.unsubscribe(context.db, update.effective_chat.id, None)
     await say(update, context, lang, "sub.removed_all")
 
 
 async def topics(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    current = await subs.topics(services(context).db, update.effective_chat.id)
+    current = await subs.topics(context.db, update.effective_chat.id)
     await send(update, context, render_topics(current, lang))
 
 
@@ -168,11 +156,11 @@ async def _permitted(update: Update, context: Context) -> Lang | None:
     return lang
 
 
-async def toggle_topic(update: Update, context: Context) -> None:
-    query, request = tapped(update, cb.ToggleTopic)
+async def toggle_topic(update: Update, context: Context, request: cb.ToggleTopic) -> None:
+    query = update.callback_query
     if (lang := await _permitted(update, context)) is None:
         return
-    db = services(context).db
+    db = context.db
     chat = update.effective_chat
     if request.slug in await subs.topics(db, chat.id):
         await subs.unsubscribe(db, chat.id, request.slug)
@@ -193,26 +181,24 @@ async def toggle_topic(update: Update, context: Context) -> None:
 
 async def _apply(
     update: Update, context: Context, change: SettingChange, lang: Lang
-) -> tuple[str, ChatSettings, Lang]:
-    """Store one setting; the confirmation, the settings now, and the chat's language."""
+) -> tuple[str, Reply]:
+    """Store one setting; the confirmation and the menu, in the chat's language after it."""
     chat = update.effective_chat
-    await subs.update_setting(services(context).db, chat.id, chat.type, change)
+    await subs.update_setting(context.db, chat.id, chat.type, change)
     if change.setting.name == "lang":
         lang = change.value  # type: ignore[assignment]
-    current = await _chat_settings(update, context)
-    line = setting_line(current, change.setting.name, _zone_name(current, context), lang)
-    return "✓ " + t(lang, "settings.saved", what=line), current, lang
+    current, zone = await _current(update, context)
+    line = setting_line(current, change.setting.name, zone, lang)
+    return "✓ " + t(lang, "settings.saved", what=line), render_settings(current, zone, lang)
 
 
 async def settings(update: Update, context: Context) -> None:
-    lang = await language(update, context)
     words = context.args or []
     if not words:
-        current = await _chat_settings(update, context)
-        await send(update, context, render_settings(current, _zone_name(current, context), lang))
+        lang = await language(update, context)
+        await send(update, context, render_settings(*await _current(update, context), lang))
         return
-    if not await may_change(update, context):
-        await _refuse(update, context, lang)
+    if (lang := await _permitted(update, context)) is None:
         return
     try:
         change = parse_setting(words)
@@ -220,18 +206,19 @@ async def settings(update: Update, context: Context) -> None:
         key = error.setting.error if error.setting else "settings.bad"
         await say(update, context, lang, key, zone=error.value[:60])
         return
-    confirmation, _, _ = await _apply(update, context, change, lang)
+    confirmation, _ = await _apply(update, context, change, lang)
     await send(update, context, render_text(confirmation))
 
 
-async def settings_button(update: Update, context: Context) -> None:
-    query, request = tapped(update, cb.SetOption)
+async def settings_button(update: Update, context: Context, request: cb.SetOption) -> None:
+    query = update.callback_query
     if (lang := await _permitted(update, context)) is None:
         return
-    change = read_setting(request.name, request.value)
-    confirmation, current, lang = await _apply(update, context, change, lang)
+    confirmation, menu = await _apply(
+        update, context, read_setting(request.name, request.value), lang
+    )
     await answer(query, confirmation)
-    await edit(query, render_settings(current, _zone_name(current, context), lang))
+    await edit(query, menu)
 
 
 def register(app: Application) -> None:

@@ -6,7 +6,7 @@ from bot.core.i18n import LANGUAGES, Lang
 from bot.core.limits import MAX_QUERY
 from bot.core.models import Paper
 from storage.db import Database
-from storage.papers import paper_from_row, paper_select
+from storage.papers import PAPER_SELECT, paper_from_row
 
 _SESSION_MEMORY = 10_000
 
@@ -100,7 +100,7 @@ async def is_bookmarked(db: Database, user_id: int, arxiv_id: str) -> bool:
 async def bookmarks(db: Database, user_id: int, limit: int = 50) -> list[Paper]:
     """A user's saved papers, most recently saved first."""
     async with db.execute(
-        f"{paper_select()} JOIN bookmarks b ON b.paper_id = p.id WHERE b.user_id = ?"
+        f"{PAPER_SELECT} JOIN bookmarks b ON b.paper_id = p.id WHERE b.user_id = ?"
         " ORDER BY b.created_at DESC LIMIT ?",
         (user_id, limit),
     ) as cur:

@@ -27,6 +27,7 @@ PAPER_COLUMNS = (
     " p.summary, p.first_date, p.last_date, p.abstract, p.ai_summary, p.ai_keywords,"
     " p.github_repo, p.github_stars, p.project_page, p.num_comments"
 )
+PAPER_SELECT = f"SELECT {PAPER_COLUMNS} FROM papers p"  # every paper column, for any query
 # Text columns an API listing fills in when a markdown digest had none, and the reverse.
 _FILLABLE = ("abstract", "ai_summary", "github_repo", "project_page")
 # Counts that follow the newest observation.
@@ -120,7 +121,7 @@ async def _papers_by_arxiv_id(db: Database, arxiv_ids: Sequence[str]) -> dict[st
         return {}
     marks = ",".join("?" * len(arxiv_ids))
     async with db.execute(
-        f"SELECT {PAPER_COLUMNS} FROM papers p WHERE p.arxiv_id IN ({marks})", tuple(arxiv_ids)
+        f"{PAPER_SELECT} WHERE p.arxiv_id IN ({marks})", tuple(arxiv_ids)
     ) as cursor:
         return {row["arxiv_id"]: row for row in await cursor.fetchall()}
 
@@ -205,7 +206,7 @@ async def _merge_paper(
         (*changes.values(), row["id"]),
     )
     if reindex:
-        async with db.execute(f"{paper_select()} WHERE p.id = ?", (row["id"],)) as cursor:
+        async with db.execute(f"{PAPER_SELECT} WHERE p.id = ?", (row["id"],)) as cursor:
             merged = paper_from_row(await cursor.fetchone())
         await db.execute("DELETE FROM papers_fts WHERE rowid = ?", (row["id"],))
         await _index(db, row["id"], merged)
@@ -223,11 +224,6 @@ async def _index(db: Database, paper_id: int, paper: Paper) -> None:
             index_text(paper.searchable_text),
         ),
     )
-
-
-def paper_select() -> str:
-    """``SELECT`` of every paper column from ``papers p``, for queries elsewhere in storage."""
-    return f"SELECT {PAPER_COLUMNS} FROM papers p"
 
 
 def paper_from_row(row: aiosqlite.Row, date: str | None = None) -> Paper:
@@ -252,9 +248,7 @@ def paper_from_row(row: aiosqlite.Row, date: str | None = None) -> Paper:
 
 
 async def get_paper(db: Database, arxiv_id: str) -> Paper | None:
-    async with db.execute(
-        f"SELECT {PAPER_COLUMNS} FROM papers p WHERE p.arxiv_id = ?", (arxiv_id,)
-    ) as cursor:
+    async with db.execute(f"{PAPER_SELECT} WHERE p.arxiv_id = ?", (arxiv_id,)) as cursor:
         row = await cursor.fetchone()
     return paper_from_row(row) if row else None
 
@@ -299,7 +293,7 @@ async def top_papers(
         # All time: every paper qualifies, so walk the (votes, last_date) index instead of
         # grouping every listing. NULL votes sort last in DESC order.
         async with db.execute(
-            f"{paper_select()} ORDER BY p.votes DESC, p.last_date DESC LIMIT ?", (limit,)
+            f"{PAPER_SELECT} ORDER BY p.votes DESC, p.last_date DESC LIMIT ?", (limit,)
         ) as cursor:
             return [paper_from_row(row) for row in await cursor.fetchall()]
     async with db.execute(
@@ -373,7 +367,7 @@ async def search(db: Database, text: str, limit: int = 10, offset: int = 0) -> S
     if page:
         marks = ",".join("?" * len(page))
         rows = await db.execute_fetchall(
-            f"{paper_select()} WHERE p.id IN ({marks})", tuple(pid for _, _, pid in page)
+            f"{PAPER_SELECT} WHERE p.id IN ({marks})", tuple(pid for _, _, pid in page)
         )
         loaded = {row["id"]: paper_from_row(row) for row in rows}
     hits = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 
 from telegram import (
@@ -39,6 +39,7 @@ from bot.deliver.pacer import Limits, Pacer
 from bot.deliver.sender import Sender
 from bot.source.reader import new_client
 from handlers import admin, errors, inline, membership, papers, search, start, subscriptions
+from handlers.common import Context
 from storage import chats
 from storage import papers as archive
 from storage.db import connect
@@ -70,7 +71,7 @@ def build_application(
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .context_types(ContextTypes(bot_data=BotData))
+        .context_types(ContextTypes(context=Context, bot_data=BotData))
         # Telegram's limits, with a few retries after a 429 instead of failing a reply.
         # Broadcasts pass max_retries=0 and handle 429 themselves (bot/deliver/sender.py).
         .rate_limiter(AIORateLimiter(max_retries=3))
@@ -118,7 +119,9 @@ async def _post_init(application: Paperboy) -> None:
     data.tasks[SENDER_TASK] = asyncio.create_task(sender.run(), name=SENDER_TASK)
     # The first poll right away, as a task: a job with first=0 added before the scheduler
     # starts would have its start time in the past, and APScheduler would wait an interval.
-    data.tasks[FIRST_POLL_TASK] = asyncio.create_task(_first_poll(services), name=FIRST_POLL_TASK)
+    data.tasks[FIRST_POLL_TASK] = asyncio.create_task(
+        _logged("first poll", services.poll_now()), name=FIRST_POLL_TASK
+    )
     assert application.job_queue is not None
     application.job_queue.run_repeating(
         _poll_job,
@@ -148,25 +151,20 @@ async def _post_init(application: Paperboy) -> None:
     )
 
 
-async def _first_poll(services: Services) -> None:
+async def _logged(what: str, run: Awaitable[object]) -> None:
+    """A poll or a vote refresh outside any update: a failure is logged, the next run retries."""
     try:
-        await services.poll_now()
+        await run
     except Exception:
-        log.exception("first poll failed; the poll job tries again")
+        log.exception("%s failed; the next run tries again", what)
 
 
 async def _poll_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
-    try:
-        await context.bot_data.running.poll_now()
-    except Exception:  # logged; the next poll tries again
-        log.exception("poll failed")
+    await _logged("poll", context.bot_data.running.poll_now())
 
 
 async def _votes_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
-    try:
-        await context.bot_data.running.refresh_votes()
-    except Exception:
-        log.exception("vote refresh failed")
+    await _logged("vote refresh", context.bot_data.running.refresh_votes())
 
 
 async def _post_shutdown(application: Paperboy) -> None:

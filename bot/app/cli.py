@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from bot.app.config import ConfigError, Settings, load_settings
 from bot.core.arxiv import parse_arxiv_ref
-from bot.core.commands import TopRequest
+from bot.core.commands import TopRequest, parse_date
 from bot.core.limits import CLI_MAX
 from bot.render import terminal as out
 from bot.render.lists import period_label
@@ -47,10 +47,9 @@ def _limit(value: str) -> int:
 
 
 def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError("must be a date like 2024-06-20") from None
+    if (day := parse_date(value)) is None:
+        raise argparse.ArgumentTypeError("must be a date like 2024-06-20")
+    return day
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -162,9 +161,8 @@ def _run(settings: Settings, db_path: Path) -> int:
     return EXIT_OK
 
 
-def _emit_json(data: Any, stream: TextIO | None = None) -> None:
-    json.dump(data, stream or sys.stdout, ensure_ascii=False, indent=2)
-    (stream or sys.stdout).write("\n")
+def _emit_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _progress(stream: TextIO) -> Callable[[int, int, str], None] | None:

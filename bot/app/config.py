@@ -50,7 +50,11 @@ def load_settings(
 
     return Settings(
         bot_token=_token(get("TELEGRAM_BOT_TOKEN")),
-        api_url=_api_url(get("TELEGRAM_API_URL") or DEFAULT_API_URL),
+        api_url=_http_url(
+            "TELEGRAM_API_URL",
+            get("TELEGRAM_API_URL") or DEFAULT_API_URL,
+            f"an http(s) URL of a Bot API server, like {DEFAULT_API_URL}",
+        ),
         db_path=Path(get("PAPERBOY_DB") or DEFAULT_DB),
         sources=_sources(get("PAPERBOY_SOURCES")),
         hf_api_url=_http_url(
@@ -78,20 +82,10 @@ def _token(value: str | None) -> str | None:
     return value
 
 
-def _api_url(value: str) -> str:
+def _http_url(name: str, value: str, what: str = "an http(s) URL without a query") -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
-        raise ConfigError(
-            f"TELEGRAM_API_URL must be an http(s) URL of a Bot API server, "
-            f"like {DEFAULT_API_URL}; got {value!r}"
-        )
-    return value.rstrip("/")
-
-
-def _http_url(name: str, value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
-        raise ConfigError(f"{name} must be an http(s) URL without a query; got {value!r}")
+        raise ConfigError(f"{name} must be {what}; got {value!r}")
     return value.rstrip("/")
 
 

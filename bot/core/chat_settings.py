@@ -80,18 +80,19 @@ def _votes(text: str) -> int:
     return int(text)
 
 
-def _lang(text: str) -> str:
-    if text.lower() not in LANGUAGES:
-        raise ValueError(text)
-    return text.lower()
+def _choice(values: Mapping[str, object]) -> Callable[[str], object]:
+    """A reader for words from a fixed list, in any case."""
+
+    def read(text: str) -> object:
+        if text.lower() not in values:
+            raise ValueError(text)
+        return values[text.lower()]
+
+    return read
 
 
-def _switch(text: str) -> bool:
-    if text.lower() in _ON:
-        return True
-    if text.lower() in _OFF:
-        return False
-    raise ValueError(text)
+_languages = _choice({code: code for code in LANGUAGES})
+_switch = _choice({**dict.fromkeys(_ON, True), **dict.fromkeys(_OFF, False)})
 
 
 def _text(value: object) -> str:
@@ -121,9 +122,9 @@ SETTINGS: Mapping[str, Setting] = {
         Setting("time", "delivery_time", ("time", "시간"), _time),
         Setting("tz", "timezone", ("tz", "timezone", "zone", "시간대"), _zone, False,
                 "settings.bad_zone"),
-        Setting("fmt", "format", ("format", "형식"), lambda v: Format(v.lower())),
+        Setting("fmt", "format", ("format", "형식"), _choice({f.value: f for f in Format})),
         Setting("votes", "min_votes", ("votes", "minvotes", "추천"), _votes),
-        Setting("lang", "language", ("lang", "language", "언어"), _lang),
+        Setting("lang", "language", ("lang", "language", "언어"), _languages),
         Setting("quiet", "quiet", ("quiet", "조용히"), _switch),
         Setting("pause", "paused", ("pause", "일시중지"), _switch),
     )

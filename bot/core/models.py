@@ -109,6 +109,15 @@ class Snippet:
     text: str
     spans: tuple[tuple[int, int], ...] = ()
 
+    def pieces(self) -> list[tuple[str, bool]]:
+        """The text cut at the spans, in order: (piece, matched); bad spans are skipped."""
+        parts, last = [], 0
+        for start, end in self.spans:
+            if start >= last and end > start:
+                parts += [(self.text[last:start], False), (self.text[start:end], True)]
+                last = end
+        return [*parts, (self.text[last:], False)]
+
 
 @dataclass(frozen=True)
 class SearchHit:

@@ -11,6 +11,8 @@ import html
 import re
 from collections.abc import Iterable
 
+from bot.core.models import Snippet
+
 ELLIPSIS = "…"
 
 _TAG = re.compile(r"<[^>]*>")
@@ -60,15 +62,8 @@ def blockquote(content: str, expandable: bool = False) -> Markup:
 
 def highlight(text: str, spans: Iterable[tuple[int, int]]) -> Markup:
     """``text`` with each (start, end) span in bold."""
-    parts: list[str] = []
-    last = 0
-    for start, end in spans:
-        if start < last or end <= start:
-            continue
-        parts += [text[last:start], bold(text[start:end])]
-        last = end
-    parts.append(text[last:])
-    return join(parts)
+    pieces = Snippet(text, tuple(spans)).pieces()
+    return join(bold(piece) if matched else piece for piece, matched in pieces)
 
 
 def visible_length(markup: str) -> int:

@@ -64,13 +64,8 @@ def votes_label(votes: int | None) -> str:
 
 def highlight(snippet: Snippet, color: bool) -> str:
     """The snippet with matched terms in bold (terminal) or between « » (plain output)."""
-    start_mark, end_mark = (BOLD, RESET) if color else ("«", "»")
-    out, last = [], 0
-    for start, end in snippet.spans:
-        out += [snippet.text[last:start], start_mark, snippet.text[start:end], end_mark]
-        last = end
-    out.append(snippet.text[last:])
-    return "".join(out)
+    start, end = (BOLD, RESET) if color else ("«", "»")
+    return "".join(f"{start}{p}{end}" if matched else p for p, matched in snippet.pieces())
 
 
 def paper_line(rank: int, paper: Paper) -> str:
