@@ -11,9 +11,9 @@ from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackContext, CallbackQueryHandler, ExtBot
 
-from bot.app.services import BotData, Services
 from bot.core.i18n import Lang, lang_from_code, t
 from bot.deliver.bot_api import keyboard, preview, says, send_reply
+from bot.pipeline.services import BotData, Services
 from bot.render import callbacks as cb
 from bot.render.reply import Reply, render_text
 from storage import chats

@@ -12,8 +12,8 @@ from telegram.ext import Application
 
 from bot.app.application import FIRST_POLL_TASK, build_application, running
 from bot.app.config import load_settings
-from bot.app.services import Services
 from bot.deliver.pacer import Limits, Pacer
+from bot.pipeline.services import Services
 from tests.fakebot.server import TOKEN, FakeBotApi, RateLimits, Sent
 
 

@@ -1,1 +1,1 @@
-"""The shells: the composition root that wires the bot, its services, config and the CLI."""
+"""The shells: the composition root that wires the bot, its configuration, and the CLI."""

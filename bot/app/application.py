@@ -30,13 +30,13 @@ from telegram.ext import (
     ExtBot,
 )
 
-from bot.app.services import BotData, Services
 from bot.core.clock import Clock
 from bot.core.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
 from bot.core.i18n import LANGUAGES, t
 from bot.core.settings import HF_API_SOURCE, Settings
 from bot.deliver.pacer import Limits, Pacer
 from bot.deliver.sender import Sender
+from bot.pipeline.services import BotData, Services
 from bot.source.reader import new_client
 from handlers import admin, errors, inline, membership, papers, search, start, subscriptions
 from handlers.common import Context

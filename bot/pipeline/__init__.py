@@ -1,0 +1,1 @@
+"""The running pipeline: poll the sources, fan new listings out, wake the sender."""
