@@ -1,1 +1,1 @@
-"""Telegram update handlers: thin adapters from updates to bot/ and storage/."""
+"""Telegram update handlers: thin adapters from updates to bot/ and storage/, one per area."""

@@ -1,0 +1,1 @@
+"""Unit and end-to-end tests; fixtures are real digests (see fixtures/README.md)."""
