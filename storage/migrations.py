@@ -153,4 +153,29 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX vote_history_time ON vote_history (observed_at);
     """,
+    # 5: summaries Paperboy writes with a language model, and the answers it refused.
+    """
+    CREATE TABLE summaries (
+        paper_id        INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+        lang            TEXT NOT NULL,
+        model           TEXT NOT NULL,
+        prompt_version  TEXT NOT NULL,
+        sections        TEXT NOT NULL,   -- JSON list of [name, text], in order
+        tokens          INTEGER NOT NULL DEFAULT 0,
+        created_at      TEXT NOT NULL,   -- UTC, 'YYYY-MM-DDTHH:MM:SS'
+        PRIMARY KEY (paper_id, lang, model, prompt_version)
+    ) WITHOUT ROWID;
+
+    -- One row per paper, language, model and prompt that ended without a summary.
+    CREATE TABLE summary_refusals (
+        paper_id        INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+        lang            TEXT NOT NULL,
+        model           TEXT NOT NULL,
+        prompt_version  TEXT NOT NULL,
+        reason          TEXT NOT NULL,   -- format, missing, length, language, off-topic
+        tokens          INTEGER NOT NULL DEFAULT 0,
+        created_at      TEXT NOT NULL,
+        PRIMARY KEY (paper_id, lang, model, prompt_version)
+    ) WITHOUT ROWID;
+    """,
 )

@@ -21,11 +21,16 @@ from typing import Any, TextIO
 
 from bot.app.config import ConfigError, Settings, load_settings
 from bot.core.arxiv import parse_arxiv_ref
+from bot.core.clock import SystemClock
 from bot.core.commands import TopRequest, parse_date
+from bot.core.i18n import LANGUAGES
 from bot.core.limits import CLI_MAX
 from bot.render import terminal as out
 from bot.render.lists import period_label
 from bot.source.ingest import ingest
+from bot.source.reader import new_client
+from bot.summarize.client import ChatClient
+from bot.summarize.writer import summarize
 from storage import papers as archive
 from storage.db import Database, SchemaTooNewError, connect
 
@@ -94,6 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("stats", parents=[common, json_flag], help="what the archive holds")
     sub.add_parser("run", parents=[common], help="run the Telegram bot")
+
+    p = sub.add_parser("summarize", parents=[common], help="write summaries with the model")
+    days = p.add_mutually_exclusive_group()
+    days.add_argument("--date", type=_date, help="the papers of one digest date")
+    days.add_argument("--since", type=_date, help="the papers listed since a date")
+    p.add_argument("--lang", action="append", choices=LANGUAGES, help="default: configured")
+    p.add_argument("--limit", type=_limit, metavar="N", help="at most N papers per language")
+    p.add_argument("--force", action="store_true", help="ask again for refused papers")
     return parser
 
 
@@ -116,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "run":
         return _run(settings, db_path)
     command = _COMMANDS[args.command]
+    args.settings = settings  # the commands that need more than the database read it here
     try:
         return asyncio.run(_with_db(db_path, lambda db: command(db, args)))
     except UsageError as exc:
@@ -253,6 +267,31 @@ async def _cmd_show(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def _cmd_summarize(db: Database, args: argparse.Namespace) -> int:
+    settings: Settings = args.settings
+    if settings.llm_url is None:
+        raise UsageError(
+            "PAPERBOY_LLM_URL is not set: point it at an OpenAI-compatible API (and set "
+            "PAPERBOY_LLM_MODEL), for example http://localhost:11434/v1 for Ollama"
+        )
+    async with new_client() as http:
+        client = ChatClient(http, settings.llm_url, settings.llm_model, settings.llm_api_key)
+        report = await summarize(
+            db,
+            client,
+            args.lang or settings.summary_languages,
+            SystemClock(),
+            start=args.date or args.since,
+            end=args.date,
+            limit=args.limit,
+            force=args.force,
+            concurrency=settings.llm_concurrency,
+            progress=_progress(sys.stderr),
+        )
+    print(report.line())
+    return EXIT_OK
+
+
 async def _cmd_stats(db: Database, args: argparse.Namespace) -> int:
     stats = await archive.archive_stats(db)
     if args.json:
@@ -279,6 +318,7 @@ _COMMANDS: dict[str, Callable[[Database, argparse.Namespace], Awaitable[int]]] =
     "search": _cmd_search,
     "show": _cmd_show,
     "stats": _cmd_stats,
+    "summarize": _cmd_summarize,
 }
 
 

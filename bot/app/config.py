@@ -7,13 +7,14 @@ variable and what it expects; the CLI turns it into one line and exit code 2.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.core.i18n import LANGUAGES
 from bot.core.settings import (
     DEFAULT_API_URL,
     DEFAULT_DB,
@@ -68,7 +69,41 @@ def load_settings(
         group_send_rate=int(
             _number("PAPERBOY_GROUP_SEND_RATE", get("PAPERBOY_GROUP_SEND_RATE"), 20, 1, 1000, True)
         ),
+        **_llm(get),
     )
+
+
+def _llm(get: Callable[[str], str | None]) -> dict[str, object]:
+    """The language model's settings; a URL without a model is an error, not a silent no."""
+    url = get("PAPERBOY_LLM_URL")
+    model = get("PAPERBOY_LLM_MODEL") or ""
+    if url is not None:
+        url = _http_url("PAPERBOY_LLM_URL", url, "an http(s) URL of an OpenAI-compatible API")
+        if not model:
+            raise ConfigError("PAPERBOY_LLM_MODEL must name the model when PAPERBOY_LLM_URL is set")
+    languages = tuple(
+        x.strip().lower() for x in (get("PAPERBOY_SUMMARY_LANGUAGES") or "ko").split(",")
+    )
+    if (
+        not languages
+        or not set(languages) <= set(LANGUAGES)
+        or len(set(languages)) != len(languages)
+    ):
+        raise ConfigError(
+            f"PAPERBOY_SUMMARY_LANGUAGES must be a comma list of {', '.join(LANGUAGES)}; "
+            f"got {get('PAPERBOY_SUMMARY_LANGUAGES')!r}"
+        )
+    return {
+        "llm_url": url,
+        "llm_model": model,
+        "llm_api_key": get("PAPERBOY_LLM_API_KEY"),
+        "summary_languages": languages,
+        "llm_concurrency": int(
+            _number("PAPERBOY_LLM_CONCURRENCY", get("PAPERBOY_LLM_CONCURRENCY"), 4, 1, 64, True)
+        ),
+        "summary_wait": 60
+        * _number("PAPERBOY_SUMMARY_WAIT", get("PAPERBOY_SUMMARY_WAIT"), 20, 0, 1440),
+    }
 
 
 def _token(value: str | None) -> str | None:

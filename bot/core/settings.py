@@ -35,6 +35,13 @@ class Settings:
     log_level: str = "INFO"
     send_rate: float = 30.0  # broadcast messages per second, overall
     group_send_rate: int = 20  # broadcast messages per minute, per group
+    # The language model that writes summaries (OpenAI-compatible); None: no summaries.
+    llm_url: str | None = None
+    llm_model: str = ""
+    llm_api_key: str | None = field(default=None, repr=False)  # never printed or logged
+    summary_languages: tuple[str, ...] = ("ko",)
+    llm_concurrency: int = 4
+    summary_wait: float = 1200.0  # seconds a new day's delivery waits for its summaries
 
     @property
     def log_level_number(self) -> int:

@@ -1,0 +1,116 @@
+"""Summaries Paperboy wrote, keyed by paper, language, model and prompt version, and the
+answers it refused: what is stored is never asked for again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.core.models import Paper
+from storage.db import Database
+from storage.deliveries import utc_text
+from storage.papers import PAPER_COLUMNS, paper_from_row
+
+
+@dataclass(frozen=True)
+class SummaryKey:
+    """What one summary is cached by, besides its paper."""
+
+    lang: str
+    model: str
+    prompt_version: str
+
+
+async def pending(
+    db: Database,
+    key: SummaryKey,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    limit: int | None = None,
+    force: bool = False,
+) -> list[Paper]:
+    """Papers listed from ``start`` to ``end`` (None: open) that have no summary for ``key``,
+    newest digest first, in listed order; refused ones too with ``force``. A paper whose
+    digest gave it Korean sections needs no Korean summary: the digest's own always wins."""
+    refused = (
+        " AND NOT EXISTS (SELECT 1 FROM summary_refusals r WHERE r.paper_id = p.id"
+        " AND r.lang = ?3 AND r.model = ?4 AND r.prompt_version = ?5)"
+    )
+    if force:
+        refused = ""
+    own = " AND p.sections = '[]' AND p.summary = ''" if key.lang == "ko" else ""
+    rows = await db.execute_fetchall(
+        f"SELECT {PAPER_COLUMNS}, MAX(e.digest_date) AS listed FROM digest_entries e"
+        " JOIN papers p ON p.id = e.paper_id WHERE e.digest_date BETWEEN ?1 AND ?2"
+        " AND NOT EXISTS (SELECT 1 FROM summaries s WHERE s.paper_id = p.id AND s.lang = ?3"
+        f" AND s.model = ?4 AND s.prompt_version = ?5){refused}{own}"
+        " GROUP BY p.id ORDER BY listed DESC, MIN(e.position) LIMIT ?6",
+        (
+            start.isoformat() if start else "0000-00-00",
+            end.isoformat() if end else "9999-99-99",
+            key.lang,
+            key.model,
+            key.prompt_version,
+            -1 if limit is None else limit,
+        ),
+    )
+    return [paper_from_row(row, row["listed"]) for row in rows]
+
+
+async def store(
+    db: Database,
+    arxiv_id: str,
+    key: SummaryKey,
+    sections: Mapping[str, str],
+    tokens: int,
+    now: dt.datetime,
+) -> None:
+    """Keep a checked summary (a refusal recorded earlier for the same key is dropped)."""
+    values = (arxiv_id, key.lang, key.model, key.prompt_version)
+    async with db.transaction():
+        await db.execute(
+            "INSERT OR REPLACE INTO summaries (paper_id, lang, model, prompt_version, sections,"
+            " tokens, created_at) SELECT id, ?2, ?3, ?4, ?5, ?6, ?7 FROM papers"
+            " WHERE arxiv_id = ?1",
+            (
+                *values,
+                json.dumps(list(sections.items()), ensure_ascii=False),
+                tokens,
+                utc_text(now),
+            ),
+        )
+        await db.execute(
+            "DELETE FROM summary_refusals WHERE paper_id = (SELECT id FROM papers WHERE"
+            " arxiv_id = ?1) AND lang = ?2 AND model = ?3 AND prompt_version = ?4",
+            values,
+        )
+
+
+async def refuse(
+    db: Database, arxiv_id: str, key: SummaryKey, reason: str, tokens: int, now: dt.datetime
+) -> None:
+    """Remember that every answer for this paper was unusable: it keeps its fallback."""
+    async with db.transaction():
+        await db.execute(
+            "INSERT OR REPLACE INTO summary_refusals (paper_id, lang, model, prompt_version,"
+            " reason, tokens, created_at) SELECT id, ?2, ?3, ?4, ?5, ?6, ?7 FROM papers"
+            " WHERE arxiv_id = ?1",
+            (arxiv_id, key.lang, key.model, key.prompt_version, reason, tokens, utc_text(now)),
+        )
+
+
+async def stored(db: Database, arxiv_id: str, lang: str) -> dict[str, str]:
+    """The newest stored summary of a paper in a language, as sections (empty: none)."""
+    rows = await db.execute_fetchall(
+        "SELECT s.sections FROM summaries s JOIN papers p ON p.id = s.paper_id"
+        " WHERE p.arxiv_id = ? AND s.lang = ? ORDER BY s.created_at DESC LIMIT 1",
+        (arxiv_id, lang),
+    )
+    return {name: text for name, text in json.loads(rows[0][0])} if rows else {}
+
+
+async def titles(db: Database) -> list[str]:
+    """Every paper's title: the background that says which terms are rare."""
+    return [row[0] for row in await db.execute_fetchall("SELECT title FROM papers")]
