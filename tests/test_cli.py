@@ -55,7 +55,7 @@ def test_ingest_reports_what_it_loaded_and_is_idempotent(capsys, tmp_path: Path)
     code, out, err = run(capsys, "ingest", str(FIXTURES), "--db", db)
     assert code == 0
     assert (
-        "Read 11 input(s): 12 digest(s) (11 new date(s)), 146 new paper(s), 1 updated, 147 new"
+        "Read 12 input(s): 13 digest(s) (12 new date(s)), 161 new paper(s), 1 updated, 162 new"
         in out
     )
     assert err == ""
@@ -183,9 +183,9 @@ def test_stats(capsys, archive_db: Path):
     code, out, _ = run(capsys, "stats", "--json", "--db", str(archive_db))
     assert code == 0
     assert json.loads(out) == {
-        "papers": 146,
-        "digests": 11,
-        "listings": 147,
+        "papers": 161,
+        "digests": 12,
+        "listings": 162,
         "first_date": "2023-11-20",
         "last_date": "2024-10-18",
     }

@@ -92,3 +92,41 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path):
 def test_blank_values_mean_default(tmp_path: Path):
     settings = load_settings({"TELEGRAM_BOT_TOKEN": "", "PAPERBOY_ADMINS": " "}, env_file=None)
     assert settings.bot_token is None and settings.admins == frozenset()
+
+
+def test_language_model_settings():
+    settings = load_settings(
+        {
+            "PAPERBOY_LLM_URL": "http://localhost:11434/v1/",
+            "PAPERBOY_LLM_MODEL": "qwen2.5:7b",
+            "PAPERBOY_LLM_API_KEY": "sk-secret",
+            "PAPERBOY_SUMMARY_LANGUAGES": "ko, EN",
+            "PAPERBOY_LLM_CONCURRENCY": "8",
+            "PAPERBOY_SUMMARY_WAIT": "5",
+        },
+        env_file=None,
+    )
+    assert settings.llm_url == "http://localhost:11434/v1"
+    assert (settings.llm_model, settings.llm_api_key) == ("qwen2.5:7b", "sk-secret")
+    assert settings.summary_languages == ("ko", "en")
+    assert (settings.llm_concurrency, settings.summary_wait) == (8, 300)
+    assert "sk-secret" not in repr(settings)
+    default = load_settings({}, env_file=None)
+    assert default.llm_url is None and default.summary_languages == ("ko",)
+    assert default.summary_wait == 1200
+
+
+@pytest.mark.parametrize(
+    ("environ", "names"),
+    [
+        ({"PAPERBOY_LLM_URL": "http://localhost:11434/v1"}, "PAPERBOY_LLM_MODEL"),
+        ({"PAPERBOY_LLM_URL": "ftp://x", "PAPERBOY_LLM_MODEL": "m"}, "PAPERBOY_LLM_URL"),
+        ({"PAPERBOY_SUMMARY_LANGUAGES": "ko,fr"}, "PAPERBOY_SUMMARY_LANGUAGES"),
+        ({"PAPERBOY_SUMMARY_LANGUAGES": "ko,ko"}, "PAPERBOY_SUMMARY_LANGUAGES"),
+        ({"PAPERBOY_LLM_CONCURRENCY": "0"}, "PAPERBOY_LLM_CONCURRENCY"),
+        ({"PAPERBOY_SUMMARY_WAIT": "soon"}, "PAPERBOY_SUMMARY_WAIT"),
+    ],
+)
+def test_bad_language_model_settings_name_the_variable(environ, names):
+    with pytest.raises(ConfigError, match=names):
+        load_settings(environ, env_file=None)

@@ -42,4 +42,4 @@ async def test_run_answers_then_stops_cleanly_on_sigterm(tmp_path: Path):
     assert "Traceback" not in log
     with sqlite3.connect(db) as conn:  # consistent after the stop
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("SELECT COUNT(*) FROM papers").fetchone()[0] == 146
+        assert conn.execute("SELECT COUNT(*) FROM papers").fetchone()[0] == 161

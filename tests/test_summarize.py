@@ -193,3 +193,27 @@ async def test_the_api_key_is_never_logged(db, papers, fake, caplog):
     with caplog.at_level(logging.DEBUG):
         await run(db, fake, key="sk-very-secret", limit=1)
     assert "sk-very-secret" not in caplog.text
+
+
+async def test_the_command_summarises_and_ends_with_one_line(tmp_path, monkeypatch, capsys):
+    import asyncio
+
+    from bot.app.cli import main
+
+    for name in ("PAPERBOY_LLM_API_KEY", "PAPERBOY_SUMMARY_LANGUAGES", "PAPERBOY_LLM_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no developer's .env leaks in
+    db = str(tmp_path / "cli.sqlite3")
+    api_day = str(ROOT / "tests" / "fixtures" / "hf_api" / f"{DAY}.json")
+    assert await asyncio.to_thread(main, ["ingest", api_day, "--db", db]) == 0
+    assert await asyncio.to_thread(main, ["summarize", "--db", db]) == 2  # no endpoint set
+    assert "PAPERBOY_LLM_URL is not set" in capsys.readouterr().err
+    async with FakeLLM() as fake:
+        monkeypatch.setenv("PAPERBOY_LLM_URL", fake.url)
+        monkeypatch.setenv("PAPERBOY_LLM_MODEL", MODEL)
+        fake.answer("Wrong Paper", "unused")  # scripts for other titles change nothing
+        argv = ["summarize", "--date", str(DAY), "--limit", "5", "--db", db]
+        assert await asyncio.to_thread(main, argv) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1] == "Asked 5 paper(s): 5 stored, 0 refused; 2,500 tokens used."
+    assert len(fake.requests) == 5
