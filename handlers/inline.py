@@ -14,6 +14,7 @@ from bot.render.cards import render_card, votes_text
 from bot.render.html import shorten
 from handlers.common import Context
 from storage import papers as archive
+from storage import summaries
 
 
 async def inline_query(update: Update, context: Context) -> None:
@@ -31,6 +32,7 @@ async def inline_query(update: Update, context: Context) -> None:
         papers = await archive.top_papers(db, latest, latest, INLINE_RESULTS) if latest else []
     results = []
     for paper in papers:
+        paper = await summaries.as_read(context.db, paper, lang)
         card = render_card(paper, lang, saved=None)
         details = " · ".join(
             x

@@ -25,13 +25,14 @@ from handlers.common import (
     say,
     send,
 )
-from storage import chats
+from storage import chats, summaries
 from storage import papers as archive
 
 
 async def send_card(update: Update, context: Context, paper: Paper, lang: Lang) -> None:
     user = update.effective_user
     saved = await chats.is_bookmarked(context.db, user.id, paper.arxiv_id) if user else False
+    paper = await summaries.as_read(context.db, paper, lang)
     await send(update, context, render_card(paper, lang, saved=saved))
 
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.core.models import Paper
+from bot.core.summary_choice import Generated, for_reader
 from storage.db import Database
 from storage.deliveries import utc_text
 from storage.papers import PAPER_COLUMNS, paper_from_row
@@ -101,14 +102,25 @@ async def refuse(
         )
 
 
+async def generated(db: Database, arxiv_id: str) -> dict[str, Generated]:
+    """A paper's newest stored summary in each language."""
+    rows = await db.execute_fetchall(
+        "SELECT s.lang, s.model, s.sections FROM summaries s JOIN papers p ON p.id = s.paper_id"
+        " WHERE p.arxiv_id = ? ORDER BY s.created_at",
+        (arxiv_id,),
+    )
+    return {lang: Generated(model, dict(json.loads(text))) for lang, model, text in rows}
+
+
+async def as_read(db: Database, paper: Paper, lang: str) -> Paper:
+    """``paper`` with the summary a reader of ``lang`` sees (``summary_choice.for_reader``)."""
+    return for_reader(paper, lang, await generated(db, paper.arxiv_id))
+
+
 async def stored(db: Database, arxiv_id: str, lang: str) -> dict[str, str]:
     """The newest stored summary of a paper in a language, as sections (empty: none)."""
-    rows = await db.execute_fetchall(
-        "SELECT s.sections FROM summaries s JOIN papers p ON p.id = s.paper_id"
-        " WHERE p.arxiv_id = ? AND s.lang = ? ORDER BY s.created_at DESC LIMIT 1",
-        (arxiv_id, lang),
-    )
-    return {name: text for name, text in json.loads(rows[0][0])} if rows else {}
+    found = (await generated(db, arxiv_id)).get(lang)
+    return dict(found.sections) if found else {}
 
 
 async def titles(db: Database) -> list[str]:

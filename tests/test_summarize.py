@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from pathlib import Path
 
 import httpx
 import pytest
@@ -217,3 +218,13 @@ async def test_the_command_summarises_and_ends_with_one_line(tmp_path, monkeypat
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1] == "Asked 5 paper(s): 5 stored, 0 refused; 2,500 tokens used."
     assert len(fake.requests) == 5
+    text = await asyncio.to_thread(Path(api_day).read_text, encoding="utf-8")
+    first = json.loads(text)[0]["paper"]["id"]
+    assert await asyncio.to_thread(main, ["show", first, "--json", "--db", db]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["generated"]["ko"]["model"] == MODEL
+    assert list(shown["generated"]["ko"]["sections"]) == [
+        "What's New",
+        "Technical Details",
+        "Performance Highlights",
+    ]

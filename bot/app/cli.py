@@ -32,6 +32,7 @@ from bot.source.reader import new_client
 from bot.summarize.client import ChatClient
 from bot.summarize.writer import summarize
 from storage import papers as archive
+from storage import summaries
 from storage.db import Database, SchemaTooNewError, connect
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -260,10 +261,11 @@ async def _cmd_show(db: Database, args: argparse.Namespace) -> int:
         print(f"paperboy show: {arxiv_id} is not in the archive", file=sys.stderr)
         return EXIT_FAILED
     dates = await archive.paper_dates(db, arxiv_id)
+    generated = await summaries.generated(db, arxiv_id)
     if args.json:
-        _emit_json(out.paper_detail_json(paper, dates))
+        _emit_json(out.paper_detail_json(paper, dates, generated))
     else:
-        print(out.paper_detail(paper, dates))
+        print(out.paper_detail(paper, dates, generated))
     return EXIT_OK
 
 

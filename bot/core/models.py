@@ -39,6 +39,8 @@ class Paper:
     github_stars: int | None = None
     project_page: str | None = None
     num_comments: int | None = None
+    # The model that wrote ``sections`` (issue 11); None when they came from a digest.
+    summary_model: str | None = None
 
     def __post_init__(self) -> None:
         # Callers may pass a plain dict; freeze it so a Paper can never change after creation.

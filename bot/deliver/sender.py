@@ -29,7 +29,7 @@ from bot.render.lists import render_paper_list
 from bot.render.reply import Reply
 from storage import deliveries as outbox
 from storage import papers as archive
-from storage import subscriptions
+from storage import subscriptions, summaries
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -179,7 +179,8 @@ class Sender:
         if chat.format == Format.COMPACT:
             title = "📰 " + t(chat.lang, "digest.title", date=rows[0].digest_date.isoformat())
             return render_paper_list(title, papers, chat.lang)
-        return [render_card(papers[0], chat.lang, saved=False)]
+        paper = await summaries.as_read(self.db, papers[0], chat.lang)
+        return [render_card(paper, chat.lang, saved=False)]
 
     def _backoff(self, attempts: int) -> dt.datetime:
         delay = min(BACKOFF_CAP, BACKOFF_BASE * 2**attempts)

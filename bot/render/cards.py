@@ -82,6 +82,8 @@ def _card_markup(paper: Paper, lang: Lang, blocks: list[_Block]) -> Markup:
     if paper.date:
         meta.append(f"📅 {paper.date.isoformat()}")
     meta.append(votes_text(paper.votes, lang))
+    if paper.summary_model:
+        meta.append(f"🤖 {shorten(paper.summary_model, 40)}")  # the summary is generated
     head.append(escape(" · ".join(meta)))
     if paper.authors:
         head.append(escape("👥 " + authors_text(paper.authors, lang)))

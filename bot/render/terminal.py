@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from collections.abc import Mapping
 from typing import Any
 
 from bot.core.arxiv import hf_url, pdf_url
 from bot.core.models import Paper, SearchHit, Snippet
+from bot.core.summary_choice import Generated
 
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
 MAX_AUTHORS = 3
@@ -32,7 +34,9 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
     return data
 
 
-def paper_detail_json(paper: Paper, dates: list[dt.date]) -> dict[str, Any]:
+def paper_detail_json(
+    paper: Paper, dates: list[dt.date], generated: Mapping[str, Generated]
+) -> dict[str, Any]:
     data = paper_json(paper)
     data.update(
         {
@@ -47,6 +51,10 @@ def paper_detail_json(paper: Paper, dates: list[dt.date]) -> dict[str, Any]:
             "github_repo": paper.github_repo,
             "github_stars": paper.github_stars,
             "project_page": paper.project_page,
+            "generated": {
+                lang: {"model": summary.model, "sections": dict(summary.sections)}
+                for lang, summary in generated.items()
+            },
         }
     )
     return data
@@ -85,7 +93,7 @@ def hit_lines(rank: int, hit: SearchHit, color: bool) -> str:
     return "\n".join(lines)
 
 
-def paper_detail(paper: Paper, dates: list[dt.date]) -> str:
+def paper_detail(paper: Paper, dates: list[dt.date], generated: Mapping[str, Generated]) -> str:
     lines = [
         paper.title,
         paper.url,
@@ -112,4 +120,7 @@ def paper_detail(paper: Paper, dates: list[dt.date]) -> str:
         lines += ["", "Keywords: " + ", ".join(paper.ai_keywords)]
     if paper.abstract:
         lines += ["", "## Abstract", paper.abstract]
+    for lang, summary in generated.items():
+        for name, text in summary.sections.items():
+            lines += ["", f"## {name} ({lang}, written by {summary.model})", text]
     return "\n".join(lines)

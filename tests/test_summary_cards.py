@@ -1,0 +1,67 @@
+"""Generated summaries as readers see them: their language first, a digest's own Korean
+sections always winning, the model named quietly on the card."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from bot.core.models import Paper
+from bot.core.summary_choice import Generated, for_reader
+from bot.render.cards import render_card
+from bot.source.ingest import IngestReport, store_text
+from bot.summarize.prompt import PROMPT_VERSION
+from storage import papers as archive
+from storage import summaries
+from storage.summaries import SummaryKey
+from tests.bot_harness import bot_running
+from tests.conftest import FIXTURES, ROOT
+from tests.fakebot.server import FakeBotApi
+from tests.test_bot_e2e import assert_valid
+
+NOW = dt.datetime(2026, 8, 20, 0, 0, tzinfo=dt.UTC)
+KO = Generated("qwen-test", {"What's New": "생성된 한국어 요약입니다."})
+EN = Generated("qwen-test", {"What's New": "A generated English summary."})
+OWN = Paper("2410.00001", "T", "u", sections={"What's New": "다이제스트의 요약"})
+BARE = Paper("2410.00002", "T", "u", abstract="An abstract.", ai_summary="An AI summary.")
+
+
+def test_a_digest_s_own_korean_sections_win_for_korean_readers():
+    assert for_reader(OWN, "ko", {"ko": KO}) is OWN
+    assert for_reader(OWN, "en", {"en": EN}).sections == EN.sections  # their language first
+    assert for_reader(OWN, "en", {"ko": KO}) is OWN  # then Korean: the digest's own
+
+
+def test_without_a_digest_summary_the_order_is_language_korean_fallback():
+    assert for_reader(BARE, "ko", {"ko": KO, "en": EN}).sections == KO.sections
+    assert for_reader(BARE, "en", {"ko": KO, "en": EN}).sections == EN.sections
+    assert for_reader(BARE, "en", {"ko": KO}).summary_model == "qwen-test"
+    assert for_reader(BARE, "en", {}) is BARE  # the AI summary and abstract
+
+
+def test_a_card_names_the_model_quietly():
+    card = render_card(for_reader(BARE, "ko", {"ko": KO}), "ko")
+    assert "🤖 qwen-test" in card.text and "생성된 한국어 요약입니다." in card.text
+    assert "🤖" not in render_card(OWN, "ko").text
+
+
+async def test_paper_cards_use_the_reader_s_summary(tmp_path: Path):
+    en_user, ko_user = FakeBotApi.user(3001, "en", "Ada"), FakeBotApi.user(3002, "ko", "지수")
+    en_chat, ko_chat = FakeBotApi.private_chat(en_user), FakeBotApi.private_chat(ko_user)
+    async with bot_running(tmp_path / "b.sqlite3", str(FIXTURES)) as bot:
+        db = bot.services.db
+        day = ROOT / "tests" / "fixtures" / "hf_api" / "2026-08-19.json"
+        await store_text(db, day.read_text(encoding="utf-8"), str(day), IngestReport())
+        api_paper = (await archive.digest_papers(db, dt.date(2026, 8, 19)))[0]
+        ko, en = (SummaryKey(lang, "qwen-test", PROMPT_VERSION) for lang in ("ko", "en"))
+        await summaries.store(db, api_paper.arxiv_id, ko, KO.sections, 500, NOW)
+        for chat, user in ((ko_chat, ko_user), (en_chat, en_user)):
+            (card,) = await bot.say(chat, user, f"/paper {api_paper.arxiv_id}")
+            assert "🤖 qwen-test" in card.text and "생성된 한국어 요약입니다." in card.text
+            assert_valid(card)
+        await summaries.store(db, "2410.09342", ko, KO.sections, 500, NOW)
+        await summaries.store(db, "2410.09342", en, EN.sections, 500, NOW)
+        (card,) = await bot.say(ko_chat, ko_user, "/paper 2410.09342")
+        assert "🤖" not in card.text and "생성된" not in card.text  # the digest's own
+        (card,) = await bot.say(en_chat, en_user, "/paper 2410.09342")
+        assert "🤖 qwen-test" in card.text and "A generated English summary." in card.text
