@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -100,7 +101,16 @@ class Database:
     async def transaction(self) -> AsyncIterator[Database]:
         """One write transaction at a time: committed on success, rolled back on error."""
         async with self.write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            # BEGIN runs in aiosqlite's thread whether or not we are cancelled meanwhile: if we
+            # are, wait for it and roll back, or the next transaction would find this one open.
+            begin = asyncio.ensure_future(self.conn.execute("BEGIN IMMEDIATE"))
+            try:
+                await asyncio.shield(begin)
+            except asyncio.CancelledError:
+                with contextlib.suppress(Exception):
+                    await begin
+                    await self.conn.rollback()
+                raise
             try:
                 yield self
             except BaseException:

@@ -144,6 +144,16 @@ async def retry_later(
         )
 
 
+async def due_again(db: Database, reason: str, now: dt.datetime) -> int:
+    """Rows put back for ``reason`` are due ``now``: what they waited for has happened."""
+    async with db.transaction():
+        cursor = await db.execute(
+            "UPDATE deliveries SET due_at = ? WHERE status = 'pending' AND last_error = ?",
+            (utc_text(now), reason[:500]),
+        )
+    return cursor.rowcount
+
+
 async def mark_failed(db: Database, ids: Sequence[int], error: str) -> None:
     async with db.transaction():
         await db.executemany(

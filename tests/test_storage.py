@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import sqlite3
@@ -207,3 +208,21 @@ async def test_a_chat_language_read_from_memory_follows_every_change(db):
     await subscriptions.migrate_chat(db, -5, -1005)
     assert await chats.chat_language(db, -5) is None
     assert await chats.chat_language(db, -1005) == "ko"
+
+
+async def test_a_transaction_cancelled_while_it_begins_leaves_none_open(db):
+    import asyncio
+
+    async def write() -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO meta (key, value) VALUES ('k', '1')")
+
+    for _ in range(20):  # cancel at once: BEGIN is still queued for aiosqlite's thread
+        task = asyncio.create_task(write())
+        await asyncio.sleep(0)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        async with db.transaction():  # would fail: "cannot start a transaction within ..."
+            await db.execute("DELETE FROM meta WHERE key = 'k'")
+    assert not db.conn.in_transaction

@@ -65,3 +65,80 @@ async def test_paper_cards_use_the_reader_s_summary(tmp_path: Path):
         assert "🤖" not in card.text and "생성된" not in card.text  # the digest's own
         (card,) = await bot.say(en_chat, en_user, "/paper 2410.09342")
         assert "🤖 qwen-test" in card.text and "A generated English summary." in card.text
+
+
+async def test_a_new_day_reaches_a_korean_chat_with_korean_cards(tmp_path: Path):
+    import asyncio
+    import json
+    import shutil
+
+    from tests.bot_harness import ManualClock
+    from tests.fakellm import FakeLLM
+
+    user = FakeBotApi.user(3003, "ko", "민지")
+    chat = FakeBotApi.private_chat(user)
+    sources = tmp_path / "digests"
+    sources.mkdir()
+    day = ROOT / "tests" / "fixtures" / "hf_api" / "2026-08-19.json"
+    entries = json.loads(day.read_text(encoding="utf-8"))
+    english = json.dumps(
+        {
+            k: "An English answer, which is not what was asked for."
+            for k in ("whats_new", "technical_details", "performance_highlights")
+        }
+    )
+    clock = ManualClock(dt.datetime(2026, 8, 19, 23, 0, tzinfo=dt.UTC))
+    async with FakeLLM(latency=0.2) as llm:
+        refused = [e["paper"]["title"] for e in entries[:3]]
+        for title in refused:
+            llm.answer(" ".join(title.split()), english, english, english)
+        env = {"PAPERBOY_LLM_URL": llm.url, "PAPERBOY_LLM_MODEL": "fake-model"}
+        async with bot_running(tmp_path / "b.sqlite3", str(sources), clock=clock, env=env) as bot:
+            await bot.say(chat, user, "/subscribe")
+            mark = bot.api.mark()
+            shutil.copy(day, sources / day.name)
+            await bot.services.poll_now()
+            await asyncio.sleep(0.1)
+            assert not [s for s in bot.api.sent[mark:] if s.chat_id == chat["id"]]  # held
+            assert bot.services.summarizing is not None
+            await bot.services.summarizing
+            cards = await bot.api.wait_sent(chat["id"], count=26, after=mark)
+    marked = [c for c in cards if "🤖 fake-model" in c.text]
+    assert len(marked) == 23
+    for card in marked:
+        assert "이 논문은 새로운 방법" in card.text
+        assert_valid(card)
+    for card in (c for c in cards if c not in marked):
+        assert "AI 요약" in card.text or "초록" in card.text  # the English fallback
+        assert_valid(card)
+
+
+async def test_delivery_waits_no_longer_than_the_summary_wait(tmp_path: Path):
+    import shutil
+
+    from tests.bot_harness import ManualClock
+    from tests.fakellm import FakeLLM
+
+    user = FakeBotApi.user(3004, "ko", "서준")
+    chat = FakeBotApi.private_chat(user)
+    sources = tmp_path / "digests"
+    sources.mkdir()
+    day = ROOT / "tests" / "fixtures" / "hf_api" / "2026-08-19.json"
+    clock = ManualClock(dt.datetime(2026, 8, 19, 23, 0, tzinfo=dt.UTC))
+    async with FakeLLM(latency=3.0) as llm:  # an endpoint that barely answers
+        env = {
+            "PAPERBOY_LLM_URL": llm.url,
+            "PAPERBOY_LLM_MODEL": "fake-model",
+            "PAPERBOY_SUMMARY_WAIT": "1",
+        }
+        async with bot_running(tmp_path / "b.sqlite3", str(sources), clock=clock, env=env) as bot:
+            await bot.say(chat, user, "/subscribe")
+            mark = bot.api.mark()
+            shutil.copy(day, sources / day.name)
+            await bot.services.poll_now()
+            await bot.deliver()
+            assert not [s for s in bot.api.sent[mark:] if s.chat_id == chat["id"]]  # held
+            clock.advance(minutes=1, seconds=1)  # the wait is over; the endpoint still stalls
+            await bot.deliver()  # whichever drain sends them, they go now
+            cards = await bot.api.wait_sent(chat["id"], count=26, after=mark)
+            assert len(cards) == 26 and not any("🤖" in c.text for c in cards)

@@ -35,9 +35,10 @@ from bot.core.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
 from bot.core.i18n import LANGUAGES, t
 from bot.core.settings import HF_API_SOURCE, Settings
 from bot.deliver.pacer import Limits, Pacer
-from bot.deliver.sender import Sender
+from bot.deliver.sender import Holds, Sender
 from bot.pipeline.services import BotData, Services
 from bot.source.reader import new_client
+from bot.summarize.client import ChatClient
 from handlers import admin, errors, inline, membership, papers, search, start, subscriptions
 from handlers.common import Context
 from storage import chats
@@ -110,8 +111,15 @@ async def _post_init(application: Paperboy) -> None:
     pacer = data.pacer or Pacer(
         Limits(per_second=settings.send_rate, per_group_minute=settings.group_send_rate)
     )
-    sender = Sender(application.bot, db, clock, pacer)
-    services = Services(settings=settings, db=db, clock=clock, sender=sender, http=new_client())
+    sender = Sender(application.bot, db, clock, pacer, holds=Holds(settings.summary_languages))
+    http = new_client()
+    writer = None
+    if settings.llm_url is None:
+        log.info("no PAPERBOY_LLM_URL: cards show the digests' summaries, else the HF AI summary")
+    else:
+        writer = ChatClient(http, settings.llm_url, settings.llm_model, settings.llm_api_key)
+        log.info("summaries in %s by %s", ",".join(settings.summary_languages), writer.model)
+    services = Services(settings, db, clock, sender, http, writer)
     data.services = services
     await chats.prune_search_sessions(db)
     await _set_commands(application)
@@ -178,10 +186,7 @@ async def _post_shutdown(application: Paperboy) -> None:
                 await task
     services, application.bot_data.services = application.bot_data.services, None
     if services is not None:
-        # Wait for a poll in progress: each digest is one transaction either way.
-        async with services.poll_lock:
-            await services.http.aclose()
-            await services.db.close()
+        await services.aclose()
         log.info("database closed")
 
 

@@ -40,6 +40,7 @@ BACKOFF_CAP = 600.0
 BATCH = 500
 WORKERS = 8  # chats served at once: sends overlap their network round trips
 _PREVIEW_ERRORS = ("webpage_", "http url", "web page", "wrong file identifier")
+WAITING_FOR_SUMMARY = "waiting for a summary"
 
 
 class Fate(enum.Enum):
@@ -56,6 +57,31 @@ class Outcome:
     fate: Fate
     chat: ChatSettings  # names the new chat id after a group became a supergroup
     until: dt.datetime | None = None  # with WAIT: when the chat's rows may go again
+
+
+class Holds:
+    """Papers whose cards wait for their summaries, each until a deadline, for readers of the
+    languages being written. Kept in memory: after a restart cards go at once, with whatever
+    summary exists by then."""
+
+    def __init__(self, languages: tuple[str, ...] = ()) -> None:
+        self.languages = frozenset(languages)
+        self._until: dict[str, dt.datetime] = {}
+
+    def hold(self, arxiv_ids: set[str], until: dt.datetime) -> None:
+        for arxiv_id in arxiv_ids:
+            self._until[arxiv_id] = until
+
+    def release(self, arxiv_ids: set[str]) -> None:
+        for arxiv_id in arxiv_ids:
+            self._until.pop(arxiv_id, None)
+
+    def until(self, rows: list[Delivery], lang: str, now: dt.datetime) -> dt.datetime | None:
+        """When the first of ``rows`` held for a reader of ``lang`` may go; None: now."""
+        if lang not in self.languages:
+            return None
+        times = [t for row in rows if (t := self._until.get(row.arxiv_id)) and t > now]
+        return min(times) if times else None
 
 
 @dataclass
@@ -76,12 +102,14 @@ class Sender:
         clock: Clock,
         pacer: Pacer | None = None,
         workers: int = WORKERS,
+        holds: Holds | None = None,
     ) -> None:
         self.bot = bot
         self.db = db
         self.clock = clock
         self.pacer = pacer or Pacer()
         self.workers = workers
+        self.holds = holds if holds is not None else Holds()
         self.stats = SendStats()
         self._wake = asyncio.Event()
         self._draining = asyncio.Lock()
@@ -89,6 +117,12 @@ class Sender:
     def wake(self) -> None:
         """New rows may be due: look now instead of at the next planned check."""
         self._wake.set()
+
+    async def release(self, arxiv_ids: set[str]) -> None:
+        """Summaries were written (or given up): the cards that waited for them go now."""
+        self.holds.release(arxiv_ids)
+        await outbox.due_again(self.db, WAITING_FOR_SUMMARY, self.clock.now())
+        self.wake()
 
     async def run(self) -> None:
         """Forever: drain, then sleep until the next row is due or someone wakes us."""
@@ -151,6 +185,11 @@ class Sender:
         else:
             groups = [[row] for row in batch]
         for index, rows in enumerate(groups):
+            held = self.holds.until(rows, chat.lang, self.clock.now())
+            if held is not None:  # its summary is being written: this and the rest wait
+                rest = [r.id for group in groups[index:] for r in group]
+                await outbox.retry_later(self.db, rest, held, WAITING_FOR_SUMMARY, False)
+                return
             replies = await self._render(rows, chat)
             if not replies:
                 await outbox.mark_failed(self.db, [r.id for r in rows], "paper missing")

@@ -4,6 +4,7 @@ run the pipeline: poll the sources, fan new listings out, wake the sender."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -14,12 +15,17 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.settings import Settings
 from bot.deliver.pacer import Pacer
 from bot.deliver.sender import Sender
-from bot.select.fan_out import fan_out
+from bot.select.fan_out import RECENT_DAYS, fan_out
 from bot.source.ingest import IngestReport
 from bot.source.poll import poll, refresh_votes
+from bot.summarize.client import ChatClient
+from bot.summarize.prompt import PROMPT_VERSION
+from bot.summarize.writer import summarize
 from storage import deliveries as outbox
+from storage import summaries
 from storage.db import Database
 from storage.deliveries import utc_text
+from storage.summaries import SummaryKey
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +59,9 @@ class Services:
     clock: Clock
     sender: Sender
     http: httpx.AsyncClient
+    writer: ChatClient | None = None  # the language model, when one is configured
     poll_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    summarizing: asyncio.Task[None] | None = None
 
     async def poll_now(self) -> PollResult:
         """Poll every source once (never two polls at a time), fan out, wake the sender."""
@@ -63,6 +71,7 @@ class Services:
                 report = await poll(
                     self.db, self.settings.sources, self.http, now, self.settings.hf_api_url
                 )
+                await self._start_summaries(now)  # before fan-out: the new cards start held
                 result = await self._fan_out("poll", now, report)
                 await outbox.set_meta(self.db, "last_poll", result.summary())
                 return result
@@ -80,6 +89,48 @@ class Services:
                 return await self._fan_out("vote refresh", now, report)
             finally:
                 self.sender.wake()
+
+    async def _start_summaries(self, now: dt.datetime) -> None:
+        """Hold the recent papers that lack a summary (their cards wait, at most
+        ``summary_wait``) and write them in the background: never inside the poll."""
+        if self.writer is None or (self.summarizing and not self.summarizing.done()):
+            return
+        since = now.date() - dt.timedelta(days=RECENT_DAYS)
+        waiting: set[str] = set()
+        for lang in self.settings.summary_languages:
+            key = SummaryKey(lang, self.writer.model, PROMPT_VERSION)
+            waiting |= {p.arxiv_id for p in await summaries.pending(self.db, key, since)}
+        if not waiting:
+            return
+        self.sender.holds.hold(waiting, now + dt.timedelta(seconds=self.settings.summary_wait))
+        self.summarizing = asyncio.create_task(self._summarize(since, waiting))
+
+    async def _summarize(self, since: dt.date, waiting: set[str]) -> None:
+        assert self.writer is not None
+        try:
+            report = await summarize(
+                self.db,
+                self.writer,
+                self.settings.summary_languages,
+                self.clock,
+                start=since,
+                concurrency=self.settings.llm_concurrency,
+            )
+            log.info("summaries: %s", report.line())
+        except Exception:  # logged; the next poll tries again
+            log.exception("summaries failed")
+        finally:
+            await self.sender.release(waiting)
+
+    async def aclose(self) -> None:
+        """Stop writing summaries, then close the HTTP client and the database."""
+        if self.summarizing is not None and not self.summarizing.done():
+            self.summarizing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.summarizing
+        async with self.poll_lock:  # a poll in progress: each digest is one transaction
+            await self.http.aclose()
+            await self.db.close()
 
     async def _fan_out(self, what: str, now: dt.datetime, report: IngestReport) -> PollResult:
         """New listings become deliveries; the poll is logged with every problem it met."""
