@@ -46,7 +46,16 @@ async def stats(update: Update, context: Context) -> None:
         **await outbox.counts(db),
         last_poll=_poll_line(await outbox.get_meta(db, "last_poll"), lang),  # type: ignore[arg-type]
     )
+    body += "\n" + await _summaries_line(context, lang)
     await send(update, context, render_text(f"📊 {t(lang, 'stats.title')}\n{body}"))
+
+
+async def _summaries_line(context: Context, lang: Lang) -> str:
+    counts = await context.services.summary_counts()
+    if counts is None:
+        return t(lang, "stats.summaries_off")
+    model = context.services.writer.model  # type: ignore[union-attr]
+    return t(lang, "stats.summaries", model=model, **{k: f"{v:,}" for k, v in counts.items()})
 
 
 async def ingest(update: Update, context: Context) -> None:

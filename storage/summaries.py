@@ -123,6 +123,29 @@ async def stored(db: Database, arxiv_id: str, lang: str) -> dict[str, str]:
     return dict(found.sections) if found else {}
 
 
+async def counts(
+    db: Database, keys: list[SummaryKey], recent: dt.date, today: dt.datetime
+) -> dict[str, int]:
+    """For /stats: summaries written and refused for ``keys``, recent papers still without
+    one, and tokens spent since ``today`` (its start, UTC)."""
+    stored = refused = tokens = waiting = 0
+    for key in keys:
+        values = (key.lang, key.model, key.prompt_version, utc_text(today))
+        for table in ("summaries", "summary_refusals"):
+            ((count, spent),) = await db.execute_fetchall(
+                f"SELECT COUNT(*), COALESCE(SUM(tokens) FILTER (WHERE created_at >= ?4), 0)"
+                f" FROM {table} WHERE lang = ?1 AND model = ?2 AND prompt_version = ?3",
+                values,
+            )
+            tokens += spent
+            if table == "summaries":
+                stored += count
+            else:
+                refused += count
+        waiting += len(await pending(db, key, recent))
+    return {"stored": stored, "pending": waiting, "refused": refused, "tokens": tokens}
+
+
 async def titles(db: Database) -> list[str]:
     """Every paper's title: the background that says which terms are rare."""
     return [row[0] for row in await db.execute_fetchall("SELECT title FROM papers")]

@@ -92,7 +92,11 @@ async def test_a_new_day_reaches_a_korean_chat_with_korean_cards(tmp_path: Path)
         refused = [e["paper"]["title"] for e in entries[:3]]
         for title in refused:
             llm.answer(" ".join(title.split()), english, english, english)
-        env = {"PAPERBOY_LLM_URL": llm.url, "PAPERBOY_LLM_MODEL": "fake-model"}
+        env = {
+            "PAPERBOY_LLM_URL": llm.url,
+            "PAPERBOY_LLM_MODEL": "fake-model",
+            "PAPERBOY_ADMINS": str(user["id"]),
+        }
         async with bot_running(tmp_path / "b.sqlite3", str(sources), clock=clock, env=env) as bot:
             await bot.say(chat, user, "/subscribe")
             mark = bot.api.mark()
@@ -103,6 +107,8 @@ async def test_a_new_day_reaches_a_korean_chat_with_korean_cards(tmp_path: Path)
             assert bot.services.summarizing is not None
             await bot.services.summarizing
             cards = await bot.api.wait_sent(chat["id"], count=26, after=mark)
+            (stats,) = await bot.say(chat, user, "/stats")
+    assert "요약 (fake-model): 작성 23, 대기 0, 거절 3, 오늘 토큰 16,000" in stats.text
     marked = [c for c in cards if "🤖 fake-model" in c.text]
     assert len(marked) == 23
     for card in marked:

@@ -159,6 +159,8 @@ EN: dict[str, str] = {
         "Last poll: {last_poll}"
     ),
     "stats.never": "not yet",
+    "stats.summaries": "Summaries ({model}): {stored} written, {pending} pending, {refused} refused; {tokens} tokens today",
+    "stats.summaries_off": "Summaries: off (no PAPERBOY_LLM_URL)",
     "stats.poll": "{at} UTC: {changed} changed, {new_digests} new digests, {papers} new papers, {deliveries} deliveries, {errors} errors",
     "ingest.started": "Polling the sources…",
     "ingest.done": "Done: {changed} changed, {new_digests} new digests, {papers} new papers, {deliveries} deliveries queued, {errors} errors.",
@@ -301,6 +303,8 @@ KO: dict[str, str] = {
         "마지막 확인: {last_poll}"
     ),
     "stats.never": "아직 없음",
+    "stats.summaries": "요약 ({model}): 작성 {stored}, 대기 {pending}, 거절 {refused}, 오늘 토큰 {tokens}",
+    "stats.summaries_off": "요약: 꺼짐 (PAPERBOY_LLM_URL 없음)",
     "stats.poll": "{at} UTC: 변경 {changed}, 새 다이제스트 {new_digests}, 새 논문 {papers}, 발송 예약 {deliveries}, 오류 {errors}",
     "ingest.started": "소스를 확인하고 있어요…",
     "ingest.done": "완료: 변경 {changed}, 새 다이제스트 {new_digests}, 새 논문 {papers}, 발송 예약 {deliveries}, 오류 {errors}",

@@ -122,6 +122,20 @@ class Services:
         finally:
             await self.sender.release(waiting)
 
+    async def summary_counts(self) -> dict[str, int] | None:
+        """Summaries written, recent papers waiting, refusals and today's tokens; None when
+        no model is configured."""
+        if self.writer is None:
+            return None
+        now = self.clock.now()
+        keys = [
+            SummaryKey(lang, self.writer.model, PROMPT_VERSION)
+            for lang in self.settings.summary_languages
+        ]
+        today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        recent = now.date() - dt.timedelta(days=RECENT_DAYS)
+        return await summaries.counts(self.db, keys, recent, today)
+
     async def aclose(self) -> None:
         """Stop writing summaries, then close the HTTP client and the database."""
         if self.summarizing is not None and not self.summarizing.done():

@@ -2,8 +2,8 @@
 the language asked for, and about this paper rather than another.
 
 "About this paper" is measured on the English terms a summary keeps (model names, methods,
-datasets, acronyms; Korean summaries keep them in parentheses) against this paper's title and
-keywords, each term weighted by how rare it is among papers' titles (IDF). A summary must
+datasets, acronyms; Korean summaries keep them in parentheses) against this paper's title,
+each term weighted by how rare it is among papers' titles (IDF). A summary must
 cover at least ``MIN_COVERAGE`` of the paper's weight, and more of it than of any other paper
 of the same day: a fluent summary of a neighbour is refused. The thresholds come from the
 real digests (``python -m bench.summary_check`` prints the measurement).
@@ -95,7 +95,7 @@ def check(
     neighbours: Sequence[str],
     weights: TermWeights,
 ) -> Verdict:
-    """Judge one answer for the paper described by ``reference`` (title and keywords);
+    """Judge one answer for the paper described by ``reference`` (its title);
     ``neighbours`` are the same day's other papers' references."""
     if answer is None:
         return Verdict({}, "format", "Answer with one JSON object and nothing else.")
