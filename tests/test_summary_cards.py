@@ -3,7 +3,11 @@ sections always winning, the model named quietly on the card."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
+import shutil
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.core.models import Paper
@@ -14,9 +18,10 @@ from bot.summarize.prompt import PROMPT_VERSION
 from storage import papers as archive
 from storage import summaries
 from storage.summaries import SummaryKey
-from tests.bot_harness import bot_running
+from tests.bot_harness import ManualClock, bot_running
 from tests.conftest import FIXTURES, ROOT
 from tests.fakebot.server import FakeBotApi
+from tests.fakellm import FakeLLM
 from tests.test_bot_e2e import assert_valid
 
 NOW = dt.datetime(2026, 8, 20, 0, 0, tzinfo=dt.UTC)
@@ -67,47 +72,50 @@ async def test_paper_cards_use_the_reader_s_summary(tmp_path: Path):
         assert "🤖 qwen-test" in card.text and "A generated English summary." in card.text
 
 
-async def test_a_new_day_reaches_a_korean_chat_with_korean_cards(tmp_path: Path):
-    import asyncio
-    import json
-    import shutil
+API_DAY = ROOT / "tests" / "fixtures" / "hf_api" / "2026-08-19.json"
 
-    from tests.bot_harness import ManualClock
-    from tests.fakellm import FakeLLM
 
-    user = FakeBotApi.user(3003, "ko", "민지")
+@asynccontextmanager
+async def new_day_for(tmp_path: Path, user: dict, llm: FakeLLM, **env: str):
+    """A bot with a Korean chat subscribed; the API day arrives and is polled. Yields the
+    harness and the mark before the day's cards."""
     chat = FakeBotApi.private_chat(user)
     sources = tmp_path / "digests"
     sources.mkdir()
-    day = ROOT / "tests" / "fixtures" / "hf_api" / "2026-08-19.json"
-    entries = json.loads(day.read_text(encoding="utf-8"))
+    clock = ManualClock(dt.datetime(2026, 8, 19, 23, 0, tzinfo=dt.UTC))
+    env = {"PAPERBOY_LLM_URL": llm.url, "PAPERBOY_LLM_MODEL": "fake-model", **env}
+    async with bot_running(tmp_path / "b.sqlite3", str(sources), clock=clock, env=env) as bot:
+        await bot.say(chat, user, "/subscribe")
+        mark = bot.api.mark()
+        shutil.copy(API_DAY, sources / API_DAY.name)
+        await bot.services.poll_now()
+        yield bot, mark
+
+
+def cards_to(bot, user: dict, mark: int) -> list:
+    return [s for s in bot.api.sent[mark:] if s.chat_id == user["id"]]
+
+
+async def test_a_new_day_reaches_a_korean_chat_with_korean_cards(tmp_path: Path):
+    user = FakeBotApi.user(3003, "ko", "민지")
+    entries = json.loads(API_DAY.read_text(encoding="utf-8"))
     english = json.dumps(
         {
             k: "An English answer, which is not what was asked for."
             for k in ("whats_new", "technical_details", "performance_highlights")
         }
     )
-    clock = ManualClock(dt.datetime(2026, 8, 19, 23, 0, tzinfo=dt.UTC))
     async with FakeLLM(latency=0.2) as llm:
-        refused = [e["paper"]["title"] for e in entries[:3]]
-        for title in refused:
-            llm.answer(" ".join(title.split()), english, english, english)
-        env = {
-            "PAPERBOY_LLM_URL": llm.url,
-            "PAPERBOY_LLM_MODEL": "fake-model",
-            "PAPERBOY_ADMINS": str(user["id"]),
-        }
-        async with bot_running(tmp_path / "b.sqlite3", str(sources), clock=clock, env=env) as bot:
-            await bot.say(chat, user, "/subscribe")
-            mark = bot.api.mark()
-            shutil.copy(day, sources / day.name)
-            await bot.services.poll_now()
+        for entry in entries[:3]:
+            llm.answer(" ".join(entry["paper"]["title"].split()), english, english, english)
+        admin = {"PAPERBOY_ADMINS": str(user["id"])}
+        async with new_day_for(tmp_path, user, llm, **admin) as (bot, mark):
             await asyncio.sleep(0.1)
-            assert not [s for s in bot.api.sent[mark:] if s.chat_id == chat["id"]]  # held
+            assert cards_to(bot, user, mark) == []  # held
             assert bot.services.summarizing is not None
             await bot.services.summarizing
-            cards = await bot.api.wait_sent(chat["id"], count=26, after=mark)
-            (stats,) = await bot.say(chat, user, "/stats")
+            cards = await bot.api.wait_sent(user["id"], count=26, after=mark)
+            (stats,) = await bot.say(FakeBotApi.private_chat(user), user, "/stats")
     assert "요약 (fake-model): 작성 23, 대기 0, 거절 3, 오늘 토큰 16,000" in stats.text
     marked = [c for c in cards if "🤖 fake-model" in c.text]
     assert len(marked) == 23
@@ -120,31 +128,14 @@ async def test_a_new_day_reaches_a_korean_chat_with_korean_cards(tmp_path: Path)
 
 
 async def test_delivery_waits_no_longer_than_the_summary_wait(tmp_path: Path):
-    import shutil
-
-    from tests.bot_harness import ManualClock
-    from tests.fakellm import FakeLLM
-
     user = FakeBotApi.user(3004, "ko", "서준")
-    chat = FakeBotApi.private_chat(user)
-    sources = tmp_path / "digests"
-    sources.mkdir()
-    day = ROOT / "tests" / "fixtures" / "hf_api" / "2026-08-19.json"
-    clock = ManualClock(dt.datetime(2026, 8, 19, 23, 0, tzinfo=dt.UTC))
-    async with FakeLLM(latency=3.0) as llm:  # an endpoint that barely answers
-        env = {
-            "PAPERBOY_LLM_URL": llm.url,
-            "PAPERBOY_LLM_MODEL": "fake-model",
-            "PAPERBOY_SUMMARY_WAIT": "1",
-        }
-        async with bot_running(tmp_path / "b.sqlite3", str(sources), clock=clock, env=env) as bot:
-            await bot.say(chat, user, "/subscribe")
-            mark = bot.api.mark()
-            shutil.copy(day, sources / day.name)
-            await bot.services.poll_now()
-            await bot.deliver()
-            assert not [s for s in bot.api.sent[mark:] if s.chat_id == chat["id"]]  # held
-            clock.advance(minutes=1, seconds=1)  # the wait is over; the endpoint still stalls
-            await bot.deliver()  # whichever drain sends them, they go now
-            cards = await bot.api.wait_sent(chat["id"], count=26, after=mark)
-            assert len(cards) == 26 and not any("🤖" in c.text for c in cards)
+    async with (
+        FakeLLM(latency=3.0) as llm,  # an endpoint that barely answers
+        new_day_for(tmp_path, user, llm, PAPERBOY_SUMMARY_WAIT="1") as (bot, mark),
+    ):
+        await bot.deliver()
+        assert cards_to(bot, user, mark) == []  # held
+        bot.clock.advance(minutes=1, seconds=1)  # the wait is over; the endpoint stalls
+        await bot.deliver()  # whichever drain sends them, they go now
+        cards = await bot.api.wait_sent(user["id"], count=26, after=mark)
+        assert len(cards) == 26 and not any("🤖" in c.text for c in cards)

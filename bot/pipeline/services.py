@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from bot.core.clock import Clock, SystemClock
+from bot.core.models import Paper
 from bot.core.settings import Settings
 from bot.deliver.pacer import Pacer
 from bot.deliver.sender import Sender
@@ -96,25 +97,28 @@ class Services:
         if self.writer is None or (self.summarizing and not self.summarizing.done()):
             return
         since = now.date() - dt.timedelta(days=RECENT_DAYS)
-        waiting: set[str] = set()
-        for lang in self.settings.summary_languages:
-            key = SummaryKey(lang, self.writer.model, PROMPT_VERSION)
-            waiting |= {p.arxiv_id for p in await summaries.pending(self.db, key, since)}
+        todo = {
+            lang: await summaries.pending(
+                self.db, SummaryKey(lang, self.writer.model, PROMPT_VERSION), since
+            )
+            for lang in self.settings.summary_languages
+        }
+        waiting = {paper.arxiv_id for papers in todo.values() for paper in papers}
         if not waiting:
             return
         self.sender.holds.hold(waiting, now + dt.timedelta(seconds=self.settings.summary_wait))
-        self.summarizing = asyncio.create_task(self._summarize(since, waiting))
+        self.summarizing = asyncio.create_task(self._summarize(todo, waiting))
 
-    async def _summarize(self, since: dt.date, waiting: set[str]) -> None:
+    async def _summarize(self, todo: dict[str, list[Paper]], waiting: set[str]) -> None:
         assert self.writer is not None
         try:
             report = await summarize(
                 self.db,
                 self.writer,
-                self.settings.summary_languages,
+                list(todo),
                 self.clock,
-                start=since,
                 concurrency=self.settings.llm_concurrency,
+                given=todo,
             )
             log.info("summaries: %s", report.line())
         except Exception:  # logged; the next poll tries again

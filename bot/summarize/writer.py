@@ -92,8 +92,10 @@ async def summarize(
     force: bool = False,
     concurrency: int = 4,
     progress: Callable[[int, int, str], None] | None = None,
+    given: Mapping[str, list[Paper]] | None = None,
 ) -> SummaryReport:
-    """Summarise every paper listed from ``start`` to ``end`` that lacks a summary, at most
+    """Summarise every paper listed from ``start`` to ``end`` that lacks a summary (or the
+    papers ``given`` per language, when the caller looked them up already), at most
     ``concurrency`` requests at a time."""
     report = SummaryReport()
     weights = TermWeights(await summaries.titles(db))
@@ -109,7 +111,10 @@ async def summarize(
 
     for lang in languages:
         key = SummaryKey(lang, client.model, PROMPT_VERSION)
-        todo = await summaries.pending(db, key, start, end, limit, force)
+        if given is not None:
+            todo = given.get(lang, [])
+        else:
+            todo = await summaries.pending(db, key, start, end, limit, force)
         neighbours = await _neighbours(db, todo)
         report.asked += len(todo)
         await asyncio.gather(*(one(p, key, neighbours[p.arxiv_id]) for p in todo))
