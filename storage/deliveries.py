@@ -7,6 +7,8 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.core.models import Delivery, Paper
 from storage.db import Database
 from storage.papers import PAPER_COLUMNS, paper_from_row
@@ -42,14 +44,35 @@ class Owed:
     due_at: dt.datetime
 
 
+_LISTING_SELECT = (
+    f"SELECT {PAPER_COLUMNS}, e.digest_date AS listed, e.position AS position"
+    " FROM digest_entries e JOIN papers p ON p.id = e.paper_id"
+)
+
+
 async def unfanned(db: Database) -> list[Listing]:
     """Listings no fan-out has handled yet, oldest digest first, in listed order."""
-    async with db.execute(
-        f"SELECT {PAPER_COLUMNS}, e.digest_date AS listed, e.position AS position"
-        " FROM digest_entries e JOIN papers p ON p.id = e.paper_id"
-        " WHERE e.fanned_out = 0 ORDER BY e.digest_date, e.position"
-    ) as cursor:
-        rows = await cursor.fetchall()
+    rows = await db.execute_fetchall(
+        f"{_LISTING_SELECT} WHERE e.fanned_out = 0 ORDER BY e.digest_date, e.position"
+    )
+    return _listings(rows)
+
+
+async def fanned_listings(db: Database, arxiv_ids: Iterable[str], since: dt.date) -> list[Listing]:
+    """The listings of these papers, in digests from ``since`` on, that were fanned out."""
+    ids = sorted(set(arxiv_ids))
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = await db.execute_fetchall(
+        f"{_LISTING_SELECT} WHERE e.fanned_out = 1 AND e.digest_date >= ?"
+        f" AND p.arxiv_id IN ({marks}) ORDER BY e.digest_date, e.position",
+        (since.isoformat(), *ids),
+    )
+    return _listings(rows)
+
+
+def _listings(rows: Iterable[aiosqlite.Row]) -> list[Listing]:
     return [
         Listing(
             dt.date.fromisoformat(row["listed"]),

@@ -25,7 +25,11 @@ SEARCH_CANDIDATES = 200
 PAPER_COLUMNS = (
     "p.id, p.arxiv_id, p.title, p.thumbnail, p.votes, p.votes_date, p.authors, p.sections,"
     " p.summary, p.first_date, p.last_date, p.abstract, p.ai_summary, p.ai_keywords,"
-    " p.github_repo, p.github_stars, p.project_page, p.num_comments"
+    " p.github_repo, p.github_stars, p.project_page, p.num_comments,"
+    # Generated summaries' sections (JSON), one per language/model/prompt, split by U+001F:
+    # JSON escapes control characters, so the separator never occurs inside one.
+    " (SELECT group_concat(s.sections, char(31)) FROM summaries s WHERE s.paper_id = p.id)"
+    " AS generated"
 )
 PAPER_SELECT = f"SELECT {PAPER_COLUMNS} FROM papers p"  # every paper column, for any query
 # Text columns an API listing fills in when a markdown digest had none, and the reverse.
@@ -214,6 +218,17 @@ async def _merge_paper(
     return int(bool(set(changes) - {"votes_date", "last_date", "first_date"}))
 
 
+async def reindex(db: Database, arxiv_id: str) -> None:
+    """Index a paper again, as it now reads (a summary was written for it)."""
+    async with db.execute(f"{PAPER_SELECT} WHERE p.arxiv_id = ?", (arxiv_id,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return
+    await db.execute("DELETE FROM papers_fts WHERE rowid = ?", (row["id"],))
+    await _index(db, row["id"], paper_from_row(row))
+    db.search_cache.generation += 1  # what a search finds has changed
+
+
 async def _index(db: Database, paper_id: int, paper: Paper) -> None:
     await db.execute(
         "INSERT INTO papers_fts (rowid, title, authors, summary) VALUES (?, ?, ?, ?)",
@@ -244,7 +259,15 @@ def paper_from_row(row: aiosqlite.Row, date: str | None = None) -> Paper:
         github_stars=row["github_stars"],
         project_page=row["project_page"],
         num_comments=row["num_comments"],
+        generated_text=_generated_text(row["generated"]),
     )
+
+
+def _generated_text(joined: str | None) -> str:
+    """The plain text of the generated summaries ``PAPER_COLUMNS`` gathers."""
+    if not joined:
+        return ""
+    return "\n".join(text for one in joined.split("\x1f") for _, text in json.loads(one))
 
 
 async def get_paper(db: Database, arxiv_id: str) -> Paper | None:

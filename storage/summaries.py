@@ -12,7 +12,7 @@ from bot.core.models import Paper
 from bot.core.summary_choice import Generated, for_reader
 from storage.db import Database
 from storage.deliveries import utc_text
-from storage.papers import PAPER_COLUMNS, paper_from_row
+from storage.papers import PAPER_COLUMNS, paper_from_row, reindex
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,7 @@ async def store(
             " arxiv_id = ?1) AND lang = ?2 AND model = ?3 AND prompt_version = ?4",
             values,
         )
+        await reindex(db, arxiv_id)  # search and topics read what was written
 
 
 async def refuse(

@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 from bot.core.chat_settings import read_setting
 from bot.core.topics import parse_topics
 from bot.parse.markdown import parse_digest
-from bot.select.fan_out import fan_out
+from bot.select.fan_out import RECENT_DAYS, fan_out, rematch
 from storage import deliveries as outbox
 from storage import papers as archive
-from storage import subscriptions
+from storage import subscriptions, summaries
 from storage.matching import match_topics
+from storage.summaries import SummaryKey
 from tests.conftest import fixture_text
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -91,3 +92,26 @@ async def test_without_subscribers_listings_are_still_marked_handled(db):
     assert await outbox.unfanned(db) == []
     await subscribe(db, 1)  # a later subscriber does not get old news
     assert await fan_out(db, NOW, SEOUL) == 0
+
+
+async def test_after_summaries_a_topic_they_mention_is_matched_once_counted_from_the_poll(db):
+    papers = await store(db, "2024/10/18")
+    await subscribe(db, 1, "초전도체", time="07:30")
+    await subscribe(db, 2)  # everything: owed each paper already, never twice
+    assert await fan_out(db, NOW, SEOUL) == len(papers)
+    target = papers[3].arxiv_id
+    key = SummaryKey("en", "m", "v1")
+    await summaries.store(db, target, key, {"What's New": "초전도체 설계 방법."}, 1, NOW)
+
+    later = NOW + dt.timedelta(hours=20)  # the summaries took long: the Seoul hour has passed
+    assert await rematch(db, {target}, NOW, SEOUL) == 1
+    assert await rematch(db, {target}, NOW, SEOUL) == 0  # once
+    rows = await owed(db)
+    assert rows[1] == [(target, dt.datetime(2024, 10, 18, 22, 30, tzinfo=dt.UTC))]
+    assert rows[1][0][1] < later  # due by the poll's reckoning: it goes at once, not tomorrow
+    assert len(rows[2]) == len(papers)
+    other = papers[4].arxiv_id
+    await summaries.store(db, other, key, {"What's New": "초전도체 소재."}, 1, NOW)
+    old = NOW + dt.timedelta(days=RECENT_DAYS + 1)  # a listing no longer recent: left alone
+    assert await rematch(db, {other}, old, SEOUL) == 0
+    assert await rematch(db, {other}, NOW, SEOUL) == 1

@@ -21,7 +21,7 @@ from storage.summaries import SummaryKey
 from tests.bot_harness import ManualClock, bot_running
 from tests.conftest import FIXTURES, ROOT
 from tests.fakebot.server import FakeBotApi
-from tests.fakellm import FakeLLM
+from tests.fakellm import FakeLLM, korean_summary
 from tests.test_bot_e2e import assert_valid
 
 NOW = dt.datetime(2026, 8, 20, 0, 0, tzinfo=dt.UTC)
@@ -76,7 +76,9 @@ API_DAY = ROOT / "tests" / "fixtures" / "hf_api" / "2026-08-19.json"
 
 
 @asynccontextmanager
-async def new_day_for(tmp_path: Path, user: dict, llm: FakeLLM, **env: str):
+async def new_day_for(
+    tmp_path: Path, user: dict, llm: FakeLLM, subscribe: str = "/subscribe", **env: str
+):
     """A bot with a Korean chat subscribed; the API day arrives and is polled. Yields the
     harness and the mark before the day's cards."""
     chat = FakeBotApi.private_chat(user)
@@ -85,7 +87,7 @@ async def new_day_for(tmp_path: Path, user: dict, llm: FakeLLM, **env: str):
     clock = ManualClock(dt.datetime(2026, 8, 19, 23, 0, tzinfo=dt.UTC))
     env = {"PAPERBOY_LLM_URL": llm.url, "PAPERBOY_LLM_MODEL": "fake-model", **env}
     async with bot_running(tmp_path / "b.sqlite3", str(sources), clock=clock, env=env) as bot:
-        await bot.say(chat, user, "/subscribe")
+        await bot.say(chat, user, subscribe)
         mark = bot.api.mark()
         shutil.copy(API_DAY, sources / API_DAY.name)
         await bot.services.poll_now()
@@ -139,3 +141,43 @@ async def test_delivery_waits_no_longer_than_the_summary_wait(tmp_path: Path):
         await bot.deliver()  # whichever drain sends them, they go now
         cards = await bot.api.wait_sent(user["id"], count=26, after=mark)
         assert len(cards) == 26 and not any("🤖" in c.text for c in cards)
+
+
+async def test_search_finds_a_paper_by_what_its_generated_summary_says(db):
+    await store_text(db, API_DAY.read_text(encoding="utf-8"), str(API_DAY), IngestReport())
+    paper = (await archive.digest_papers(db, dt.date(2026, 8, 19)))[0]
+    key = SummaryKey("ko", "qwen-test", PROMPT_VERSION)
+    assert (await archive.search(db, "초전도체")).hits == []
+    await summaries.refuse(db, paper.arxiv_id, key, "off-topic", 100, NOW)
+    assert (await archive.search(db, "초전도체")).hits == []  # a refusal says nothing
+    said = {"What's New": "이 논문은 초전도체 설계를 위한 새로운 방법을 제안합니다."}
+    await summaries.store(db, paper.arxiv_id, key, said, 500, NOW)
+    (hit,) = (await archive.search(db, "초전도체")).hits
+    assert hit.paper.arxiv_id == paper.arxiv_id
+    assert "초전도체" in hit.snippet.text
+    # Its English search terms still find it, and a second summary replaces, not adds.
+    by_title = (await archive.search(db, paper.title)).hits
+    assert paper.arxiv_id in {h.paper.arxiv_id for h in by_title}
+    await summaries.store(db, paper.arxiv_id, key, {"What's New": "다른 요약입니다."}, 500, NOW)
+    assert (await archive.search(db, "초전도체")).hits == []
+
+
+async def test_a_topic_only_the_generated_summary_mentions_brings_the_card(tmp_path: Path):
+    user = FakeBotApi.user(3005, "ko", "하늘")
+    entries = json.loads(API_DAY.read_text(encoding="utf-8"))
+    title = " ".join(entries[4]["paper"]["title"].split())
+    async with FakeLLM(latency=0.05) as llm:
+        llm.answer(title, json.dumps(korean_summary(title, " 초전도체 연구에도 쓰입니다.")))
+        async with new_day_for(tmp_path, user, llm, subscribe="/subscribe 초전도체") as (
+            bot,
+            mark,
+        ):
+            assert bot.services.summarizing is not None
+            await bot.services.summarizing
+            bot.clock.advance(hours=9)  # the chat's hour, after the summaries were written
+            await bot.deliver()
+            (card,) = await bot.api.wait_sent(user["id"], count=1, after=mark)
+            await asyncio.sleep(0.2)
+            assert cards_to(bot, user, mark) == [card]  # that one paper, once
+    assert title.split()[0] in card.text and "초전도체 연구에도" in card.text
+    assert "🤖 fake-model" in card.text

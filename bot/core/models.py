@@ -41,6 +41,9 @@ class Paper:
     num_comments: int | None = None
     # The model that wrote ``sections`` (issue 11); None when they came from a digest.
     summary_model: str | None = None
+    # Every summary Paperboy wrote for the paper, in any language, as plain text: search and
+    # topics match it, so a Korean query finds a paper that arrived in English.
+    generated_text: str = ""
 
     def __post_init__(self) -> None:
         # Callers may pass a plain dict; freeze it so a Paper can never change after creation.
@@ -64,8 +67,14 @@ class Paper:
     @property
     def searchable_text(self) -> str:
         """What search and topics match besides title and authors: the Korean summary, the
-        AI summary, the abstract and the AI keywords."""
-        parts = [self.summary_text, self.ai_summary, self.abstract, ", ".join(self.ai_keywords)]
+        AI summary, the abstract, the AI keywords and the summaries Paperboy wrote."""
+        parts = [
+            self.summary_text,
+            self.ai_summary,
+            self.abstract,
+            ", ".join(self.ai_keywords),
+            self.generated_text,
+        ]
         return "\n".join(part for part in parts if part)
 
 

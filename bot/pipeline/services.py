@@ -16,7 +16,7 @@ from bot.core.models import Paper
 from bot.core.settings import Settings
 from bot.deliver.pacer import Pacer
 from bot.deliver.sender import Sender
-from bot.select.fan_out import RECENT_DAYS, fan_out
+from bot.select.fan_out import RECENT_DAYS, fan_out, rematch
 from bot.source.ingest import IngestReport
 from bot.source.poll import poll, refresh_votes
 from bot.summarize.client import ChatClient
@@ -107,9 +107,12 @@ class Services:
         if not waiting:
             return
         self.sender.holds.hold(waiting, now + dt.timedelta(seconds=self.settings.summary_wait))
-        self.summarizing = asyncio.create_task(self._summarize(todo, waiting))
+        self.summarizing = asyncio.create_task(self._summarize(todo, waiting, now))
 
-    async def _summarize(self, todo: dict[str, list[Paper]], waiting: set[str]) -> None:
+    async def _summarize(
+        self, todo: dict[str, list[Paper]], waiting: set[str], polled: dt.datetime
+    ) -> None:
+        """Write the summaries, match topics again with their text, then let the cards go."""
         assert self.writer is not None
         try:
             report = await summarize(
@@ -121,6 +124,7 @@ class Services:
                 given=todo,
             )
             log.info("summaries: %s", report.line())
+            await rematch(self.db, waiting, polled, self.settings.timezone)
         except Exception:  # logged; the next poll tries again
             log.exception("summaries failed")
         finally:
