@@ -178,4 +178,14 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (paper_id, lang, model, prompt_version)
     ) WITHOUT ROWID;
     """,
+    # 6: each digest block as its file wrote it, so a digest day exports byte for byte.
+    """
+    CREATE TABLE digest_markdown (
+        id           INTEGER PRIMARY KEY,  -- the order blocks of one date were read in
+        digest_date  TEXT NOT NULL REFERENCES digests (date) ON DELETE CASCADE,
+        sha256       TEXT NOT NULL,
+        markdown     TEXT NOT NULL,
+        UNIQUE (digest_date, sha256)
+    );
+    """,
 )

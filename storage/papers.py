@@ -13,6 +13,7 @@ import aiosqlite
 from bot.core.arxiv import abs_url, parse_arxiv_ref
 from bot.core.models import Digest, Paper, SearchHit
 from bot.core.query import build_query, index_text
+from storage import digest_markdown
 from storage.caches import Ranked
 from storage.db import Database
 from storage.snippets import make_snippet
@@ -115,6 +116,7 @@ async def store_digest(
             if cursor.rowcount == 1:
                 entries_new += 1
                 next_position += 1
+        await digest_markdown.keep(db, digest, entries_new)
     if new_digest or papers_new or papers_updated or entries_new:
         db.search_cache.generation += 1
     return DigestStats(digest.date, new_digest, papers_new, papers_updated, entries_new)
@@ -292,14 +294,28 @@ async def latest_digest_date(db: Database) -> dt.date | None:
     return dt.date.fromisoformat(row[0]) if row and row[0] else None
 
 
+async def digest_dates(db: Database, since: dt.date) -> list[dt.date]:
+    """Dates of the digests from ``since`` on, oldest first."""
+    rows = await db.execute_fetchall(
+        "SELECT date FROM digests WHERE date >= ? ORDER BY date", (since.isoformat(),)
+    )
+    return [dt.date.fromisoformat(row[0]) for row in rows]
+
+
 async def digest_papers(db: Database, date: dt.date) -> list[Paper]:
     """The papers of one day's digest, in the order it listed them."""
-    async with db.execute(
-        f"SELECT {PAPER_COLUMNS}, e.digest_date AS listed FROM digest_entries e"
-        " JOIN papers p ON p.id = e.paper_id WHERE e.digest_date = ? ORDER BY e.position",
+    return [paper for paper, _ in await digest_listing(db, date)]
+
+
+async def digest_listing(db: Database, date: dt.date) -> list[tuple[Paper, int | None]]:
+    """The papers of one day's digest in listed order, each with the votes printed that day."""
+    rows = await db.execute_fetchall(
+        f"SELECT {PAPER_COLUMNS}, e.digest_date AS listed, e.votes AS listed_votes"
+        " FROM digest_entries e JOIN papers p ON p.id = e.paper_id WHERE e.digest_date = ?"
+        " ORDER BY e.position",
         (date.isoformat(),),
-    ) as cursor:
-        return [paper_from_row(row, row["listed"]) for row in await cursor.fetchall()]
+    )
+    return [(paper_from_row(row, row["listed"]), row["listed_votes"]) for row in rows]
 
 
 async def top_papers(

@@ -130,3 +130,13 @@ def test_language_model_settings():
 def test_bad_language_model_settings_name_the_variable(environ, names):
     with pytest.raises(ConfigError, match=names):
         load_settings(environ, env_file=None)
+
+
+def test_the_digest_dir_is_a_directory_or_not_yet_made(tmp_path: Path):
+    assert load_settings({}, env_file=None).digest_dir is None
+    fresh = tmp_path / "site"  # made when the first digest is written
+    assert load_settings({"PAPERBOY_DIGEST_DIR": str(fresh)}, env_file=None).digest_dir == fresh
+    afile = tmp_path / "notes.txt"
+    afile.write_text("x", encoding="utf-8")
+    with pytest.raises(ConfigError, match="PAPERBOY_DIGEST_DIR"):
+        load_settings({"PAPERBOY_DIGEST_DIR": str(afile)}, env_file=None)

@@ -235,3 +235,25 @@ def test_the_whole_shared_corpus_parses():
     assert sum(bool(p.authors) for p in papers) == 3580
     assert sum(p.thumbnail is not None for p in papers) == 3580
     assert max(len(p.authors) for p in papers) > 400
+
+
+def test_a_form_feed_inside_a_value_is_not_a_line_break():
+    # str.splitlines() breaks at \x0c; markdown-it does not. Read that way, every heading after
+    # the form feed was a line off and the next entry's heading was swallowed by this one.
+    text = (
+        "## Daily Papers (2024-08-08)\n\n"
+        "### [First](https://arxiv.org/abs/2408.00001)\n\n"
+        "- **What's New**: 제안된 \x0cramework는 뛰어납니다.\n\n"
+        "### [Second](https://arxiv.org/abs/2408.00002)\n\n"
+        "Vote: 4\n\n"
+        "- **What's New**: 두 번째 논문.\n\n"
+    )
+    (digest,) = parse_digest(text).digests
+    first, second = digest.papers
+    assert "###" not in first.sections["What's New"]
+    assert (second.title, second.votes, dict(second.sections)) == (
+        "Second",
+        4,
+        {"What's New": "두 번째 논문."},
+    )
+    assert digest.markdown == text

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.core.models import Paper
 from bot.core.summary_choice import Generated, for_reader
+from bot.parse.markdown import parse_digest
 from bot.render.cards import render_card
 from bot.source.ingest import IngestReport, store_text
 from bot.summarize.prompt import PROMPT_VERSION
@@ -181,3 +182,36 @@ async def test_a_topic_only_the_generated_summary_mentions_brings_the_card(tmp_p
             assert cards_to(bot, user, mark) == [card]  # that one paper, once
     assert title.split()[0] in card.text and "초전도체 연구에도" in card.text
     assert "🤖 fake-model" in card.text
+
+
+async def test_a_new_day_is_published_to_the_digest_dir_once_its_summaries_are_written(
+    tmp_path: Path,
+):
+    user = FakeBotApi.user(3006, "ko", "도윤")
+    site = tmp_path / "site"
+    published = site / "2026" / "08" / "19.md"
+    async with (
+        FakeLLM(latency=0.05) as llm,
+        new_day_for(tmp_path, user, llm, PAPERBOY_DIGEST_DIR=str(site)) as (bot, _),
+    ):
+        assert not published.exists()  # not before the summaries
+        assert bot.services.summarizing is not None
+        await bot.services.summarizing
+        text = published.read_text(encoding="utf-8")
+        assert await bot.services.publish(bot.clock.now()) == []  # nothing changed since
+    (digest,) = parse_digest(text).digests
+    assert digest.date == dt.date(2026, 8, 19) and len(digest.papers) == 26
+    assert all("이 논문은 새로운 방법" in p.sections["What's New"] for p in digest.papers)
+
+
+async def test_without_a_model_the_new_day_is_published_after_the_poll(tmp_path: Path):
+    sources, site = tmp_path / "digests", tmp_path / "site"
+    sources.mkdir()
+    shutil.copy(API_DAY, sources / API_DAY.name)
+    clock = ManualClock(dt.datetime(2026, 8, 19, 23, 0, tzinfo=dt.UTC))
+    env = {"PAPERBOY_DIGEST_DIR": str(site)}
+    async with bot_running(tmp_path / "b.sqlite3", str(sources), clock=clock, env=env) as bot:
+        await bot.services.poll_now()
+        text = (site / "2026" / "08" / "19.md").read_text(encoding="utf-8")
+    (digest,) = parse_digest(text).digests
+    assert len(digest.papers) == 26 and all(p.summary.startswith("- ") for p in digest.papers)

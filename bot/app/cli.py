@@ -25,6 +25,7 @@ from bot.core.clock import SystemClock
 from bot.core.commands import TopRequest, parse_date
 from bot.core.i18n import LANGUAGES
 from bot.core.limits import CLI_MAX
+from bot.publish.digest import DIGEST_LANGUAGE, export_day, write_file
 from bot.render import terminal as out
 from bot.render.lists import period_label
 from bot.source.ingest import ingest
@@ -108,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", action="append", choices=LANGUAGES, help="default: configured")
     p.add_argument("--limit", type=_limit, metavar="N", help="at most N papers per language")
     p.add_argument("--force", action="store_true", help="ask again for refused papers")
+
+    p = sub.add_parser("digest", parents=[common], help="one day's digest as markdown")
+    p.add_argument("--date", type=_date, required=True, help="the digest date")
+    p.add_argument("--lang", choices=LANGUAGES, default=DIGEST_LANGUAGE, help="default: ko")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: stdout")
     return parser
 
 
@@ -294,6 +300,19 @@ async def _cmd_summarize(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def _cmd_digest(db: Database, args: argparse.Namespace) -> int:
+    text = await export_day(db, args.date, args.lang)
+    if text is not None and args.output is not None:
+        write_file(args.output, text)
+    elif text is not None:
+        sys.stdout.buffer.write(text.encode("utf-8"))  # the bytes, whatever the locale
+        sys.stdout.flush()
+    if text is None:
+        print(f"paperboy digest: the archive has no digest for {args.date}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 async def _cmd_stats(db: Database, args: argparse.Namespace) -> int:
     stats = await archive.archive_stats(db)
     if args.json:
@@ -321,6 +340,7 @@ _COMMANDS: dict[str, Callable[[Database, argparse.Namespace], Awaitable[int]]] =
     "show": _cmd_show,
     "stats": _cmd_stats,
     "summarize": _cmd_summarize,
+    "digest": _cmd_digest,
 }
 
 

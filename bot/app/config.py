@@ -69,8 +69,18 @@ def load_settings(
         group_send_rate=int(
             _number("PAPERBOY_GROUP_SEND_RATE", get("PAPERBOY_GROUP_SEND_RATE"), 20, 1, 1000, True)
         ),
+        digest_dir=_digest_dir(get("PAPERBOY_DIGEST_DIR")),
         **_llm(get),
     )
+
+
+def _digest_dir(value: str | None) -> Path | None:
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"PAPERBOY_DIGEST_DIR must be a directory; {value!r} is a file")
+    return path
 
 
 def _llm(get: Callable[[str], str | None]) -> dict[str, object]:

@@ -85,6 +85,9 @@ class Digest:
     date: dt.date
     papers: tuple[Paper, ...]
     line: int = 1
+    # The block exactly as the file wrote it (heading to the next digest or section), so a
+    # digest day can be exported again byte for byte; empty for API listings.
+    markdown: str = ""
 
 
 @dataclass(frozen=True)

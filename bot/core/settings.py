@@ -42,6 +42,8 @@ class Settings:
     summary_languages: tuple[str, ...] = ("ko",)
     llm_concurrency: int = 4
     summary_wait: float = 1200.0  # seconds a new day's delivery waits for its summaries
+    # Where each recent day's digest is also written, as YYYY/MM/DD.md; None: nowhere.
+    digest_dir: Path | None = None
 
     @property
     def log_level_number(self) -> int:

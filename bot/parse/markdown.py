@@ -26,6 +26,7 @@ from bot.parse.textclean import (
 # slow part of markdown-it, so the "zero" preset keeps it to plain text.
 _MD = MarkdownIt("zero").enable(["heading", "fence", "code", "html_block"])
 
+_NEWLINE = re.compile(r"\r\n?|\n")
 _DIGEST_HEADING = re.compile(r"^Daily Papers \((?P<date>[^)]*)\)\s*$", re.IGNORECASE)
 _ENTRY_HEADING = re.compile(r"^\[(?P<title>.+)\]\((?P<url>[^()\s]+)\)\s*$")
 _IMAGE = re.compile(r"^!\[[^\]]*\]\((?P<url>[^)\s]*)\)\s*$")
@@ -52,7 +53,10 @@ def parse_digest(text: str, source: str = "<digest>") -> ParseResult:
     Anything outside ``## Daily Papers (date)`` sections (the README's project description,
     license, citation) is ignored; a file with no such section is reported as not a digest.
     """
-    lines = text.splitlines()
+    # Lines as markdown-it counts them: str.splitlines() would also break at a form feed
+    # (a bad JSON escape in one digest), and every heading after it would be a line off.
+    lines = _NEWLINE.split(text)
+    starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]  # offset of each line
     headings = _headings(text)
     issues: list[ParseIssue] = []
     digests: list[Digest] = []
@@ -63,7 +67,7 @@ def parse_digest(text: str, source: str = "<digest>") -> ParseResult:
         next_line = headings[index + 1][1] if index + 1 < len(headings) else len(lines)
         if level <= 2:
             if current is not None:
-                digests.append(current.build())
+                digests.append(current.build(text[starts[current.line - 1] : starts[line_no]]))
                 current = None
             match = _DIGEST_HEADING.match(content) if level == 2 else None
             if match:
@@ -84,7 +88,7 @@ def parse_digest(text: str, source: str = "<digest>") -> ParseResult:
             current.add(paper, line_no + 1, source, issues)
 
     if current is not None:
-        digests.append(current.build())
+        digests.append(current.build(text[starts[current.line - 1] :]))
     if not saw_digest_heading:
         issues.append(
             ParseIssue(source, 1, "not a digest: no '## Daily Papers (YYYY-MM-DD)' heading")
@@ -110,8 +114,8 @@ class _DigestBuilder:
         self.seen.add(paper.arxiv_id)
         self.papers.append(paper)
 
-    def build(self) -> Digest:
-        return Digest(date=self.date, papers=tuple(self.papers), line=self.line)
+    def build(self, markdown: str) -> Digest:
+        return Digest(self.date, tuple(self.papers), self.line, markdown)
 
 
 def _headings(text: str) -> list[tuple[int, int, str]]:

@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
@@ -16,6 +17,7 @@ from bot.core.models import Paper
 from bot.core.settings import Settings
 from bot.deliver.pacer import Pacer
 from bot.deliver.sender import Sender
+from bot.publish.digest import write_day
 from bot.select.fan_out import RECENT_DAYS, fan_out, rematch
 from bot.source.ingest import IngestReport
 from bot.source.poll import poll, refresh_votes
@@ -23,6 +25,7 @@ from bot.summarize.client import ChatClient
 from bot.summarize.prompt import PROMPT_VERSION
 from bot.summarize.writer import summarize
 from storage import deliveries as outbox
+from storage import papers as archive
 from storage import summaries
 from storage.db import Database
 from storage.deliveries import utc_text
@@ -75,6 +78,8 @@ class Services:
                 await self._start_summaries(now)  # before fan-out: the new cards start held
                 result = await self._fan_out("poll", now, report)
                 await outbox.set_meta(self.db, "last_poll", result.summary())
+                if self.summarizing is None or self.summarizing.done():
+                    await self.publish(now)  # else once the summaries are written
                 return result
             finally:
                 self.sender.wake()
@@ -129,6 +134,26 @@ class Services:
             log.exception("summaries failed")
         finally:
             await self.sender.release(waiting)
+        await self.publish(polled)
+
+    async def publish(self, now: dt.datetime) -> list[Path]:
+        """Write the recent days' digests to ``digest_dir``, with the summaries written so far;
+        a file whose text is unchanged is left alone. Returns the files written."""
+        directory = self.settings.digest_dir
+        if directory is None:
+            return []
+        lang = self.settings.summary_languages[0]
+        written = []
+        since = now.date() - dt.timedelta(days=RECENT_DAYS)
+        for day in await archive.digest_dates(self.db, since):
+            try:
+                if (path := await write_day(self.db, day, directory, lang)) is not None:
+                    written.append(path)
+            except OSError as error:  # a full disk must not stop polling
+                log.error("digest %s not written to %s: %s", day, directory, error)
+        if written:
+            log.info("digests written: %s", ", ".join(str(path) for path in written))
+        return written
 
     async def summary_counts(self) -> dict[str, int] | None:
         """Summaries written, recent papers waiting, refusals and today's tokens; None when

@@ -1,0 +1,1 @@
+"""Publishing: the digest Paperboy writes, as the feed used to."""
