@@ -188,4 +188,13 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (digest_date, sha256)
     );
     """,
+    # 7: one embedding per paper and model (float16, L2-normalised), for semantic search.
+    """
+    CREATE TABLE paper_vectors (
+        paper_id  INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+        model     TEXT NOT NULL,
+        vector    BLOB NOT NULL,   -- float16, little-endian
+        PRIMARY KEY (paper_id, model)
+    ) WITHOUT ROWID;
+    """,
 )

@@ -382,12 +382,20 @@ class SearchResults:
     matches: int
 
 
-async def search(db: Database, text: str, limit: int = 10, offset: int = 0) -> SearchResults:
+SEARCH_MODES = ("hybrid", "fts", "semantic")
+_RRF_K = 60  # reciprocal-rank fusion's constant: 1 / (60 + rank) from each list
+
+
+async def search(
+    db: Database, text: str, limit: int = 10, offset: int = 0, mode: str = "hybrid"
+) -> SearchResults:
     """Papers matching what a user typed, best first; an arXiv id or URL is an exact lookup.
 
-    FTS5 picks the most relevant candidates (bm25 with title > authors > summary); votes and
-    recency then re-rank them, so a popular recent paper beats an obscure old one of similar
-    relevance.
+    Words: FTS5 picks the most relevant candidates (bm25 with title > authors > summary);
+    votes and recency then re-rank them, so a popular recent paper beats an obscure old one
+    of similar relevance. Meaning (``db.semantic``, when the model loaded): the papers
+    nearest to the query's embedding, in any language. Hybrid fuses both rankings by
+    reciprocal rank; a paper whose title is exactly the query comes first.
     """
     arxiv_id = parse_arxiv_ref(text)
     if arxiv_id is not None:
@@ -398,9 +406,20 @@ async def search(db: Database, text: str, limit: int = 10, offset: int = 0) -> S
         return SearchResults([hit] if offset == 0 else [], 1, 1)
 
     query = build_query(text)
-    if query.is_empty:
-        return SearchResults([], 0, 0)
-    ranked, matches = await _ranked(db, query.expression)
+    ranked: Ranked = []
+    matches = 0
+    if mode != "semantic" and not query.is_empty:
+        ranked, matches = await _ranked(db, query.expression)
+    nearby: list[tuple[int, float]] = []
+    if mode != "fts" and db.semantic is not None:
+        nearby = await db.semantic(text, SEARCH_CANDIDATES)
+    if nearby:
+        order = _fuse([pid for _, _, pid in ranked], [pid for pid, _ in nearby])
+        order = await _exact_title_first(db, text, order, [pid for _, _, pid in ranked[:50]])
+        word_ids = {pid for _, _, pid in ranked}
+        matches += sum(1 for pid in order if pid not in word_ids)
+        scores = dict.fromkeys(order, 0.0) | {pid: score for pid, score in nearby}
+        ranked = [(scores[pid], "", pid) for pid in order]
     page = ranked[offset : offset + limit]
     loaded: dict[int, Paper] = {}
     if page:
@@ -410,11 +429,38 @@ async def search(db: Database, text: str, limit: int = 10, offset: int = 0) -> S
         )
         loaded = {row["id"]: paper_from_row(row) for row in rows}
     hits = [
+        # A hit found by meaning alone may share no word with the query: its snippet is the
+        # start of its summary.
         SearchHit(loaded[pid], score, make_snippet(loaded[pid].searchable_text, query.terms))
         for score, _, pid in page
         if pid in loaded
     ]
     return SearchResults(hits, len(ranked), matches)
+
+
+def _fuse(*rankings: list[int]) -> list[int]:
+    """Reciprocal-rank fusion: each list gives 1 / (K + rank); ties keep the first list's
+    order."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, pid in enumerate(ranking, 1):
+            fused[pid] = fused.get(pid, 0.0) + 1.0 / (_RRF_K + rank)
+    return sorted(fused, key=lambda pid: -fused[pid])
+
+
+async def _exact_title_first(
+    db: Database, text: str, order: list[int], candidates: list[int]
+) -> list[int]:
+    """A paper whose title is the query, ignoring case and spaces, leads the fused list."""
+    wanted = " ".join(text.split()).casefold()
+    if not candidates or len(wanted) < 8:
+        return order
+    marks = ",".join("?" * len(candidates))
+    rows = await db.execute_fetchall(
+        f"SELECT id, title FROM papers WHERE id IN ({marks})", tuple(candidates)
+    )
+    exact = [pid for pid, title in rows if " ".join(title.split()).casefold() == wanted]
+    return exact + [pid for pid in order if pid not in exact]
 
 
 # One statement, so one hop to aiosqlite's thread: the archive's version, how many papers

@@ -75,6 +75,7 @@ async def bot_running(
                 "TELEGRAM_API_URL": api.url,
                 "PAPERBOY_DB": str(db_path),
                 "PAPERBOY_SOURCES": sources,
+                "PAPERBOY_SEMANTIC": "off",  # the model loads in tests that ask for it
                 **(env or {}),
             },
             env_file=None,

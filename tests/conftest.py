@@ -24,6 +24,14 @@ def fixture_text(relative: str) -> str:
     return (FIXTURES / f"{relative}.md").read_text(encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def words_alone_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The embedding model takes 1.7 s and 150 MB to load: the tests of semantic search
+    turn it on; every other command and bot process (they inherit the environment) runs
+    without it."""
+    monkeypatch.setenv("PAPERBOY_SEMANTIC", "off")
+
+
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
     conn = await connect(tmp_path / "test.sqlite3")

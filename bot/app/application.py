@@ -39,6 +39,8 @@ from bot.deliver.sender import Holds, Sender
 from bot.pipeline.services import BotData, Services
 from bot.source.reader import new_client
 from bot.summarize.client import ChatClient
+from bot.understand.embedder import load_embedder
+from bot.understand.semantic import Semantic
 from handlers import admin, errors, inline, membership, papers, search, start, subscriptions
 from handlers.common import Context
 from storage import chats
@@ -52,6 +54,7 @@ Paperboy = Application[ExtBot[None], CallbackContext, dict, dict, BotData, objec
 
 SENDER_TASK = "paperboy.sender"
 FIRST_POLL_TASK = "paperboy.first_poll"
+SEMANTIC_TASK = "paperboy.semantic"
 POLL_JOB = "paperboy.poll"
 VOTES_JOB = "paperboy.votes"
 VOTE_REFRESH_SECONDS = 3600
@@ -130,6 +133,12 @@ async def _post_init(application: Paperboy) -> None:
     data.tasks[FIRST_POLL_TASK] = asyncio.create_task(
         _logged("first poll", services.poll_now()), name=FIRST_POLL_TASK
     )
+    if settings.semantic:
+        data.tasks[SEMANTIC_TASK] = asyncio.create_task(
+            _logged("semantic search", _start_semantic(services)), name=SEMANTIC_TASK
+        )
+    else:
+        log.info("PAPERBOY_SEMANTIC=off: search matches words alone")
     assert application.job_queue is not None
     application.job_queue.run_repeating(
         _poll_job,
@@ -159,6 +168,20 @@ async def _post_init(application: Paperboy) -> None:
     )
 
 
+async def _start_semantic(services: Services) -> None:
+    """Load the embedding model and the stored vectors, then catch up: in the background,
+    so the bot answers (by words) meanwhile."""
+    embedder = await asyncio.to_thread(load_embedder)
+    if embedder is None:
+        return  # load_embedder logged why; search stays full-text
+    semantic = Semantic(services.db, embedder)
+    loaded = await semantic.load()
+    services.db.semantic = semantic.rank
+    services.semantic = semantic
+    log.info("semantic search on (%s): %d papers indexed", embedder.model, loaded)
+    services.start_indexing()
+
+
 async def _logged(what: str, run: Awaitable[object]) -> None:
     """A poll or a vote refresh outside any update: a failure is logged, the next run retries."""
     try:
@@ -176,7 +199,7 @@ async def _votes_job(context: CallbackContext) -> None:  # type: ignore[type-arg
 
 
 async def _post_shutdown(application: Paperboy) -> None:
-    for name in (SENDER_TASK, FIRST_POLL_TASK):
+    for name in (SENDER_TASK, FIRST_POLL_TASK, SEMANTIC_TASK):
         task = application.bot_data.tasks.pop(name, None)
         if task is not None and not task.done():
             # Rows are marked sent one by one and each digest is one transaction: a cancelled

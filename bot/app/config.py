@@ -70,8 +70,19 @@ def load_settings(
             _number("PAPERBOY_GROUP_SEND_RATE", get("PAPERBOY_GROUP_SEND_RATE"), 20, 1, 1000, True)
         ),
         digest_dir=_digest_dir(get("PAPERBOY_DIGEST_DIR")),
+        semantic=_switch("PAPERBOY_SEMANTIC", get("PAPERBOY_SEMANTIC"), True),
         **_llm(get),
     )
+
+
+def _switch(name: str, value: str | None, default: bool) -> bool:
+    if value is None:
+        return default
+    if value.lower() in ("on", "true", "1", "yes"):
+        return True
+    if value.lower() in ("off", "false", "0", "no"):
+        return False
+    raise ConfigError(f"{name} must be on or off; got {value!r}")
 
 
 def _digest_dir(value: str | None) -> Path | None:

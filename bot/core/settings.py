@@ -44,6 +44,8 @@ class Settings:
     summary_wait: float = 1200.0  # seconds a new day's delivery waits for its summaries
     # Where each recent day's digest is also written, as YYYY/MM/DD.md; None: nowhere.
     digest_dir: Path | None = None
+    # Semantic search and similar papers with the shipped embedding model; off: words alone.
+    semantic: bool = True
 
     @property
     def log_level_number(self) -> int:

@@ -24,6 +24,7 @@ from bot.source.poll import poll, refresh_votes
 from bot.summarize.client import ChatClient
 from bot.summarize.prompt import PROMPT_VERSION
 from bot.summarize.writer import summarize
+from bot.understand.semantic import Semantic
 from storage import deliveries as outbox
 from storage import papers as archive
 from storage import summaries
@@ -66,6 +67,8 @@ class Services:
     writer: ChatClient | None = None  # the language model, when one is configured
     poll_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     summarizing: asyncio.Task[None] | None = None
+    semantic: Semantic | None = None  # the embedding model and vector index, once loaded
+    indexing: asyncio.Task[int] | None = None
 
     async def poll_now(self) -> PollResult:
         """Poll every source once (never two polls at a time), fan out, wake the sender."""
@@ -80,6 +83,8 @@ class Services:
                 await outbox.set_meta(self.db, "last_poll", result.summary())
                 if self.summarizing is None or self.summarizing.done():
                     await self.publish(now)  # else once the summaries are written
+                if report.papers_new:
+                    self.start_indexing()
                 return result
             finally:
                 self.sender.wake()
@@ -155,6 +160,22 @@ class Services:
             log.info("digests written: %s", ", ".join(str(path) for path in written))
         return written
 
+    def start_indexing(self) -> None:
+        """Embed the papers without a vector, in the background (one catch-up at a time)."""
+        if self.semantic is None or (self.indexing and not self.indexing.done()):
+            return
+        self.indexing = asyncio.create_task(self._index(self.semantic))
+
+    async def _index(self, semantic: Semantic) -> int:
+        try:
+            done = await semantic.catch_up()
+        except Exception:  # logged; the next poll tries again
+            log.exception("embedding new papers failed")
+            return 0
+        if done:
+            log.info("embedded %d papers; %d in the index", done, len(semantic.index))
+        return done
+
     async def summary_counts(self) -> dict[str, int] | None:
         """Summaries written, recent papers waiting, refusals and today's tokens; None when
         no model is configured."""
@@ -170,11 +191,12 @@ class Services:
         return await summaries.counts(self.db, keys, recent, today)
 
     async def aclose(self) -> None:
-        """Stop writing summaries, then close the HTTP client and the database."""
-        if self.summarizing is not None and not self.summarizing.done():
-            self.summarizing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.summarizing
+        """Stop writing summaries and vectors, then close the HTTP client and the database."""
+        for task in (self.summarizing, self.indexing):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         async with self.poll_lock:  # a poll in progress: each digest is one transaction
             await self.http.aclose()
             await self.db.close()

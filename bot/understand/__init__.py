@@ -1,0 +1,2 @@
+"""Understanding papers: multilingual embeddings, the vector index, hybrid search, similar
+papers."""

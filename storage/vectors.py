@@ -1,0 +1,54 @@
+"""Paper embeddings, one per paper and model, as float16 BLOBs: what the vector index loads
+at start and what ``paperboy index`` catches up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from bot.core.models import Paper
+from storage.db import Database
+from storage.papers import PAPER_COLUMNS, paper_from_row
+
+_DTYPE = np.dtype("<f2")
+
+
+async def missing(db: Database, model: str, limit: int) -> list[tuple[int, Paper]]:
+    """Papers without a vector for ``model``, oldest first (so a catch-up resumes in order)."""
+    rows = await db.execute_fetchall(
+        f"SELECT {PAPER_COLUMNS} FROM papers p WHERE NOT EXISTS (SELECT 1 FROM paper_vectors v"
+        " WHERE v.paper_id = p.id AND v.model = ?) ORDER BY p.id LIMIT ?",
+        (model, limit),
+    )
+    return [(row["id"], paper_from_row(row)) for row in rows]
+
+
+async def count_missing(db: Database, model: str) -> int:
+    ((count,),) = await db.execute_fetchall(
+        "SELECT COUNT(*) FROM papers p WHERE NOT EXISTS (SELECT 1 FROM paper_vectors v"
+        " WHERE v.paper_id = p.id AND v.model = ?)",
+        (model,),
+    )
+    return count
+
+
+async def store(db: Database, model: str, rows: Iterable[tuple[int, np.ndarray]]) -> None:
+    """Keep vectors (replacing a paper's old one for the model), in one transaction."""
+    async with db.transaction():
+        await db.executemany(
+            "INSERT OR REPLACE INTO paper_vectors (paper_id, model, vector) VALUES (?, ?, ?)",
+            [(pid, model, np.asarray(vec, _DTYPE).tobytes()) for pid, vec in rows],
+        )
+
+
+async def load(db: Database, model: str) -> tuple[np.ndarray, np.ndarray]:
+    """Every vector of ``model``: paper ids (int64) and the (N, D) float16 matrix."""
+    rows = await db.execute_fetchall(
+        "SELECT paper_id, vector FROM paper_vectors WHERE model = ? ORDER BY paper_id", (model,)
+    )
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros((0, 0), _DTYPE)
+    ids = np.fromiter((row[0] for row in rows), np.int64, len(rows))
+    matrix = np.frombuffer(b"".join(row[1] for row in rows), _DTYPE).reshape(len(rows), -1)
+    return ids, matrix
