@@ -1,4 +1,4 @@
-"""/top, /paper, /digest, /saved and the buttons that open and save paper cards."""
+"""/top, /paper, /digest, /saved and the buttons that open, save and relate paper cards."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bot.core.i18n import Lang, t
 from bot.core.models import Paper
 from bot.render import callbacks as cb
 from bot.render.cards import render_card
+from bot.render.html import shorten
 from bot.render.lists import period_label, render_paper_list
 from handlers.common import (
     Context,
@@ -33,7 +34,8 @@ async def send_card(update: Update, context: Context, paper: Paper, lang: Lang) 
     user = update.effective_user
     saved = await chats.is_bookmarked(context.db, user.id, paper.arxiv_id) if user else False
     paper = await summaries.as_read(context.db, paper, lang)
-    await send(update, context, render_card(paper, lang, saved=saved))
+    similar = context.services.settings.semantic
+    await send(update, context, render_card(paper, lang, saved=saved, similar=similar))
 
 
 async def top(update: Update, context: Context) -> None:
@@ -152,7 +154,35 @@ async def toggle_save(update: Update, context: Context, request: cb.ToggleSave) 
     found = await archive.get_paper(db, request.arxiv_id)
     if found is not None and query.message is not None:
         # The card's keyboard shows the state of whoever tapped last.
-        await edit(query, render_card(found, lang, saved=state), only_keyboard=True)
+        similar = context.services.settings.semantic
+        card = render_card(found, lang, saved=state, similar=similar)
+        await edit(query, card, only_keyboard=True)
+
+
+SIMILAR_PAPERS = 5
+
+
+async def similar_papers(update: Update, context: Context, request: cb.Similar) -> None:
+    """The papers nearest in meaning to a card's paper, as a list with a button each."""
+    query = update.callback_query
+    lang = await language(update, context)
+    semantic = context.services.semantic
+    if semantic is None:
+        await answer(query, t(lang, "similar.unavailable"))
+        return
+    found = await archive.get_paper_with_id(context.db, request.arxiv_id)
+    if found is None:
+        await answer(query, t(lang, "stale_button"))
+        return
+    await answer(query)
+    nearest = await semantic.similar(*found, SIMILAR_PAPERS)
+    papers = await archive.papers_by_id(context.db, [pid for pid, _ in nearest])
+    if not papers:
+        await say(update, context, lang, "similar.none")
+        return
+    title = t(lang, "similar.title", title=shorten(found[1].title, 80))
+    for reply in render_paper_list(title, papers, lang):
+        await send(update, context, reply)
 
 
 def register(app: Application) -> None:
@@ -162,3 +192,4 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("saved", saved))
     app.add_handler(on_button(cb.OpenPaper, open_paper))
     app.add_handler(on_button(cb.ToggleSave, toggle_save))
+    app.add_handler(on_button(cb.Similar, similar_papers))

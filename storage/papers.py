@@ -278,6 +278,22 @@ async def get_paper(db: Database, arxiv_id: str) -> Paper | None:
     return paper_from_row(row) if row else None
 
 
+async def get_paper_with_id(db: Database, arxiv_id: str) -> tuple[int, Paper] | None:
+    """A paper and its row id (what vectors are keyed by)."""
+    rows = await db.execute_fetchall(f"{PAPER_SELECT} WHERE p.arxiv_id = ?", (arxiv_id,))
+    return (rows[0]["id"], paper_from_row(rows[0])) if rows else None
+
+
+async def papers_by_id(db: Database, ids: Sequence[int]) -> list[Paper]:
+    """Papers by row id, in the order asked (ids not found are left out)."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = await db.execute_fetchall(f"{PAPER_SELECT} WHERE p.id IN ({marks})", tuple(ids))
+    found = {row["id"]: paper_from_row(row) for row in rows}
+    return [found[pid] for pid in ids if pid in found]
+
+
 async def paper_dates(db: Database, arxiv_id: str) -> list[dt.date]:
     """Every digest date that listed the paper, oldest first."""
     async with db.execute(
@@ -523,10 +539,10 @@ async def _ranked(db: Database, expression: str) -> tuple[Ranked, int]:
 
 
 async def search_papers(
-    db: Database, text: str, limit: int = 10, offset: int = 0
+    db: Database, text: str, limit: int = 10, offset: int = 0, mode: str = "hybrid"
 ) -> list[SearchHit]:
     """The hits of :func:`search` alone."""
-    return (await search(db, text, limit, offset)).hits
+    return (await search(db, text, limit, offset, mode)).hits
 
 
 def _score(relevance: float, votes: int | None, last_date: str, newest: dt.date) -> float:

@@ -114,7 +114,14 @@ async def _post_init(application: Paperboy) -> None:
     pacer = data.pacer or Pacer(
         Limits(per_second=settings.send_rate, per_group_minute=settings.group_send_rate)
     )
-    sender = Sender(application.bot, db, clock, pacer, holds=Holds(settings.summary_languages))
+    sender = Sender(
+        application.bot,
+        db,
+        clock,
+        pacer,
+        holds=Holds(settings.summary_languages),
+        similar=settings.semantic,
+    )
     http = new_client()
     writer = None
     if settings.llm_url is None:

@@ -15,6 +15,7 @@ import logging
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -32,9 +33,12 @@ from bot.source.ingest import ingest
 from bot.source.reader import new_client
 from bot.summarize.client import ChatClient
 from bot.summarize.writer import summarize
+from bot.understand.embedder import load_embedder
+from bot.understand.semantic import Semantic
 from storage import papers as archive
 from storage import summaries
 from storage.db import Database, SchemaTooNewError, connect
+from storage.papers import SEARCH_MODES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -81,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", parents=[common], help="load digests from files, dirs or URLs")
     p.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
+    p.add_argument("--no-index", action="store_true", help="do not embed the new papers")
+
+    sub.add_parser("index", parents=[common], help="embed every paper without a vector")
+
+    p = sub.add_parser("similar", parents=[common, json_flag], help="the papers nearest to one")
+    p.add_argument("arxiv_id", metavar="ARXIV_ID", help="an arXiv id or arxiv.org / HF URL")
+    p.add_argument("-n", type=_limit, default=5, metavar="N", help="how many (default 5)")
 
     p = sub.add_parser("top", parents=[common, json_flag], help="most-voted papers of a period")
     p.add_argument("-n", type=_limit, default=10, metavar="N", help="how many (default 10)")
@@ -95,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("query", nargs="+")
     p.add_argument("-n", type=_limit, default=10, metavar="N", help="how many (default 10)")
+    p.add_argument("--mode", choices=SEARCH_MODES, default="hybrid", help="default: hybrid")
 
     p = sub.add_parser("show", parents=[common, json_flag], help="one paper, in full")
     p.add_argument("arxiv_id", metavar="ARXIV_ID", help="an arXiv id or arxiv.org / HF URL")
@@ -212,7 +224,81 @@ async def _cmd_ingest(db: Database, args: argparse.Namespace) -> int:
         print(f"{len(report.issues)} problem(s):", file=sys.stderr)
         for issue in report.issues:
             print(f"  {issue}", file=sys.stderr)
+    if report.papers_new and not args.no_index:
+        semantic = _semantic(db, args.settings)
+        if semantic is not None:
+            done = await semantic.catch_up(_counter(sys.stderr, "embedding"))
+            print(f"Embedded {done:,} paper(s) for semantic search.")
     return EXIT_OK if report.loaded_anything else EXIT_FAILED
+
+
+def _semantic(db: Database, settings: Settings) -> Semantic | None:
+    """The embedding model over ``db``; None when it is off or did not load (said on
+    stderr by the log)."""
+    if not settings.semantic:
+        return None
+    embedder = load_embedder()
+    return Semantic(db, embedder) if embedder is not None else None
+
+
+async def _loaded_semantic(db: Database, settings: Settings) -> Semantic | None:
+    """The model and every stored vector, for search and similar; the database searches by
+    meaning too from then on."""
+    semantic = _semantic(db, settings)
+    if semantic is not None:
+        await semantic.load()
+        db.semantic = semantic.rank
+    return semantic
+
+
+def _counter(stream: TextIO, what: str) -> Callable[[int, int], None] | None:
+    show = _progress(stream)
+    if show is None:
+        return None
+    return lambda done, total: show(done, total, what)
+
+
+async def _cmd_index(db: Database, args: argparse.Namespace) -> int:
+    settings: Settings = args.settings
+    semantic = _semantic(db, settings)
+    if semantic is None:
+        why = "PAPERBOY_SEMANTIC is off" if not settings.semantic else "the model did not load"
+        print(f"paperboy index: {why}; search works by words alone", file=sys.stderr)
+        return EXIT_FAILED
+    started = time.perf_counter()
+    done = await semantic.catch_up(_counter(sys.stderr, "embedding"))
+    seconds = time.perf_counter() - started
+    rate = f" in {seconds:.1f} s ({done / seconds:.1f} papers/s)" if done else ""
+    print(
+        f"Embedded {done:,} paper(s){rate}; every paper has a vector ({semantic.embedder.model})."
+    )
+    return EXIT_OK
+
+
+async def _cmd_similar(db: Database, args: argparse.Namespace) -> int:
+    arxiv_id = parse_arxiv_ref(args.arxiv_id)
+    if arxiv_id is None:
+        raise UsageError(f"{args.arxiv_id!r} is not an arXiv id (like 2406.11230) or its URL")
+    found = await archive.get_paper_with_id(db, arxiv_id)
+    if found is None:
+        print(f"paperboy similar: {arxiv_id} is not in the archive", file=sys.stderr)
+        return EXIT_FAILED
+    semantic = await _loaded_semantic(db, args.settings)
+    if semantic is None:
+        print("paperboy similar: needs the embedding model (PAPERBOY_SEMANTIC)", file=sys.stderr)
+        return EXIT_FAILED
+    nearest = await semantic.similar(*found, args.n)
+    papers = await archive.papers_by_id(db, [pid for pid, _ in nearest])
+    if args.json:
+        scores = [round(score, 4) for _, score in nearest]
+        _emit_json(
+            [{**out.paper_json(p), "similarity": s} for p, s in zip(papers, scores, strict=True)]
+        )
+        return EXIT_OK
+    print(f"Nearest to {arxiv_id} — {found[1].title}")
+    for rank, paper in enumerate(papers, 1):
+        print(out.paper_line(rank, paper))
+    return EXIT_OK
 
 
 async def _period(
@@ -245,7 +331,9 @@ async def _cmd_top(db: Database, args: argparse.Namespace) -> int:
 
 async def _cmd_search(db: Database, args: argparse.Namespace) -> int:
     query = " ".join(args.query)
-    hits = await archive.search_papers(db, query, limit=args.n)
+    if args.mode != "fts" and await _loaded_semantic(db, args.settings) is None:
+        print("paperboy search: no embedding model; searching by words", file=sys.stderr)
+    hits = await archive.search_papers(db, query, limit=args.n, mode=args.mode)
     if args.json:
         _emit_json([out.hit_json(h) for h in hits])
         return EXIT_OK
@@ -341,6 +429,8 @@ _COMMANDS: dict[str, Callable[[Database, argparse.Namespace], Awaitable[int]]] =
     "stats": _cmd_stats,
     "summarize": _cmd_summarize,
     "digest": _cmd_digest,
+    "index": _cmd_index,
+    "similar": _cmd_similar,
 }
 
 

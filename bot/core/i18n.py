@@ -89,6 +89,10 @@ EN: dict[str, str] = {
     "btn.hf": "🤗 Hugging Face",
     "btn.save": "☆ Save",
     "btn.saved": "★ Saved",
+    "btn.similar": "🔗 Similar",
+    "similar.title": "Similar to “{title}”",
+    "similar.none": "No similar papers found yet.",
+    "similar.unavailable": "Similar papers are not available right now.",
     "btn.prev": "◀",
     "btn.next": "▶",
     # subscriptions
@@ -311,6 +315,10 @@ KO: dict[str, str] = {
     "unknown_command": "모르는 명령어예요. /help 에서 쓸 수 있는 명령어를 확인해 보세요.",
     "error": "죄송해요, 처리 중에 문제가 생겼어요. 잠시 후 다시 시도해 주세요.",
     "stale_button": "오래된 버튼이에요. 명령어를 다시 보내 주세요.",
+    "btn.similar": "🔗 비슷한 논문",
+    "similar.title": "“{title}”와 비슷한 논문",
+    "similar.none": "아직 비슷한 논문을 찾지 못했어요.",
+    "similar.unavailable": "지금은 비슷한 논문을 찾을 수 없어요.",
 }
 
 CATALOGUES: dict[Lang, dict[str, str]] = {"en": EN, "ko": KO}

@@ -103,6 +103,7 @@ class Sender:
         pacer: Pacer | None = None,
         workers: int = WORKERS,
         holds: Holds | None = None,
+        similar: bool = True,
     ) -> None:
         self.bot = bot
         self.db = db
@@ -110,6 +111,7 @@ class Sender:
         self.pacer = pacer or Pacer()
         self.workers = workers
         self.holds = holds if holds is not None else Holds()
+        self.similar = similar  # cards carry the similar-papers button
         self.stats = SendStats()
         self._wake = asyncio.Event()
         self._draining = asyncio.Lock()
@@ -219,7 +221,7 @@ class Sender:
             title = "📰 " + t(chat.lang, "digest.title", date=rows[0].digest_date.isoformat())
             return render_paper_list(title, papers, chat.lang)
         paper = await summaries.as_read(self.db, papers[0], chat.lang)
-        return [render_card(paper, chat.lang, saved=False)]
+        return [render_card(paper, chat.lang, saved=False, similar=self.similar)]
 
     def _backoff(self, attempts: int) -> dt.datetime:
         delay = min(BACKOFF_CAP, BACKOFF_BASE * 2**attempts)

@@ -28,6 +28,11 @@ class ToggleSave:
 
 
 @dataclass(frozen=True)
+class Similar:
+    arxiv_id: str
+
+
+@dataclass(frozen=True)
 class SearchPage:
     session_id: int
     page: int
@@ -51,7 +56,7 @@ class Noop:
     """A label-only button (the page counter)."""
 
 
-Callback = OpenPaper | ToggleSave | SearchPage | SetOption | ToggleTopic | Noop
+Callback = OpenPaper | ToggleSave | Similar | SearchPage | SetOption | ToggleTopic | Noop
 
 
 def encode(callback: Callback) -> str:
@@ -60,6 +65,8 @@ def encode(callback: Callback) -> str:
             data = f"p:{arxiv_id}"
         case ToggleSave(arxiv_id):
             data = f"bm:{arxiv_id}"
+        case Similar(arxiv_id):
+            data = f"sim:{arxiv_id}"
         case SearchPage(session_id, page):
             data = f"s:{session_id}:{page}"
         case SetOption(name, value):
@@ -81,6 +88,8 @@ def decode(data: str | None) -> Callback | None:
         return OpenPaper(rest)
     if kind == "bm" and _ARXIV.fullmatch(rest):
         return ToggleSave(rest)
+    if kind == "sim" and _ARXIV.fullmatch(rest):
+        return Similar(rest)
     if kind == "s":
         session, _, page = rest.partition(":")
         if session.isdigit() and page.isdigit():

