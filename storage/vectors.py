@@ -3,7 +3,7 @@ at start and what ``paperboy index`` catches up."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 
 import numpy as np
 
@@ -33,6 +33,13 @@ async def count_missing(db: Database, model: str) -> int:
     return count
 
 
+async def count(db: Database, model: str) -> int:
+    ((stored,),) = await db.execute_fetchall(
+        "SELECT COUNT(*) FROM paper_vectors WHERE model = ?", (model,)
+    )
+    return stored
+
+
 async def store(db: Database, model: str, rows: Iterable[tuple[int, np.ndarray]]) -> None:
     """Keep vectors (replacing a paper's old one for the model), in one transaction."""
     async with db.transaction():
@@ -42,13 +49,21 @@ async def store(db: Database, model: str, rows: Iterable[tuple[int, np.ndarray]]
         )
 
 
-async def load(db: Database, model: str) -> tuple[np.ndarray, np.ndarray]:
-    """Every vector of ``model``: paper ids (int64) and the (N, D) float16 matrix."""
-    rows = await db.execute_fetchall(
-        "SELECT paper_id, vector FROM paper_vectors WHERE model = ? ORDER BY paper_id", (model,)
-    )
-    if not rows:
-        return np.zeros(0, np.int64), np.zeros((0, 0), _DTYPE)
-    ids = np.fromiter((row[0] for row in rows), np.int64, len(rows))
-    matrix = np.frombuffer(b"".join(row[1] for row in rows), _DTYPE).reshape(len(rows), -1)
-    return ids, matrix
+async def load(
+    db: Database, model: str, page: int = 2048
+) -> AsyncIterator[tuple[np.ndarray, np.ndarray]]:
+    """Every vector of ``model``, a page at a time: paper ids (int64) and an (n, D) float16
+    matrix. Paging keeps loading 20,000 vectors from costing twice their size."""
+    after = -1
+    while True:
+        rows = await db.execute_fetchall(
+            "SELECT paper_id, vector FROM paper_vectors WHERE model = ? AND paper_id > ?"
+            " ORDER BY paper_id LIMIT ?",
+            (model, after, page),
+        )
+        if not rows:
+            return
+        ids = np.fromiter((row[0] for row in rows), np.int64, len(rows))
+        matrix = np.vstack([np.frombuffer(row[1], _DTYPE) for row in rows])
+        yield ids, matrix
+        after = int(ids[-1])

@@ -35,6 +35,13 @@ class VectorIndex:
     def nbytes(self) -> int:
         return self._ids.nbytes + self._codes.nbytes + self._scales.nbytes
 
+    def reserve(self, rows: int) -> None:
+        """Make room for ``rows`` papers at once (loading: no doubling, no spare half)."""
+        if rows > len(self._ids):
+            self._ids = _grown(self._ids, rows)
+            self._codes = _grown(self._codes, rows)
+            self._scales = _grown(self._scales, rows)
+
     def add(self, ids: Iterable[int], vectors: np.ndarray) -> None:
         """Add (or replace) vectors; ``vectors`` are L2-normalised rows."""
         ids = list(ids)

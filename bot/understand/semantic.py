@@ -35,12 +35,12 @@ class Semantic:
 
     async def load(self) -> int:
         """Read every stored vector of this model into the index; returns how many."""
-        ids, matrix = await vectors.load(self.db, self.embedder.model)
-        for start in range(0, len(ids), 4096):  # float32 a slice at a time
-            self.index.add(
-                ids[start : start + 4096], matrix[start : start + 4096].astype(np.float32)
-            )
-        return len(ids)
+        loaded = 0
+        self.index.reserve(len(self.index) + await vectors.count(self.db, self.embedder.model))
+        async for ids, matrix in vectors.load(self.db, self.embedder.model):
+            self.index.add(ids.tolist(), matrix.astype(np.float32))
+            loaded += len(ids)
+        return loaded
 
     async def catch_up(self, progress: Progress | None = None, limit: int | None = None) -> int:
         """Embed the papers that have no vector yet, a batch at a time, each batch stored
