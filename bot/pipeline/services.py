@@ -79,6 +79,8 @@ class Services:
                     self.db, self.settings.sources, self.http, now, self.settings.hf_api_url
                 )
                 await self._start_summaries(now)  # before fan-out: the new cards start held
+                if self.semantic is not None and report.papers_new:
+                    await self._index(self.semantic)  # topics match meaning: embed first
                 result = await self._fan_out("poll", now, report)
                 await outbox.set_meta(self.db, "last_poll", result.summary())
                 if self.summarizing is None or self.summarizing.done():
@@ -134,7 +136,7 @@ class Services:
                 given=todo,
             )
             log.info("summaries: %s", report.line())
-            await rematch(self.db, waiting, polled, self.settings.timezone)
+            await rematch(self.db, waiting, polled, self.settings.timezone, self.semantic)
         except Exception:  # logged; the next poll tries again
             log.exception("summaries failed")
         finally:
@@ -203,7 +205,7 @@ class Services:
 
     async def _fan_out(self, what: str, now: dt.datetime, report: IngestReport) -> PollResult:
         """New listings become deliveries; the poll is logged with every problem it met."""
-        deliveries = await fan_out(self.db, self.clock.now(), self.settings.timezone)
+        deliveries = await fan_out(self.db, self.clock.now(), self.settings.timezone, self.semantic)
         log.info(
             "%s: %d inputs, %d changed, %d new digests, %d new papers, %d deliveries, %d errors",
             *(what, report.inputs, report.changed, len(report.new_digests)),

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.core.chat_settings import ChatSettings
+from bot.core.models import Paper
 from bot.core.schedule import next_delivery
 from bot.core.topics import Topic
 from storage import deliveries as outbox
@@ -24,7 +27,17 @@ log = logging.getLogger(__name__)
 RECENT_DAYS = 3  # older listings are a backfill: archived, never pushed
 
 
-async def fan_out(db: Database, now: dt.datetime, default_zone: ZoneInfo) -> int:
+class TopicMatcher(Protocol):
+    """Matches topics by meaning (``understand.semantic.Semantic``); None: keywords."""
+
+    def match_topics(
+        self, papers: Sequence[tuple[int, Paper]], topics: Iterable[Topic]
+    ) -> dict[Topic, set[str]] | None: ...
+
+
+async def fan_out(
+    db: Database, now: dt.datetime, default_zone: ZoneInfo, meaning: TopicMatcher | None = None
+) -> int:
     """Turn every listing not yet fanned out into outbox rows; returns rows created.
 
     Only listings of digests dated within ``RECENT_DAYS`` of now are pushed; each goes to the
@@ -35,7 +48,7 @@ async def fan_out(db: Database, now: dt.datetime, default_zone: ZoneInfo) -> int
         return 0
     oldest = now.date() - dt.timedelta(days=RECENT_DAYS)
     recent = [item for item in listings if item.digest_date >= oldest]
-    owed, chats = await _owed(db, recent, now, default_zone)
+    owed, chats = await _owed(db, recent, now, default_zone, meaning)
     created = await outbox.enqueue(db, owed, listings)
     log.info(
         "fan-out: %d listings (%d recent) → %d deliveries to %d chats",
@@ -48,7 +61,11 @@ async def fan_out(db: Database, now: dt.datetime, default_zone: ZoneInfo) -> int
 
 
 async def rematch(
-    db: Database, arxiv_ids: set[str], polled: dt.datetime, default_zone: ZoneInfo
+    db: Database,
+    arxiv_ids: set[str],
+    polled: dt.datetime,
+    default_zone: ZoneInfo,
+    meaning: TopicMatcher | None = None,
 ) -> int:
     """After summaries were written for ``arxiv_ids``: match their recent listings again,
     now with the summaries' text, so a topic only a summary mentions still brings the card.
@@ -61,7 +78,7 @@ async def rematch(
     listings = await outbox.fanned_listings(db, arxiv_ids, oldest)
     if not listings:
         return 0
-    owed, _ = await _owed(db, listings, polled, default_zone)
+    owed, _ = await _owed(db, listings, polled, default_zone, meaning)
     created = await outbox.enqueue(db, owed, [])
     if created:
         log.info("fan-out after summaries: %d more deliveries", created)
@@ -69,7 +86,11 @@ async def rematch(
 
 
 async def _owed(
-    db: Database, listings: list[outbox.Listing], now: dt.datetime, default_zone: ZoneInfo
+    db: Database,
+    listings: list[outbox.Listing],
+    now: dt.datetime,
+    default_zone: ZoneInfo,
+    meaning: TopicMatcher | None,
 ) -> tuple[list[outbox.Owed], list[tuple[ChatSettings, list[str]]]]:
     """The rows ``listings`` owe the subscribed chats, and those chats."""
     if not listings:
@@ -78,7 +99,10 @@ async def _owed(
     chats = await subscriptions.subscribers(db)
     if chats:
         wanted_topics = {Topic(key) for _, keys in chats for key in keys}
-        matches = match_topics([item.paper for item in listings], wanted_topics)
+        papers = [(item.paper_id, item.paper) for item in listings]
+        matches = meaning.match_topics(papers, wanted_topics) if meaning else None
+        if matches is None:
+            matches = match_topics([paper for _, paper in papers], wanted_topics)
         for chat, keys in chats:
             wanted = set().union(*(matches[Topic(key)] for key in keys))
             due = next_delivery(now, chat.delivery_time, chat.zone(default_zone))

@@ -1,0 +1,220 @@
+"""Fit and score the topic model on the hand-labelled set (tests/data/topic_labels.tsv).
+
+Run: ``python -m bench.topics`` (needs ../shared/corpus for the papers' text) prints, for the
+held-out half, each built-in topic's precision, recall and F1 by keywords alone and by the
+model, and the free-text threshold's macro-F1. ``--write`` fits on the tune half and writes
+bot/understand/topic_model.json (what the bot ships).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.core.models import Paper
+from bot.core.topics import BUILTIN, Topic
+from bot.parse.detect import parse_any
+from bot.understand.embedder import Embedder, load_embedder
+from bot.understand.topic_model import (
+    TopicModel,
+    TopicRule,
+    load_topic_model,
+    match_by_meaning,
+    save_topic_model,
+)
+from storage.matching import column_matches
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+LABELS = ROOT / "tests" / "data" / "topic_labels.tsv"
+WEIGHTS = list(itertools.product((0, 1, 2), (0, 1, 2), (0, 0.5, 1), (0, 2, 4, 6)))
+# Free text as a subscriber might type it, one per built-in topic: fits the free-text threshold.
+PROBES = {
+    "llm": "large language models",
+    "multimodal": "vision language models",
+    "vision": "computer vision images",
+    "video": "video generation",
+    "3d": "3D reconstruction",
+    "audio": "speech and music",
+    "robotics": "robot learning",
+    "rl": "reinforcement learning",
+    "agents": "LLM agents",
+    "code": "code generation",
+    "reasoning": "mathematical reasoning",
+    "safety": "AI safety",
+    "efficiency": "efficient inference",
+    "diffusion": "diffusion models",
+    "data": "datasets and benchmarks",
+}
+
+
+@dataclass
+class Labelled:
+    number: int
+    paper: Paper
+    topics: set[str]
+
+    @property
+    def tune(self) -> bool:
+        return self.number % 2 == 0
+
+
+def read_labelled() -> list[Labelled]:
+    papers: dict[str, Paper] = {}
+    sources = [
+        *sorted((CORPUS / "daily_papers_ko").rglob("*.md")),
+        *sorted((CORPUS / "hf_api").glob("*.json")),
+    ]
+    for source in sources:
+        for digest in parse_any(source.read_text(encoding="utf-8"), str(source)).digests:
+            for paper in digest.papers:
+                papers.setdefault(paper.arxiv_id, paper)
+    rows = [line.split("\t") for line in LABELS.read_text(encoding="utf-8").splitlines()]
+    return [
+        Labelled(int(n), papers[arxiv_id], set(filter(None, topics.split(","))))
+        for n, arxiv_id, topics, _ in (row for row in rows if not row[0].startswith("#"))
+    ]
+
+
+def scores(predicted: list[bool], gold: list[bool]) -> tuple[float, float, float]:
+    tp = sum(p and g for p, g in zip(predicted, gold, strict=True))
+    fp = sum(p and not g for p, g in zip(predicted, gold, strict=True))
+    fn = sum(g and not p for p, g in zip(predicted, gold, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return precision, recall, f1
+
+
+def fit(items: list[Labelled], vectors: np.ndarray, embedder: Embedder) -> TopicModel:
+    papers = [item.paper for item in items]
+    tune = [i for i, item in enumerate(items) if item.tune]
+    expressions = {slug: Topic(slug).expression() for slug in BUILTIN}
+    hits = column_matches(papers, expressions.values())
+    rules = {}
+    for slug, expression in expressions.items():
+        gold = np.array([slug in items[i].topics for i in tune])
+        columns = np.array(
+            [[i in hits[expression][c] for c in ("title", "gist", "body")] for i in tune], float
+        )
+        positives = vectors[tune][gold]
+        total = positives.sum(0)
+        # Leave one out: a tune paper is never its own exemplar.
+        similarity = np.array(
+            [v @ _unit(total - v if g else total) for v, g in zip(vectors[tune], gold, strict=True)]
+        )
+        best = (-1.0, WEIGHTS[0], 1.0)
+        for weights in WEIGHTS:
+            score = columns @ np.array(weights[:3]) + weights[3] * similarity
+            for threshold in np.unique(score):
+                f1 = scores(list(score >= threshold), list(gold))[2]
+                if f1 > best[0] + 1e-9:
+                    best = (f1, weights, float(threshold))
+        rules[slug] = TopicRule(best[1], best[2], _unit(total))
+    best_free = (-1.0, 0.5)
+    for threshold in np.arange(0.2, 0.6, 0.01):
+        trial = TopicModel(embedder.model, rules, float(threshold))
+        f1 = _free_text_f1(items, vectors, trial, embedder, tune_half=True)
+        if f1 > best_free[0]:
+            best_free = (f1, float(threshold))
+    return TopicModel(embedder.model, rules, best_free[1])
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return (vector / max(float(np.linalg.norm(vector)), 1e-9)).astype(np.float32)
+
+
+def _predict(
+    items: list[Labelled],
+    vectors: Sequence[np.ndarray | None],
+    topics: Iterable[Topic],
+    model: TopicModel,
+    embedder: Embedder,
+) -> dict[Topic, set[str]]:
+    papers = [item.paper for item in items]
+    return match_by_meaning(papers, list(vectors), topics, model, embedder.query)
+
+
+def _free_text_f1(
+    items: list[Labelled],
+    vectors: np.ndarray,
+    model: TopicModel,
+    embedder: Embedder,
+    tune_half: bool,
+) -> float:
+    chosen = [i for i, item in enumerate(items) if item.tune == tune_half]
+    subset = [items[i] for i in chosen]
+    topics = {slug: Topic(text.lower()) for slug, text in PROBES.items()}
+    matches = _predict(subset, vectors[chosen], topics.values(), model, embedder)
+    return float(
+        np.mean(
+            [
+                scores(
+                    [item.paper.arxiv_id in matches[topic] for item in subset],
+                    [slug in item.topics for item in subset],
+                )[2]
+                for slug, topic in topics.items()
+            ]
+        )
+    )
+
+
+def report(
+    items: list[Labelled], vectors: np.ndarray, model: TopicModel, embedder: Embedder
+) -> None:
+    held = [i for i, item in enumerate(items) if not item.tune]
+    subset = [items[i] for i in held]
+    topics = [Topic(slug) for slug in BUILTIN]
+    by_model = _predict(subset, vectors[held], topics, model, embedder)
+    by_words = _predict(subset, [None] * len(subset), topics, model, embedder)
+    print(f"held-out half: {len(subset)} papers (tune half: {len(items) - len(subset)})")
+    print(f"{'topic':11s} {'n':>3s}  keywords P / R / F1     model P / R / F1")
+    words_f1, model_f1 = [], []
+    for topic in topics:
+        gold = [topic.key in item.topics for item in subset]
+        w = scores([item.paper.arxiv_id in by_words[topic] for item in subset], gold)
+        m = scores([item.paper.arxiv_id in by_model[topic] for item in subset], gold)
+        words_f1.append(w[2])
+        model_f1.append(m[2])
+        print(
+            f"{topic.key:11s} {sum(gold):3d}  {w[0]:.2f} / {w[1]:.2f} / {w[2]:.2f}"
+            f"       {m[0]:.2f} / {m[1]:.2f} / {m[2]:.2f}"
+        )
+    print(
+        f"macro-F1: keywords {np.mean(words_f1):.3f}, model {np.mean(model_f1):.3f}"
+        f" (lowest topic {min(model_f1):.2f})"
+    )
+    free = _free_text_f1(items, vectors, model, embedder, tune_half=False)
+    print(
+        f"free text ({len(PROBES)} phrases, threshold {model.free_text_threshold:.2f}):"
+        f" macro-F1 {free:.3f} on the held-out half"
+    )
+
+
+def main(write: bool) -> None:
+    if not CORPUS.is_dir():
+        sys.exit(f"bench: {CORPUS} not found; the labelled papers' text is in ../shared/corpus")
+    embedder = load_embedder()
+    if embedder is None:
+        sys.exit("bench: the embedding model did not load")
+    items = read_labelled()
+    vectors = embedder.papers([item.paper for item in items])
+    model = fit(items, vectors, embedder) if write else load_topic_model()
+    if model is None:
+        sys.exit("bench: no topic model; run with --write")
+    if write:
+        save_topic_model(model)
+        print("wrote bot/understand/topic_model.json")
+    report(items, vectors, model, embedder)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--write", action="store_true", help="fit on the tune half and save")
+    main(parser.parse_args().write)

@@ -1,0 +1,143 @@
+"""Topics that match meaning: where a topic's keywords appear, and how near the paper is to the
+topic's exemplars or to the subscriber's own words.
+
+A built-in topic scores each paper as ``w · (keyword in title, in gist, anywhere, cosine to
+the topic's prototype)`` and matches above its threshold; weights, thresholds and prototypes
+(the mean of the hand-labelled exemplars) are fitted by ``bench/topics.py`` on the tune half
+of tests/data/topic_labels.tsv and shipped in topic_model.json. Free text matches all its
+words, or a cosine to the text's own embedding above one threshold fitted the same way.
+Exclusions always win. Without vectors a paper falls back to keywords alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.core.models import Paper
+from bot.core.query import match_expression, split_terms
+from bot.core.topics import BUILTIN, Topic
+from storage.matching import column_matches
+
+MODEL_FILE = Path(__file__).with_name("topic_model.json")
+
+Features = tuple[float, float, float, float]  # title, gist, body, similarity
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    weights: Features
+    threshold: float
+    prototype: np.ndarray
+
+    def score(self, hits: tuple[bool, bool, bool], similarity: float) -> float:
+        features = (*map(float, hits), similarity)
+        return float(np.dot(self.weights, features))
+
+
+@dataclass(frozen=True)
+class TopicModel:
+    embedding_model: str  # the vectors the prototypes and thresholds belong to
+    rules: Mapping[str, TopicRule]
+    free_text_threshold: float
+
+
+def load_topic_model(path: Path = MODEL_FILE) -> TopicModel | None:
+    """The shipped model; None when the file is missing (keywords alone then)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    rules = {
+        slug: TopicRule(
+            tuple(rule["weights"]),  # type: ignore[arg-type]
+            float(rule["threshold"]),
+            np.asarray(rule["prototype"], np.float32),
+        )
+        for slug, rule in data["topics"].items()
+    }
+    return TopicModel(data["embedding_model"], rules, float(data["free_text_threshold"]))
+
+
+def save_topic_model(model: TopicModel, path: Path = MODEL_FILE) -> None:
+    data = {
+        "embedding_model": model.embedding_model,
+        "free_text_threshold": round(model.free_text_threshold, 4),
+        "topics": {
+            slug: {
+                "weights": list(rule.weights),
+                "threshold": round(rule.threshold, 4),
+                "prototype": [round(float(x), 4) for x in rule.prototype],
+            }
+            for slug, rule in model.rules.items()
+        },
+    }
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+def match_by_meaning(
+    papers: Sequence[Paper],
+    vectors: Sequence[np.ndarray | None],
+    topics: Iterable[Topic],
+    model: TopicModel,
+    text_vector: Callable[[str], np.ndarray],
+) -> dict[Topic, set[str]]:
+    """For each topic, the arXiv ids of ``papers`` it matches (``vectors[i]`` is paper i's
+    embedding, None when it has none yet)."""
+    topics = list(topics)
+    plans = {topic: _plan(topic) for topic in topics if not topic.is_everything}
+    expressions = {e for plan in plans.values() for e in (plan.positive, plan.excluded) if e}
+    hits = column_matches(papers, expressions)
+    result: dict[Topic, set[str]] = {}
+    for topic in topics:
+        if topic.is_everything:
+            result[topic] = {p.arxiv_id for p in papers}
+            continue
+        plan = plans[topic]
+        if not plan.positive:
+            result[topic] = set()
+            continue
+        found = hits[plan.positive]
+        rule = model.rules.get(plan.slug) if plan.slug else None
+        reference = None if rule is not None else text_vector(plan.text)
+        matched = set()
+        for i, paper in enumerate(papers):
+            vector = vectors[i]
+            columns = (i in found["title"], i in found["gist"], i in found["body"])
+            if vector is None:
+                ok = columns[2]  # keywords alone
+            elif rule is not None:
+                ok = rule.score(columns, float(vector @ rule.prototype)) >= rule.threshold
+            else:
+                assert reference is not None
+                ok = columns[2] or float(vector @ reference) >= model.free_text_threshold
+            if ok and not (plan.excluded and i in hits[plan.excluded]["body"]):
+                matched.add(paper.arxiv_id)
+        result[topic] = matched
+    return result
+
+
+@dataclass(frozen=True)
+class _Plan:
+    slug: str | None  # a built-in topic
+    text: str  # free text, as embedded
+    positive: str  # FTS expression of what to match
+    excluded: str  # FTS expression of what to leave out ("" for none)
+
+
+def _plan(topic: Topic) -> _Plan:
+    terms, excluded = split_terms(topic.key)
+    if not terms:
+        return _Plan(None, "", "", "")
+    slug = terms[0] if len(terms) == 1 and terms[0] in BUILTIN else None
+    positive = (
+        match_expression(list(BUILTIN[slug]), [], any_of=True)
+        if slug
+        else match_expression(terms, [])
+    )
+    leave_out = match_expression(excluded, [], any_of=True) if excluded else ""
+    return _Plan(slug, " ".join(terms), positive, leave_out)
