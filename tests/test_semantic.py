@@ -240,3 +240,23 @@ def test_the_commands_embed_search_by_meaning_and_list_similar_papers(
     monkeypatch.setenv("PAPERBOY_SEMANTIC", "off")
     assert main(["index", "--db", db]) == 1
     assert "PAPERBOY_SEMANTIC is off" in capsys.readouterr().err
+
+
+def test_a_large_index_shortlists_in_fewer_dimensions_and_keeps_the_nearest():
+    rng = np.random.default_rng(3)
+    centres = unit(50, 64, seed=4)  # clustered, as papers are
+    data = centres[rng.integers(0, 50, 6000)] + 0.15 * rng.standard_normal((6000, 64))
+    data = (data / np.linalg.norm(data, axis=1, keepdims=True)).astype(np.float32)
+    exact = VectorIndex(64, shortlist_from=10**9)
+    fast = VectorIndex(64, shortlist_from=2000, shortlist=300)
+    exact.add(range(6000), data)
+    for start in range(0, 6000, 1000):  # crossing the threshold while adding
+        fast.add(range(start, start + 1000), data[start : start + 1000])
+    assert fast._projection is not None and exact._projection is None
+    found = []
+    for query in unit(30, 64, seed=5):
+        want = {pid for pid, _ in exact.nearest(query, 10)}
+        got = fast.nearest(query, 10, exclude=[next(iter(want))])
+        found.append(len(want & {pid for pid, _ in got}) / 9)
+        assert next(iter(want)) not in {pid for pid, _ in got}
+    assert np.mean(found) >= 0.95
