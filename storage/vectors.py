@@ -15,10 +15,11 @@ _DTYPE = np.dtype("<f2")
 
 
 async def missing(db: Database, model: str, limit: int) -> list[tuple[int, Paper]]:
-    """Papers without a vector for ``model``, oldest first (so a catch-up resumes in order)."""
+    """Papers without a vector for ``model``, newest first: a poll's new papers are embedded
+    before an old backlog."""
     rows = await db.execute_fetchall(
         f"SELECT {PAPER_COLUMNS} FROM papers p WHERE NOT EXISTS (SELECT 1 FROM paper_vectors v"
-        " WHERE v.paper_id = p.id AND v.model = ?) ORDER BY p.id LIMIT ?",
+        " WHERE v.paper_id = p.id AND v.model = ?) ORDER BY p.id DESC LIMIT ?",
         (model, limit),
     )
     return [(row["id"], paper_from_row(row)) for row in rows]

@@ -225,3 +225,39 @@ def test_console_script_never_prints_a_traceback(tmp_path: Path):
     assert done.returncode == 2
     assert done.stderr.startswith("paperboy: PAPERBOY_TIMEZONE must be an IANA time zone")
     assert "Traceback" not in done.stderr
+
+
+OPTIONS = ["--json", "--mode", "fts", "--db", "{db}"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["search", "llm", "-survey", *OPTIONS],
+        ["search", "-survey", "llm", *OPTIONS],
+        ["search", *OPTIONS, "--", "-survey", "llm"],
+        ["search", "llm", "-survey", "-n", "3", *OPTIONS],
+        ["--db", "{db}", "search", "-n=3", "llm", "-survey", "--json", "--mode=fts"],
+    ],
+)
+def test_exclusions_work_as_typed(archive_db: Path, capsys, argv: list[str]):
+    code, out, err = run(capsys, *(a.replace("{db}", str(archive_db)) for a in argv))
+    assert code == 0, err
+    hits = json.loads(out)
+    assert hits and not any("survey" in h["title"].lower() for h in hits)
+    code, everything, _ = run(
+        capsys, "search", "llm", "-n", "50", "--json", "--mode", "fts", "--db", str(archive_db)
+    )
+    assert any("survey" in h["title"].lower() for h in json.loads(everything))  # it did exclude
+
+
+def test_a_phrase_and_only_exclusions(archive_db: Path, capsys):
+    code, out, _ = run(
+        capsys, "search", '"large language model"', "--json", "--db", str(archive_db)
+    )
+    assert code == 0 and json.loads(out)
+    code, out, err = run(capsys, "search", "-survey", "--db", str(archive_db))
+    assert code == 0 and err == ""
+    assert out.strip() == (
+        "Nothing to search for: give at least one word besides exclusions like -survey."
+    )

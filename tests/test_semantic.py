@@ -87,6 +87,7 @@ async def test_catching_up_resumes_and_a_restart_loads_what_was_stored(tmp_path,
         await ingest(db, [str(API / "2026-08-19.json")])
         first = Semantic(db, embedder)
         assert await first.catch_up(limit=10) == 10  # interrupted after one batch
+        assert sorted(first.index._row) == list(range(17, 27))  # the newest papers first
         seen: list[tuple[int, int]] = []
         assert await first.catch_up(progress=lambda done, total: seen.append((done, total))) == 16
         assert seen[-1] == (16, 16)

@@ -26,6 +26,7 @@ from bot.core.clock import SystemClock
 from bot.core.commands import TopRequest, parse_date
 from bot.core.i18n import LANGUAGES
 from bot.core.limits import CLI_MAX
+from bot.core.query import build_query
 from bot.publish.digest import DIGEST_LANGUAGE, export_day, write_file
 from bot.render import terminal as out
 from bot.render.lists import period_label
@@ -104,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "search", parents=[common, json_flag], help="search titles, authors, summaries"
     )
-    p.add_argument("query", nargs="+")
+    p.add_argument("query", nargs="*", help='words, "a phrase", -excluded')
     p.add_argument("-n", type=_limit, default=10, metavar="N", help="how many (default 10)")
     p.add_argument("--mode", choices=SEARCH_MODES, default="hybrid", help="default: hybrid")
 
@@ -129,8 +130,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Options of `paperboy search`, with whether each takes a value: anything else that starts
+# with "-" is an excluded word of the query (`paperboy search llm -survey`).
+_SEARCH_OPTIONS = {"-n": True, "--mode": True, "--db": True, "--json": False, "-h": False,
+                   "--help": False}  # fmt: skip
+
+
+def _exclusions_last(argv: list[str]) -> list[str]:
+    """``search`` arguments with the query's words moved after ``--``, where argparse reads
+    ``-word`` exclusions as words rather than unknown options (or "-nerf" as "-n erf")."""
+    at = 0
+    while at < len(argv) and argv[at].startswith("-"):  # options before the command
+        at += 2 if argv[at] == "--db" else 1
+    if at >= len(argv) or argv[at] != "search":
+        return argv
+    at += 1
+    head, rest, words = argv[:at], argv[at:], []
+    kept: list[str] = []
+    index = 0
+    while index < len(rest):
+        token = rest[index]
+        if token == "--":
+            words += rest[index + 1 :]
+            break
+        name = token.split("=", 1)[0]
+        if name in _SEARCH_OPTIONS:
+            kept.append(token)
+            if _SEARCH_OPTIONS[name] and "=" not in token and index + 1 < len(rest):
+                kept.append(rest[index + 1])
+                index += 1
+        else:  # a word of the query, excluded or not: all of them go after "--", in order
+            words.append(token)
+        index += 1
+    return [*head, *kept, "--", *words]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(_exclusions_last(argv))
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -331,6 +368,9 @@ async def _cmd_top(db: Database, args: argparse.Namespace) -> int:
 
 async def _cmd_search(db: Database, args: argparse.Namespace) -> int:
     query = " ".join(args.query)
+    if not build_query(query).terms:
+        print("Nothing to search for: give at least one word besides exclusions like -survey.")
+        return EXIT_OK
     if args.mode != "fts" and await _loaded_semantic(db, args.settings) is None:
         print("paperboy search: no embedding model; searching by words", file=sys.stderr)
     hits = await archive.search_papers(db, query, limit=args.n, mode=args.mode)

@@ -80,7 +80,9 @@ class Services:
                 )
                 await self._start_summaries(now)  # before fan-out: the new cards start held
                 if self.semantic is not None and report.papers_new:
-                    await self._index(self.semantic)  # topics match meaning: embed first
+                    # Topics match meaning: the new papers are embedded before fan-out (newest
+                    # first, so an old backlog waits for the background catch-up).
+                    await self._index(self.semantic, limit=report.papers_new)
                 result = await self._fan_out("poll", now, report)
                 await outbox.set_meta(self.db, "last_poll", result.summary())
                 if self.summarizing is None or self.summarizing.done():
@@ -168,9 +170,9 @@ class Services:
             return
         self.indexing = asyncio.create_task(self._index(self.semantic))
 
-    async def _index(self, semantic: Semantic) -> int:
+    async def _index(self, semantic: Semantic, limit: int | None = None) -> int:
         try:
-            done = await semantic.catch_up()
+            done = await semantic.catch_up(limit=limit)
         except Exception:  # logged; the next poll tries again
             log.exception("embedding new papers failed")
             return 0

@@ -85,8 +85,10 @@ class VectorIndex:
         step = max(1, self._size // _SAMPLE)
         sample = self._decoded(np.arange(0, self._size, step))
         self._mean = sample.mean(axis=0)
-        _, _, components = np.linalg.svd(sample - self._mean, full_matrices=False)
-        self._projection = components[:_REDUCED].T.astype(np.float32)
+        centred = sample - self._mean
+        # The covariance's eigenvectors (D x D), not an SVD of the sample: no N x D copies.
+        _, vectors = np.linalg.eigh(centred.T @ centred)
+        self._projection = np.ascontiguousarray(vectors[:, ::-1][:, :_REDUCED], np.float32)
         if len(self._reduced) < len(self._ids):
             self._reduced = _grown(self._reduced, len(self._ids))
         for start in range(0, self._size, _CHUNK):

@@ -49,27 +49,30 @@ class Semantic:
         return loaded
 
     async def catch_up(self, progress: Progress | None = None, limit: int | None = None) -> int:
-        """Embed the papers that have no vector yet, a batch at a time, each batch stored
-        before the next: interrupted, it resumes where it stopped. Returns papers embedded."""
-        async with self._catching_up:
-            total = await vectors.count_missing(self.db, self.embedder.model)
-            if limit is not None:
-                total = min(total, limit)
-            done = 0
-            while done < total:
+        """Embed the papers that have no vector yet, newest first, a batch at a time, each
+        batch stored before the next: interrupted, it resumes where it stopped. The lock is
+        held per batch, so a poll's few new papers never wait behind a long backlog.
+        Returns papers embedded."""
+        total = await vectors.count_missing(self.db, self.embedder.model)
+        if limit is not None:
+            total = min(total, limit)
+        done = 0
+        while done < total:
+            async with self._catching_up:
                 batch = await vectors.missing(
                     self.db, self.embedder.model, min(BATCH, total - done)
                 )
                 if not batch:
                     break
-                vecs = await asyncio.to_thread(self.embedder.papers, [paper for _, paper in batch])
+                papers = [paper for _, paper in batch]
+                vecs = await asyncio.to_thread(self.embedder.papers, papers)
                 ids = [pid for pid, _ in batch]
                 await vectors.store(self.db, self.embedder.model, zip(ids, vecs, strict=True))
                 self.index.add(ids, vecs)
-                done += len(batch)
-                if progress is not None:
-                    progress(done, total)
-            return done
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+        return done
 
     async def rank(self, text: str, k: int) -> list[tuple[int, float]]:
         """Papers nearest in meaning to ``text``: (paper id, cosine), best first."""
