@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import csv
 import http.server
 import json
 import os
@@ -12,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import aiosqlite
 import pytest
 
 from bot.app.cli import main
@@ -261,3 +264,62 @@ def test_a_phrase_and_only_exclusions(archive_db: Path, capsys):
     assert out.strip() == (
         "Nothing to search for: give at least one word besides exclusions like -survey."
     )
+
+
+def test_backup_copies_a_consistent_archive_and_says_how_much(archive_db: Path, capsys, tmp_path):
+    target = tmp_path / "backups" / "paperboy.sqlite3"
+    code, out, err = run(capsys, "backup", str(target), "--db", str(archive_db))
+    assert code == 0, err
+    assert out.startswith("Backed up 161 papers (") and out.rstrip().endswith("integrity ok.")
+    code, out, _ = run(capsys, "stats", "--json", "--db", str(target))
+    assert json.loads(out)["papers"] == 161  # the copy opens as an archive
+    assert [p.name for p in target.parent.iterdir()] == ["paperboy.sqlite3"]  # no leftovers
+    code, _, err = run(capsys, "backup", str(archive_db), "--db", str(archive_db))
+    assert code == 2 and "must not be the database itself" in err
+
+
+async def test_a_backup_taken_while_papers_are_written_is_whole(tmp_path):
+    from storage.db import connect as open_db
+
+    source = tmp_path / "live.sqlite3"
+    db = await open_db(source)
+    writer = await open_db(source)  # the bot, writing while the backup runs
+    try:
+        from bot.source.ingest import ingest as load
+
+        await load(db, [str(FIXTURES / "2024")])
+        writing = asyncio.create_task(load(writer, [str(FIXTURES / "2023")]))
+        copy_path = tmp_path / "copy.sqlite3"
+        async with aiosqlite.connect(copy_path) as copy:
+            await db.conn.backup(copy)
+        await writing
+        async with aiosqlite.connect(copy_path) as copy:
+            ((check,),) = await copy.execute_fetchall("PRAGMA integrity_check")
+            ((orphans,),) = await copy.execute_fetchall(
+                "SELECT COUNT(*) FROM digest_entries e WHERE NOT EXISTS"
+                " (SELECT 1 FROM papers p WHERE p.id = e.paper_id)"
+            )
+        assert check == "ok" and orphans == 0
+    finally:
+        await writer.close()
+        await db.close()
+
+
+def test_export_writes_every_paper_with_votes_and_summaries(archive_db: Path, capsys, tmp_path):
+    code, out, _ = run(capsys, "export", "--db", str(archive_db))
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(lines) == 161
+    seed = next(item for item in lines if item["arxiv_id"] == "2409.12917")
+    assert seed["votes"] == 52 and seed["dates"] == ["2024-09-20"] and seed["sections"]
+    code, out, _ = run(capsys, "export", "--since", "2024-10-01", "--db", str(archive_db))
+    recent = [json.loads(line) for line in out.splitlines()]
+    assert recent and all(item["dates"][-1] >= "2024-10-01" for item in recent)
+    target = tmp_path / "papers.csv"
+    code, _, err = run(
+        capsys, "export", "--format", "csv", "-o", str(target), "--db", str(archive_db)
+    )
+    assert code == 0 and "Exported 161 papers" in err
+    with target.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == 161 and rows[0].keys() >= {"arxiv_id", "votes", "summary", "generated_ko"}
+    assert any("What's New: " in row["summary"] for row in rows)

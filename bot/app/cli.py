@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import dataclasses
 import datetime as dt
 import json
@@ -20,6 +21,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+import aiosqlite
+
 from bot.app.config import ConfigError, Settings, load_settings
 from bot.core.arxiv import parse_arxiv_ref
 from bot.core.clock import SystemClock
@@ -28,6 +31,7 @@ from bot.core.i18n import LANGUAGES
 from bot.core.limits import CLI_MAX
 from bot.core.query import build_query
 from bot.publish.digest import DIGEST_LANGUAGE, export_day, write_file
+from bot.render import export
 from bot.render import terminal as out
 from bot.render.lists import period_label
 from bot.source.ingest import ingest
@@ -39,6 +43,7 @@ from bot.understand.semantic import Semantic
 from storage import papers as archive
 from storage import summaries
 from storage.db import Database, SchemaTooNewError, connect
+from storage.export import papers_since as export_pages
 from storage.papers import SEARCH_MODES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -123,6 +128,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_limit, metavar="N", help="at most N papers per language")
     p.add_argument("--force", action="store_true", help="ask again for refused papers")
 
+    p = sub.add_parser("backup", parents=[common], help="a consistent copy, bot running or not")
+    p.add_argument("path", type=Path, metavar="PATH")
+
+    p = sub.add_parser("export", parents=[common], help="papers, votes and summaries")
+    p.add_argument("--since", type=_date, help="papers listed on or after a date")
+    p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: stdout")
+
     p = sub.add_parser("digest", parents=[common], help="one day's digest as markdown")
     p.add_argument("--date", type=_date, required=True, help="the digest date")
     p.add_argument("--lang", choices=LANGUAGES, default=DIGEST_LANGUAGE, help="default: ko")
@@ -186,6 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(settings, db_path)
     command = _COMMANDS[args.command]
     args.settings = settings  # the commands that need more than the database read it here
+    args.db_path = db_path
     try:
         return asyncio.run(_with_db(db_path, lambda db: command(db, args)))
     except UsageError as exc:
@@ -441,6 +455,63 @@ async def _cmd_digest(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _prepare_target(target: Path, database: Path) -> Path:
+    """The temporary name beside ``target``, its folder made; never the database itself."""
+    if target.resolve() == database.resolve():
+        raise UsageError("the backup must not be the database itself")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    return partial
+
+
+async def _cmd_backup(db: Database, args: argparse.Namespace) -> int:
+    """SQLite's online backup: a consistent copy while the bot writes. It goes to a temporary
+    file beside PATH, is checked, and only then takes PATH's name."""
+    target = args.path
+    partial = _prepare_target(target, args.db_path)
+    try:
+        async with aiosqlite.connect(partial) as copy:
+            await db.conn.backup(copy)
+            ((verdict,),) = await copy.execute_fetchall("PRAGMA integrity_check")
+            ((papers,),) = await copy.execute_fetchall("SELECT COUNT(*) FROM papers")
+        if verdict != "ok":
+            print(f"paperboy backup: the copy failed its check ({verdict})", file=sys.stderr)
+            return EXIT_FAILED
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    size = target.stat().st_size / 1e6
+    print(f"Backed up {papers:,} papers ({size:.1f} MB) to {target}; integrity ok.")
+    return EXIT_OK
+
+
+async def _cmd_export(db: Database, args: argparse.Namespace) -> int:
+    stream: TextIO = sys.stdout
+    if args.output is not None:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        stream = args.output.open("w", encoding="utf-8", newline="")
+    count = 0
+    try:
+        writer = csv.DictWriter(stream, fieldnames=export.CSV_FIELDS)
+        if args.format == "csv":
+            writer.writeheader()
+        async for page in export_pages(db, args.since):
+            for item in page:
+                if args.format == "csv":
+                    writer.writerow(export.csv_row(item.paper, item.dates, item.generated))
+                else:
+                    line = export.record(item.paper, item.dates, item.generated)
+                    stream.write(json.dumps(line, ensure_ascii=False) + "\n")
+                count += 1
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+    if args.output is not None:
+        print(f"Exported {count:,} papers to {args.output}.", file=sys.stderr)
+    return EXIT_OK
+
+
 async def _cmd_stats(db: Database, args: argparse.Namespace) -> int:
     stats = await archive.archive_stats(db)
     if args.json:
@@ -470,6 +541,8 @@ _COMMANDS: dict[str, Callable[[Database, argparse.Namespace], Awaitable[int]]] =
     "summarize": _cmd_summarize,
     "digest": _cmd_digest,
     "index": _cmd_index,
+    "backup": _cmd_backup,
+    "export": _cmd_export,
     "similar": _cmd_similar,
 }
 
