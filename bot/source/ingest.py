@@ -60,7 +60,7 @@ class IngestReport:
         self.entries_new += stats.entries_new
 
     def count(self, source: str, read: Read, missing_is_issue: bool) -> None:
-        self.changed += read.text is not None
+        self.changed += read.text is not None or read.members is not None
         self.unchanged += read.unchanged
         self.not_published += read.not_published
         if read.error:
@@ -78,6 +78,15 @@ async def store_text(
 ) -> None:
     """Parse one input's text (markdown or API JSON) and store every digest in it."""
     await store_parsed(db, parse_any(text, source), source, report, observed_at)
+
+
+async def store_member(db: Database, text: str, source: str, report: IngestReport) -> None:
+    """One file of an archive. A repository snapshot holds more than digests (its README,
+    docs): a member that is not a digest is skipped without a word."""
+    result = parse_any(text, source)
+    if not result.digests:
+        return
+    await store_parsed(db, result, source, report, None)
 
 
 async def store_parsed(
@@ -123,6 +132,9 @@ async def ingest(
             try:
                 if read.text is not None:
                     await store_text(db, read.text, item, report)
+                for member, text in read.members or ():
+                    await store_member(db, text, f"{item}!{member}", report)
+                report.issues.extend(ParseIssue(item, 0, problem) for problem in read.problems)
                 if now is not None and read.state is not None:
                     await source_state.set_state(db, item, read.state, utc_text(now))
             except Exception as error:  # one bad input never stops the others

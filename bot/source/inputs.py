@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bot.core.models import ParseIssue
+from bot.source.unpack import is_archive
 
 _PLACEHOLDER = re.compile(r"\{(date|yyyy|mm|dd)\}")
 LOOKBACK_DAYS = 2  # today and yesterday: the feed publishes late in the (UTC) day
@@ -56,10 +57,12 @@ def expand_inputs(inputs: Iterable[str]) -> tuple[list[str], list[ParseIssue]]:
         path = Path(item)
         if path.is_dir():
             files = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix in (".md", ".json")
+                p
+                for p in path.rglob("*")
+                if p.is_file() and (p.suffix in (".md", ".json") or is_archive(p.name))
             )
             if not files:
-                issues.append(ParseIssue(item, 0, "directory holds no .md or .json files"))
+                issues.append(ParseIssue(item, 0, "directory holds no .md, .json or archives"))
             found.extend(str(p) for p in files)
         elif path.is_file():
             found.append(item)

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from bot.source.inputs import is_url
+from bot.source.unpack import UnreadableArchive, is_archive, unpack
 from storage.sources import SourceState
 
 FETCH_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -37,10 +38,14 @@ class Download:
     error: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    content: bytes | None = None  # the body, for an archive (``binary=True``)
 
 
 async def download(
-    client: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None
+    client: httpx.AsyncClient,
+    url: str,
+    headers: dict[str, str] | None = None,
+    binary: bool = False,
 ) -> Download:
     """GET ``url``; 304 and 404 are answers, not errors; anything else not 200 is one."""
     try:
@@ -51,6 +56,13 @@ async def download(
         return Download(response.status_code)
     if response.status_code != 200:
         return Download(response.status_code, error=f"download failed: HTTP {response.status_code}")
+    if binary:
+        return Download(
+            200,
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+            content=response.content,
+        )
     text, error = _decode(response.content)
     if text is None:
         return Download(200, error=error)
@@ -71,6 +83,8 @@ class Read:
     unchanged: bool = False
     not_published: bool = False
     error: str | None = None
+    members: list[tuple[str, str]] | None = None  # an archive's digests: (path, text)
+    problems: tuple[str, ...] = ()  # an archive's unreadable members
 
 
 async def read_source(client: httpx.AsyncClient, item: str, known: SourceState) -> Read:
@@ -89,10 +103,22 @@ async def _fetch(client: httpx.AsyncClient, url: str, known: SourceState) -> Rea
         headers["If-None-Match"] = known.etag
     if known.last_modified:
         headers["If-Modified-Since"] = known.last_modified
-    got = await download(client, url, headers)
+    archive = is_archive(url)
+    got = await download(client, url, headers, binary=archive)
+    state = SourceState(etag=got.etag, last_modified=got.last_modified)
+    if archive and got.content is not None:
+        return _unpacked(got.content, url, state)
     if got.text is None:
         return Read(unchanged=got.status == 304, not_published=got.status == 404, error=got.error)
-    return Read(got.text, SourceState(etag=got.etag, last_modified=got.last_modified))
+    return Read(got.text, state)
+
+
+def _unpacked(data: bytes, name: str, state: SourceState | None) -> Read:
+    try:
+        members, problems = unpack(data, name)
+    except UnreadableArchive as error:
+        return Read(error=str(error))
+    return Read(state=state, members=members, problems=tuple(problems))
 
 
 async def _read_file(path: Path, known: SourceState) -> Read:
@@ -105,6 +131,8 @@ async def _read_file(path: Path, known: SourceState) -> Read:
     state = SourceState(fingerprint=f"{quick}:{digest}")
     if known.fingerprint and known.fingerprint.endswith(":" + digest):
         return Read(state=state, unchanged=True)  # touched, not changed: remember the mtime
+    if is_archive(path.name):
+        return await asyncio.to_thread(_unpacked, data, path.name, state)
     text, error = _decode(data)
     return Read(text, state if text is not None else None, error=error)
 
