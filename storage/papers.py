@@ -64,8 +64,11 @@ async def store_digest(
     digest: Digest,
     source: str,
     observed_at: dt.datetime | None = None,
+    backfill: bool = False,
 ) -> DigestStats:
     """Store a digest in one transaction; storing the same digest again changes nothing.
+    A ``backfill`` listing is archived only: it is stored as already fanned out, so it is
+    never delivered as new.
 
     A paper already archived keeps its text (missing parts are filled in); its votes follow
     the newest observation: a markdown digest's counts were observed on its date, a live API
@@ -109,9 +112,9 @@ async def store_digest(
                     ),
                 )
             cursor = await db.execute(
-                "INSERT INTO digest_entries (digest_date, paper_id, position, votes)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (day, paper_id, next_position, paper.votes),
+                "INSERT INTO digest_entries (digest_date, paper_id, position, votes, fanned_out)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (day, paper_id, next_position, paper.votes, int(backfill)),
             )
             if cursor.rowcount == 1:
                 entries_new += 1

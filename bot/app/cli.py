@@ -34,6 +34,7 @@ from bot.publish.digest import DIGEST_LANGUAGE, export_day, write_file
 from bot.render import export
 from bot.render import terminal as out
 from bot.render.lists import period_label
+from bot.source import backfill
 from bot.source.ingest import ingest
 from bot.source.reader import new_client
 from bot.summarize.client import ChatClient
@@ -47,6 +48,7 @@ from storage.export import papers_since as export_pages
 from storage.papers import SEARCH_MODES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger("paperboy")
 
 
 class UsageError(Exception):
@@ -94,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-index", action="store_true", help="do not embed the new papers")
 
     sub.add_parser("index", parents=[common], help="embed every paper without a vector")
+
+    p = sub.add_parser("backfill", parents=[common], help="fill the archive with the history")
+    p.add_argument("--since", type=_date, help="only days from this date on")
+    p.add_argument("--source", choices=("korean", "hf-api", "all"), default="all")
+    p.add_argument("--no-index", action="store_true", help="do not embed the new papers")
 
     p = sub.add_parser("similar", parents=[common, json_flag], help="the papers nearest to one")
     p.add_argument("arxiv_id", metavar="ARXIV_ID", help="an arXiv id or arxiv.org / HF URL")
@@ -307,6 +314,39 @@ def _counter(stream: TextIO, what: str) -> Callable[[int, int], None] | None:
     if show is None:
         return None
     return lambda done, total: show(done, total, what)
+
+
+async def _cmd_backfill(db: Database, args: argparse.Namespace) -> int:
+    settings: Settings = args.settings
+    todo = await backfill.plan(
+        db, settings.sources, args.source, dt.datetime.now(dt.UTC).date(), args.since
+    )
+    if not todo.total:
+        print("Nothing to backfill: every day of the chosen sources is done.")
+        return EXIT_OK
+    started = time.monotonic()
+    show = _progress(sys.stderr)
+
+    def progress(done: int, total: int, day: dt.date) -> None:
+        elapsed = time.monotonic() - started
+        eta = elapsed / done * (total - done)
+        if show is not None:
+            show(done, total, f"{day} · ETA {eta:,.0f} s")
+        elif done % 50 == 0 or done == total:
+            log.info("backfill: %d/%d days (%s), ETA %.0f s", done, total, day, eta)
+
+    async with new_client() as http:
+        pacer = backfill.HostPacer(settings.fetch_rate)
+        report = await backfill.backfill(
+            db, http, todo, settings.hf_api_url, pacer, progress=progress
+        )
+    print(report.line())
+    if report.ingest.papers_new and not args.no_index:
+        semantic = _semantic(db, settings)
+        if semantic is not None:
+            done = await semantic.catch_up(_counter(sys.stderr, "embedding"))
+            print(f"Embedded {done:,} paper(s) for semantic search.")
+    return EXIT_FAILED if report.stopped else EXIT_OK
 
 
 async def _cmd_index(db: Database, args: argparse.Namespace) -> int:
@@ -541,6 +581,7 @@ _COMMANDS: dict[str, Callable[[Database, argparse.Namespace], Awaitable[int]]] =
     "summarize": _cmd_summarize,
     "digest": _cmd_digest,
     "index": _cmd_index,
+    "backfill": _cmd_backfill,
     "backup": _cmd_backup,
     "export": _cmd_export,
     "similar": _cmd_similar,

@@ -71,8 +71,18 @@ def load_settings(
         ),
         digest_dir=_digest_dir(get("PAPERBOY_DIGEST_DIR")),
         semantic=_switch("PAPERBOY_SEMANTIC", get("PAPERBOY_SEMANTIC"), True),
+        backfill=_choice("PAPERBOY_BACKFILL", get("PAPERBOY_BACKFILL"), ("auto", "off")),
+        fetch_rate=_number("PAPERBOY_FETCH_RATE", get("PAPERBOY_FETCH_RATE"), 2.0, 0.1, 100.0),
         **_llm(get),
     )
+
+
+def _choice(name: str, value: str | None, allowed: tuple[str, ...]) -> str:
+    if value is None:
+        return allowed[0]
+    if value.lower() not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+    return value.lower()
 
 
 def _switch(name: str, value: str | None, default: bool) -> bool:

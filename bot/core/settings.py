@@ -46,6 +46,9 @@ class Settings:
     digest_dir: Path | None = None
     # Semantic search and similar papers with the shipped embedding model; off: words alone.
     semantic: bool = True
+    # The history on first run: "auto" backfills an empty archive in the background.
+    backfill: str = "auto"
+    fetch_rate: float = 2.0  # requests a second to one host, for the backfill
 
     @property
     def log_level_number(self) -> int:

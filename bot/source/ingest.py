@@ -95,12 +95,13 @@ async def store_parsed(
     source: str,
     report: IngestReport,
     observed_at: dt.datetime | None,
+    backfill: bool = False,
 ) -> None:
     """Store every digest read, as from ``source``; ``observed_at`` marks live API data,
-    current as of then."""
+    current as of then; ``backfill`` listings are archived, never delivered."""
     report.issues.extend(result.issues)
     for digest in result.digests:
-        report.add(await store_digest(db, digest, source, observed_at))
+        report.add(await store_digest(db, digest, source, observed_at, backfill))
 
 
 async def ingest(

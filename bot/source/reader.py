@@ -39,6 +39,7 @@ class Download:
     etag: str | None = None
     last_modified: str | None = None
     content: bytes | None = None  # the body, for an archive (``binary=True``)
+    retry_after: float | None = None  # seconds a 429 or 503 asked us to wait
 
 
 async def download(
@@ -55,7 +56,11 @@ async def download(
     if response.status_code in (304, 404):
         return Download(response.status_code)
     if response.status_code != 200:
-        return Download(response.status_code, error=f"download failed: HTTP {response.status_code}")
+        return Download(
+            response.status_code,
+            error=f"download failed: HTTP {response.status_code}",
+            retry_after=_seconds(response.headers.get("Retry-After")),
+        )
     if binary:
         return Download(
             200,
@@ -135,6 +140,14 @@ async def _read_file(path: Path, known: SourceState) -> Read:
         return await asyncio.to_thread(_unpacked, data, path.name, state)
     text, error = _decode(data)
     return Read(text, state if text is not None else None, error=error)
+
+
+def _seconds(value: str | None) -> float | None:
+    """Retry-After as seconds (the HTTP-date form is rare for APIs: treated as absent)."""
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _decode(data: bytes) -> tuple[str | None, str | None]:
