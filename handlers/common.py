@@ -112,3 +112,10 @@ def on_button(
         await callback(update, context, request)
 
     return CallbackQueryHandler(run, pattern=lambda data: isinstance(cb.decode(data), kind))
+
+
+async def note_loading(update: Update, context: Context, lang: Lang) -> None:
+    """While the first backfill runs, answers may miss papers: say how far it is."""
+    percent = context.services.loading_percent
+    if percent is not None:
+        await say(update, context, lang, "archive.loading", percent=percent)

@@ -22,6 +22,7 @@ from handlers.common import (
     command_args,
     edit,
     language,
+    note_loading,
     on_button,
     say,
     send,
@@ -40,6 +41,7 @@ async def send_card(update: Update, context: Context, paper: Paper, lang: Lang) 
 
 async def top(update: Update, context: Context) -> None:
     lang = await language(update, context)
+    await note_loading(update, context, lang)
     db = context.db
     try:
         request = parse_top_args(context.args or [])

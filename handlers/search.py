@@ -22,6 +22,7 @@ from handlers.common import (
     argument,
     edit,
     language,
+    note_loading,
     on_button,
     say,
     send,
@@ -44,6 +45,7 @@ async def search_reply(context: Context, query: str, page: int, lang: Lang) -> R
 
 
 async def run_search(update: Update, context: Context, query: str, lang: Lang) -> None:
+    await note_loading(update, context, lang)
     query = " ".join(query.split())[:MAX_QUERY]
     reply = await search_reply(context, query, 0, lang)
     if reply is None:

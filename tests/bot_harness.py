@@ -76,6 +76,7 @@ async def bot_running(
                 "PAPERBOY_DB": str(db_path),
                 "PAPERBOY_SOURCES": sources,
                 "PAPERBOY_SEMANTIC": "off",  # the model loads in tests that ask for it
+                "PAPERBOY_BACKFILL": "off",  # never the real history; tests that want it say so
                 **(env or {}),
             },
             env_file=None,

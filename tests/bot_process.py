@@ -24,6 +24,8 @@ async def start_bot_process(
         "PAPERBOY_DB": str(db),
         "PAPERBOY_SOURCES": str(sources),
         "PYTHONPATH": str(ROOT),
+        "PAPERBOY_SEMANTIC": "off",
+        "PAPERBOY_BACKFILL": "off",  # never the real history from a test
         **extra_env,
     }
     return await asyncio.create_subprocess_exec(

@@ -30,6 +30,8 @@ def words_alone_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     turn it on; every other command and bot process (they inherit the environment) runs
     without it."""
     monkeypatch.setenv("PAPERBOY_SEMANTIC", "off")
+    # An empty archive backfills from the real sources by default: never from a test.
+    monkeypatch.setenv("PAPERBOY_BACKFILL", "off")
 
 
 @pytest.fixture

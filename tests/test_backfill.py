@@ -10,12 +10,15 @@ import threading
 
 import pytest
 
+from bot.app.application import BACKFILL_TASK
 from bot.app.cli import main
 from bot.source import backfill
 from bot.source.reader import new_client
 from storage import deliveries as outbox
 from storage.papers import archive_stats
+from tests.bot_harness import ManualClock, bot_running
 from tests.conftest import FIXTURES, ROOT
+from tests.fakebot.server import FakeBotApi
 from tests.fakesources import FakeSources
 
 API = ROOT / "tests" / "fixtures" / "hf_api"
@@ -140,3 +143,29 @@ def test_the_command_fills_the_archive_and_ends_with_one_line(
     assert stats["digests"] == 3 + 4  # the fixture days from 2024-09 on, and the API days
     assert main(argv) == 0
     assert capsys.readouterr().out.startswith("Nothing to backfill")
+
+
+async def test_an_empty_archive_fills_itself_while_the_bot_answers(tmp_path):
+    user = FakeBotApi.user(4201, "en", "Ada")
+    chat = FakeBotApi.private_chat(user)
+    async with FakeSources(FIXTURES, API) as fake:
+        env = {
+            "PAPERBOY_BACKFILL": "auto",
+            "PAPERBOY_HF_API_URL": fake.api_url,
+            "PAPERBOY_FETCH_RATE": "100",  # 285 days: long enough to ask while it runs
+        }
+        sources = f"{fake.korean_template},hf-api"
+        clock = ManualClock(dt.datetime(2024, 1, 1, 23, 0, tzinfo=dt.UTC))  # "today"
+        async with bot_running(tmp_path / "b.sqlite3", sources, clock=clock, env=env) as bot:
+            task = bot.app.bot_data.tasks[BACKFILL_TASK]
+            await asyncio.sleep(0.5)
+            assert not task.done()
+            note, _ = await bot.say(chat, user, "/search agents", count=2)
+            assert note.text.startswith("📥 The archive is still loading (")
+            await task
+            assert bot.services.loading_percent is None
+            (reply,) = await bot.say(chat, user, "/top all 3")
+            assert reply.text.startswith("🏆")
+            assert await outbox.unfanned(bot.services.db) == []  # nothing delivered as new
+            stats = await archive_stats(bot.services.db)
+            assert stats.digests == 3  # the fixture days up to "today": 2023-11-20, 21, 12-12

@@ -55,6 +55,7 @@ Paperboy = Application[ExtBot[None], CallbackContext, dict, dict, BotData, objec
 SENDER_TASK = "paperboy.sender"
 FIRST_POLL_TASK = "paperboy.first_poll"
 SEMANTIC_TASK = "paperboy.semantic"
+BACKFILL_TASK = "paperboy.backfill"
 POLL_JOB = "paperboy.poll"
 VOTES_JOB = "paperboy.votes"
 VOTE_REFRESH_SECONDS = 3600
@@ -140,6 +141,9 @@ async def _post_init(application: Paperboy) -> None:
     data.tasks[FIRST_POLL_TASK] = asyncio.create_task(
         _logged("first poll", services.poll_now()), name=FIRST_POLL_TASK
     )
+    data.tasks[BACKFILL_TASK] = asyncio.create_task(
+        _logged("backfill", services.backfill_if_empty()), name=BACKFILL_TASK
+    )
     if settings.semantic:
         data.tasks[SEMANTIC_TASK] = asyncio.create_task(
             _logged("semantic search", _start_semantic(services)), name=SEMANTIC_TASK
@@ -206,7 +210,7 @@ async def _votes_job(context: CallbackContext) -> None:  # type: ignore[type-arg
 
 
 async def _post_shutdown(application: Paperboy) -> None:
-    for name in (SENDER_TASK, FIRST_POLL_TASK, SEMANTIC_TASK):
+    for name in (SENDER_TASK, FIRST_POLL_TASK, SEMANTIC_TASK, BACKFILL_TASK):
         task = application.bot_data.tasks.pop(name, None)
         if task is not None and not task.done():
             # Rows are marked sent one by one and each digest is one transaction: a cancelled

@@ -19,6 +19,8 @@ from bot.deliver.pacer import Pacer
 from bot.deliver.sender import Sender
 from bot.publish.digest import write_day
 from bot.select.fan_out import RECENT_DAYS, fan_out, rematch
+from bot.source import backfill
+from bot.source.backfill import BackfillReport
 from bot.source.ingest import IngestReport
 from bot.source.poll import poll, refresh_votes
 from bot.summarize.client import ChatClient
@@ -69,6 +71,7 @@ class Services:
     summarizing: asyncio.Task[None] | None = None
     semantic: Semantic | None = None  # the embedding model and vector index, once loaded
     indexing: asyncio.Task[int] | None = None
+    backfilling: tuple[int, int] | None = None  # days done and planned, while it runs
 
     async def poll_now(self) -> PollResult:
         """Poll every source once (never two polls at a time), fan out, wake the sender."""
@@ -163,6 +166,42 @@ class Services:
         if written:
             log.info("digests written: %s", ", ".join(str(path) for path in written))
         return written
+
+    async def backfill_if_empty(self) -> BackfillReport | None:
+        """The history on first run (``PAPERBOY_BACKFILL=auto``): fill an empty archive,
+        politely, while the bot answers. None when there was nothing to do."""
+        if self.settings.backfill != "auto" or (await archive.archive_stats(self.db)).papers:
+            return None
+        todo = await backfill.plan(self.db, self.settings.sources, "all", self.clock.now().date())
+        if not todo.total:
+            return None
+        log.info("empty archive: backfilling %d days in the background", todo.total)
+        self.backfilling = (0, todo.total)
+
+        def progress(done: int, total: int, day: dt.date) -> None:
+            self.backfilling = (done, total)
+            if done % 50 == 0:
+                log.info("backfill: %d/%d days (%s)", done, total, day)
+
+        try:
+            pacer = backfill.HostPacer(self.settings.fetch_rate)
+            report = await backfill.backfill(
+                self.db, self.http, todo, self.settings.hf_api_url, pacer, progress
+            )
+        finally:
+            self.backfilling = None
+        log.info("%s", report.line())
+        self.start_indexing()
+        return report
+
+    @property
+    def loading_percent(self) -> int | None:
+        """How far a running backfill is, for the note on /top and /search; None: not
+        running."""
+        if self.backfilling is None:
+            return None
+        done, total = self.backfilling
+        return min(99, done * 100 // max(total, 1))
 
     def start_indexing(self) -> None:
         """Embed the papers without a vector, in the background (one catch-up at a time)."""
