@@ -50,6 +50,8 @@ def korean_summary(title: str, extra: str = "") -> dict[str, str]:
 class FakeLLM:
     def __init__(self, latency: float = 0.0) -> None:
         self.latency = latency
+        self.models = ["fake-model"]
+        self.key: str | None = None  # when set, /models wants it as the Bearer token
         self.script: dict[str, deque[Step]] = defaultdict(deque)
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
@@ -66,6 +68,7 @@ class FakeLLM:
     async def __aenter__(self) -> FakeLLM:
         app = web.Application()
         app.router.add_route("*", "/v1/chat/completions", self._complete)
+        app.router.add_get("/v1/models", self._models)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -77,6 +80,12 @@ class FakeLLM:
     async def __aexit__(self, *exc: object) -> None:
         assert self._runner is not None
         await self._runner.cleanup()
+
+    async def _models(self, request: web.Request) -> web.StreamResponse:
+        """The models this endpoint serves, as OpenAI lists them; a wrong key is refused."""
+        if self.key is not None and request.headers.get("Authorization") != f"Bearer {self.key}":
+            return web.json_response({"error": {"message": "invalid api key"}}, status=401)
+        return web.json_response({"object": "list", "data": [{"id": m} for m in self.models]})
 
     async def _complete(self, request: web.Request) -> web.StreamResponse:
         if request.method != "POST":

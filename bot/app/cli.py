@@ -23,6 +23,7 @@ from typing import Any, TextIO
 
 import aiosqlite
 
+from bot.app import doctor
 from bot.app.config import ConfigError, Settings, load_settings
 from bot.core.arxiv import parse_arxiv_ref
 from bot.core.clock import SystemClock
@@ -126,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("stats", parents=[common, json_flag], help="what the archive holds")
     sub.add_parser("run", parents=[common], help="run the Telegram bot")
+    sub.add_parser("doctor", parents=[common], help="check the setup, one line a check")
 
     p = sub.add_parser("summarize", parents=[common], help="write summaries with the model")
     days = p.add_mutually_exclusive_group()
@@ -191,6 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
     except ConfigError as exc:
+        if args.command == "doctor":
+            print(f"✗ configuration: {exc}")
+            return EXIT_FAILED
         print(f"paperboy: {exc}", file=sys.stderr)
         return EXIT_USAGE
     logging.basicConfig(
@@ -204,6 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_path = Path(getattr(args, "db", None) or settings.db_path)
     if args.command == "run":
         return _run(settings, db_path)
+    if args.command == "doctor":
+        return asyncio.run(_doctor(settings, db_path))
     command = _COMMANDS[args.command]
     args.settings = settings  # the commands that need more than the database read it here
     args.db_path = db_path
@@ -234,6 +241,16 @@ async def _with_db(path: Path, body: Callable[[Database], Awaitable[int]]) -> in
         return await body(db)
     finally:
         await db.close()
+
+
+async def _doctor(settings: Settings, db_path: Path) -> int:
+    async with new_client() as http:
+        checks = await doctor.diagnose(settings, db_path, http, dt.datetime.now(dt.UTC).date())
+    for check in checks:
+        print(check.line())
+    failed = sum(not check.ok for check in checks)
+    print(f"{len(checks) - failed} of {len(checks)} checks passed.")
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _run(settings: Settings, db_path: Path) -> int:

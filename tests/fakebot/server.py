@@ -699,6 +699,12 @@ class FakeBotApi:
         self.inline_answers.append(params)
         return True
 
+    async def _api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(_int_or_raw(params.get("chat_id")))
+        if chat["id"] in self.blocked:
+            raise ApiError(403, "Forbidden: bot was kicked from the supergroup chat")
+        return chat
+
     async def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id, user_id = params.get("chat_id"), params.get("user_id")
         status = "administrator" if user_id in self.admins.get(chat_id, set()) else "member"
@@ -724,3 +730,11 @@ class FakeBotApi:
                 }
             )
         return member
+
+
+def _int_or_raw(value: Any) -> Any:
+    """Form values arrive as strings; a chat id is an integer when it reads as one."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value

@@ -1,0 +1,176 @@
+"""``paperboy doctor``: is this installation right? One line a check, ✓ or ✗ with the fix.
+
+Read-only: it asks Telegram (getMe, getChat), the sources, the language model and the
+database, and changes nothing. Exit 1 when any check failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+import httpx
+
+from bot.core.settings import HF_API_SOURCE, Settings
+from bot.parse.hf_api import day_url
+from bot.source.inputs import expand_template, is_template, is_url
+from storage.db import schema_version
+from storage.migrations import MIGRATIONS
+
+CHATS_CHECKED = 200  # subscribed chats asked about; more are counted, not asked
+
+
+@dataclass(frozen=True)
+class Check:
+    ok: bool
+    what: str
+    detail: str
+
+    def line(self) -> str:
+        return f"{'✓' if self.ok else '✗'} {self.what}: {self.detail}"
+
+
+async def diagnose(
+    settings: Settings, db_path: Path, http: httpx.AsyncClient, today: dt.date
+) -> list[Check]:
+    checks = [Check(True, "configuration", "every setting reads and validates")]
+    checks.append(await _token(settings, http))
+    checks.append(await _database(db_path))
+    for source in settings.sources:
+        checks.append(await _source(source, settings, http, today))
+    if settings.llm_url:
+        checks.append(await _llm(settings, http))
+    if settings.bot_token and _is_file(db_path):
+        checks.append(await _chats(settings, db_path, http))
+    return checks
+
+
+async def _telegram(settings: Settings, http: httpx.AsyncClient, method: str, **params: object):
+    url = f"{settings.api_url}/bot{settings.bot_token}/{method}"
+    response = await http.post(url, data={k: str(v) for k, v in params.items()})
+    return response.json()
+
+
+async def _token(settings: Settings, http: httpx.AsyncClient) -> Check:
+    if not settings.bot_token:
+        return Check(False, "token", "TELEGRAM_BOT_TOKEN is not set: get one from @BotFather")
+    try:
+        answer = await _telegram(settings, http, "getMe")
+    except (httpx.HTTPError, ValueError) as error:
+        return Check(False, "token", f"{settings.api_url} did not answer ({error}); check "
+                     "TELEGRAM_API_URL and the network")  # fmt: skip
+    if not answer.get("ok"):
+        return Check(False, "token", f"Telegram says {answer.get('description')!r}: the token "
+                     "was revoked or mistyped; get a new one from @BotFather")  # fmt: skip
+    return Check(True, "token", f"@{answer['result'].get('username')} (getMe)")
+
+
+async def _database(path: Path) -> Check:
+    if not _is_file(path):
+        return Check(False, "database", f"{path} does not exist yet: `paperboy run` or "
+                     "`paperboy ingest` creates it")  # fmt: skip
+    try:
+        async with aiosqlite.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            ((verdict,),) = await conn.execute_fetchall("PRAGMA quick_check")
+            version = await schema_version(conn)
+            ((papers,),) = await conn.execute_fetchall("SELECT COUNT(*) FROM papers")
+    except aiosqlite.Error as error:
+        return Check(False, "database", f"{path} cannot be read ({error}); restore a backup")
+    size = _megabytes(path)
+    if verdict != "ok":
+        return Check(False, "database", f"integrity check failed ({verdict}); restore a backup")
+    if version < len(MIGRATIONS):
+        state = f"schema {version} of {len(MIGRATIONS)} (`paperboy run` migrates it)"
+    else:
+        state = f"schema {version}"
+    return Check(
+        True, "database", f"{path}: integrity ok, {state}, {papers:,} papers, {size:.1f} MB"
+    )
+
+
+async def _source(
+    source: str, settings: Settings, http: httpx.AsyncClient, today: dt.date
+) -> Check:
+    what = f"source {source}"
+    if source == HF_API_SOURCE:
+        url = day_url(settings.hf_api_url, today - dt.timedelta(days=1), 0, 1)
+    elif is_template(source):
+        url = expand_template(source, today)
+    elif is_url(source):
+        url = source
+    else:
+        if _readable(Path(source)):
+            return Check(True, what, "readable")
+        return Check(False, what, "no such file or directory: fix PAPERBOY_SOURCES")
+    try:
+        response = await http.get(url)
+    except httpx.HTTPError as error:
+        return Check(False, what, f"unreachable ({error.__class__.__name__}); check the network")
+    if response.status_code in (200, 304, 404):
+        note = " (404: nothing published today)" if response.status_code == 404 else ""
+        return Check(True, what, f"reachable, HTTP {response.status_code}{note}")
+    return Check(False, what, f"HTTP {response.status_code} from {url}")
+
+
+async def _llm(settings: Settings, http: httpx.AsyncClient) -> Check:
+    headers = {"Authorization": f"Bearer {settings.llm_api_key}"} if settings.llm_api_key else {}
+    try:
+        response = await http.get(f"{settings.llm_url}/models", headers=headers)
+    except httpx.HTTPError as error:
+        return Check(
+            False, "language model", f"{settings.llm_url} unreachable ({error.__class__.__name__})"
+        )
+    if response.status_code in (401, 403):
+        return Check(
+            False, "language model", "the endpoint refuses the key: check PAPERBOY_LLM_API_KEY"
+        )
+    if response.status_code != 200:
+        return Check(
+            False, "language model", f"HTTP {response.status_code} from {settings.llm_url}/models"
+        )
+    try:
+        models = {item.get("id") for item in response.json().get("data", [])}
+    except (ValueError, AttributeError):
+        models = set()
+    if models and settings.llm_model not in models:
+        return Check(False, "language model", f"{settings.llm_model!r} is not among the "
+                     f"endpoint's models ({', '.join(sorted(map(str, models))[:5])})")  # fmt: skip
+    return Check(True, "language model", f"{settings.llm_model} at {settings.llm_url}")
+
+
+async def _chats(settings: Settings, db_path: Path, http: httpx.AsyncClient) -> Check:
+    async with aiosqlite.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        rows = await conn.execute_fetchall(
+            "SELECT chat_id FROM chats WHERE active = 1 AND chat_id IN"
+            " (SELECT chat_id FROM subscriptions) ORDER BY chat_id"
+        )
+    chats = [row[0] for row in rows]
+    lost: list[str] = []
+    for chat_id in chats[:CHATS_CHECKED]:
+        answer = await _telegram(settings, http, "getChat", chat_id=chat_id)
+        if not answer.get("ok"):
+            lost.append(f"{chat_id} ({answer.get('description')})")
+    asked = min(len(chats), CHATS_CHECKED)
+    if lost:
+        return Check(False, "subscribed chats", f"{len(lost)} of {asked} no longer reach the "
+                     f"bot: {'; '.join(lost[:5])}. Their deliveries will fail; /stop there or "
+                     "re-add the bot")  # fmt: skip
+    more = f" (the first {asked} of {len(chats)} asked)" if len(chats) > asked else ""
+    return Check(True, "subscribed chats", f"{asked} reach the bot{more}")
+
+
+# The few file-system looks, synchronous by nature (and instant): kept out of the coroutines.
+def _is_file(path: Path) -> bool:
+    return path.is_file()
+
+
+def _readable(path: Path) -> bool:
+    return path.exists() and os.access(path, os.R_OK)
+
+
+def _megabytes(path: Path) -> float:
+    """The database with its -wal and -shm files."""
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6
