@@ -68,11 +68,16 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple]:
 
 def test_a_sound_setup_passes_every_check(setup, capsys):
     assert main(["doctor"]) == 0
+    assert "no digest from it yet" in capsys.readouterr().out
+    assert main(["ingest", str(FIXTURES)]) == 0
+    capsys.readouterr()
+    assert main(["doctor"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert [line[0] for line in out[:-1]] == ["✓"] * (len(out) - 1)
     checks = " ".join(out)
-    for part in ("configuration", "token: @", "database", "integrity ok", "source ", "language "
-                 "model: fake-model", "subscribed chats: 2 reach the bot"):  # fmt: skip
+    for part in ("configuration", "token: @", "database", "integrity ok", "source ", "readable; "
+                 "newest digest from it: 2024-10-18", "language model: fake-model",
+                 "subscribed chats: 2 reach the bot"):  # fmt: skip
         assert part in checks, part
     assert out[-1] == f"{len(out) - 1} of {len(out) - 1} checks passed."
 

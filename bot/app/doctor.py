@@ -40,7 +40,12 @@ async def diagnose(
     checks.append(await _token(settings, http))
     checks.append(await _database(db_path))
     for source in settings.sources:
-        checks.append(await _source(source, settings, http, today))
+        check = await _source(source, settings, http, today)
+        newest = await _newest(db_path, source) if _is_file(db_path) else None
+        if check.ok:
+            seen = f"newest digest from it: {newest}" if newest else "no digest from it yet"
+            check = Check(True, check.what, f"{check.detail}; {seen}")
+        checks.append(check)
     if settings.llm_url:
         checks.append(await _llm(settings, http))
     if settings.bot_token and _is_file(db_path):
@@ -113,6 +118,18 @@ async def _source(
         note = " (404: nothing published today)" if response.status_code == 404 else ""
         return Check(True, what, f"reachable, HTTP {response.status_code}{note}")
     return Check(False, what, f"HTTP {response.status_code} from {url}")
+
+
+async def _newest(db_path: Path, source: str) -> str | None:
+    """The newest digest date the archive holds from ``source`` (a template by its fixed
+    part, a directory by its path)."""
+    prefix = source.split("{", 1)[0] if is_template(source) else source
+    async with aiosqlite.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        ((newest,),) = await conn.execute_fetchall(
+            "SELECT MAX(date) FROM digests WHERE source = ? OR substr(source, 1, ?) = ?",
+            (source, len(prefix), prefix),
+        )
+    return newest
 
 
 async def _llm(settings: Settings, http: httpx.AsyncClient) -> Check:
