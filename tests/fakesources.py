@@ -6,6 +6,7 @@ request with its time, for the politeness checks."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ class FakeSources:
         self.korean = korean
         self.api = api
         self.requests: list[tuple[float, str]] = []
+        self.not_modified = 0  # conditional requests answered 304
         self.fail: list[tuple[int, dict[str, str]]] = []  # answered first, one per request
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -63,7 +65,12 @@ class FakeSources:
         path = (self.korean / y / m / d) if self.korean else None
         if path is None or not path.is_file():
             return web.Response(status=404, text="404: Not Found")
-        return web.Response(text=path.read_text(encoding="utf-8"), content_type="text/plain")
+        text = path.read_text(encoding="utf-8")
+        etag = f'"{hashlib.sha256(text.encode()).hexdigest()[:16]}"'
+        if request.headers.get("If-None-Match") == etag:
+            self.not_modified += 1
+            return web.Response(status=304, headers={"ETag": etag})
+        return web.Response(text=text, content_type="text/plain", headers={"ETag": etag})
 
     async def _api(self, request: web.Request) -> web.Response:
         if (refused := self._hostile(request)) is not None:

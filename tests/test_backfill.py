@@ -169,3 +169,14 @@ async def test_an_empty_archive_fills_itself_while_the_bot_answers(tmp_path):
             assert await outbox.unfanned(bot.services.db) == []  # nothing delivered as new
             stats = await archive_stats(bot.services.db)
             assert stats.digests == 3  # the fixture days up to "today": 2023-11-20, 21, 12-12
+
+
+async def test_a_day_the_poller_already_read_is_asked_conditionally(db, server):
+    from bot.source.poll import poll
+
+    clock_now = dt.datetime(2024, 10, 18, 23, 0, tzinfo=dt.UTC)
+    async with new_client() as http:  # the poller read 2024-10-17 and 18 (and kept ETags)
+        await poll(db, (server.korean_template,), http, clock_now, server.api_url)
+    report, _ = await run(db, server, which="korean", since=dt.date(2024, 10, 15))
+    assert server.not_modified == 1  # 2024-10-18: unchanged, not downloaded again
+    assert report.stopped is None

@@ -27,7 +27,10 @@ from bot.source.ingest import IngestReport, store_parsed
 from bot.source.inputs import expand_template, is_template
 from bot.source.reader import Download, download
 from storage import deliveries as meta
+from storage import sources as source_state
 from storage.db import Database
+from storage.deliveries import utc_text
+from storage.sources import SourceState
 
 log = logging.getLogger(__name__)
 
@@ -156,14 +159,27 @@ async def _korean_day(
     report: BackfillReport,
 ) -> bool:
     url = expand_template(template, day)
-    got = await _fetch(client, url, pacer, report)
-    if got.status == 404:
-        return True  # no digest that day
+    known = await source_state.get_state(db, url)
+    got = await _fetch(client, url, pacer, report, _conditional(known))
+    if got.status in (304, 404):
+        return True  # unchanged since the poller read it, or no digest that day
     if got.text is None:
         report.stopped = f"{url}: {got.error}"
         return False
     await store_parsed(db, parse_any(got.text, url), url, report.ingest, None, backfill=True)
+    state = SourceState(etag=got.etag, last_modified=got.last_modified)
+    await source_state.set_state(db, url, state, utc_text(dt.datetime.now(dt.UTC)))
     return True
+
+
+def _conditional(known: SourceState) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since from what an earlier read (the poller) kept."""
+    headers = {}
+    if known.etag:
+        headers["If-None-Match"] = known.etag
+    if known.last_modified:
+        headers["If-Modified-Since"] = known.last_modified
+    return headers
 
 
 async def _api_day(
@@ -191,15 +207,19 @@ async def _api_day(
 
 
 async def _fetch(
-    client: httpx.AsyncClient, url: str, pacer: HostPacer, report: BackfillReport
+    client: httpx.AsyncClient,
+    url: str,
+    pacer: HostPacer,
+    report: BackfillReport,
+    headers: dict[str, str] | None = None,
 ) -> Download:
     """One GET at the host's pace; 429/503 wait their Retry-After, failures back off."""
     got = Download(None)
     for attempt in range(ATTEMPTS):
         await pacer.wait(url)
         report.requests += 1
-        got = await download(client, url)
-        if got.status in (200, 404):
+        got = await download(client, url, headers)
+        if got.status in (200, 304, 404):
             return got
         if got.status in (429, 503) and got.retry_after is not None:
             wait = got.retry_after
