@@ -1,10 +1,11 @@
 """Topics that match meaning: where a topic's keywords appear, and how near the paper is to the
 topic's exemplars or to the subscriber's own words.
 
-A built-in topic scores each paper as ``w · (keyword in title, in gist, anywhere, cosine to
-the topic's prototype)`` and matches above its threshold; weights, thresholds and prototypes
-(the mean of the hand-labelled exemplars) are fitted by ``bench/topics.py`` on the tune half
-of tests/data/topic_labels.tsv and shipped in topic_model.json. Free text matches all its
+A built-in topic is a logistic regression over where its keywords appear (title, gist,
+anywhere) and the paper's embedding; it matches when the probability reaches its threshold.
+Weights, regularisation and thresholds are fitted by ``bench/topics.py`` on the tune half of
+tests/data/topic_labels.tsv (the regularisation by cross-validation within that half) and
+shipped in topic_model.json. Free text matches all its
 words, or a cosine to the text's own embedding above one threshold fitted the same way.
 Exclusions always win. Without vectors a paper falls back to keywords alone.
 """
@@ -25,18 +26,20 @@ from storage.matching import column_matches
 
 MODEL_FILE = Path(__file__).with_name("topic_model.json")
 
-Features = tuple[float, float, float, float]  # title, gist, body, similarity
+Columns = tuple[float, float, float]  # keyword in the title, in the gist, anywhere
 
 
 @dataclass(frozen=True)
 class TopicRule:
-    weights: Features
-    threshold: float
-    prototype: np.ndarray
+    column_weights: Columns
+    vector_weights: np.ndarray  # one per embedding dimension
+    bias: float
+    threshold: float  # on the probability
 
-    def score(self, hits: tuple[bool, bool, bool], similarity: float) -> float:
-        features = (*map(float, hits), similarity)
-        return float(np.dot(self.weights, features))
+    def probability(self, hits: tuple[bool, bool, bool], vector: np.ndarray) -> float:
+        z = float(np.dot(self.column_weights, [float(h) for h in hits]))
+        z += float(vector @ self.vector_weights) + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,10 @@ def load_topic_model(path: Path = MODEL_FILE) -> TopicModel | None:
         return None
     rules = {
         slug: TopicRule(
-            tuple(rule["weights"]),  # type: ignore[arg-type]
+            tuple(rule["column_weights"]),  # type: ignore[arg-type]
+            np.asarray(rule["vector_weights"], np.float32),
+            float(rule["bias"]),
             float(rule["threshold"]),
-            np.asarray(rule["prototype"], np.float32),
         )
         for slug, rule in data["topics"].items()
     }
@@ -69,9 +73,10 @@ def save_topic_model(model: TopicModel, path: Path = MODEL_FILE) -> None:
         "free_text_threshold": round(model.free_text_threshold, 4),
         "topics": {
             slug: {
-                "weights": list(rule.weights),
+                "column_weights": [round(float(x), 4) for x in rule.column_weights],
+                "bias": round(rule.bias, 4),
                 "threshold": round(rule.threshold, 4),
-                "prototype": [round(float(x), 4) for x in rule.prototype],
+                "vector_weights": [round(float(x), 4) for x in rule.vector_weights],
             }
             for slug, rule in model.rules.items()
         },
@@ -111,7 +116,7 @@ def match_by_meaning(
             if vector is None:
                 ok = columns[2]  # keywords alone
             elif rule is not None:
-                ok = rule.score(columns, float(vector @ rule.prototype)) >= rule.threshold
+                ok = rule.probability(columns, vector) >= rule.threshold
             else:
                 assert reference is not None
                 ok = columns[2] or float(vector @ reference) >= model.free_text_threshold
