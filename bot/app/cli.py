@@ -300,11 +300,16 @@ async def _cmd_ingest(db: Database, args: argparse.Namespace) -> int:
         for issue in report.issues:
             print(f"  {issue}", file=sys.stderr)
     if report.papers_new and not args.no_index:
-        semantic = _semantic(db, args.settings)
-        if semantic is not None:
-            done = await semantic.catch_up(_counter(sys.stderr, "embedding"))
-            print(f"Embedded {done:,} paper(s) for semantic search.")
+        await _embed_new(db, args.settings)
     return EXIT_OK if report.loaded_anything else EXIT_FAILED
+
+
+async def _embed_new(db: Database, settings: Settings) -> None:
+    """After an ingest or a backfill: vectors for the papers that have none yet."""
+    semantic = _semantic(db, settings)
+    if semantic is not None:
+        done = await semantic.catch_up(_counter(sys.stderr, "embedding"))
+        print(f"Embedded {done:,} paper(s) for semantic search.")
 
 
 def _semantic(db: Database, settings: Settings) -> Semantic | None:
@@ -359,10 +364,7 @@ async def _cmd_backfill(db: Database, args: argparse.Namespace) -> int:
         )
     print(report.line())
     if report.ingest.papers_new and not args.no_index:
-        semantic = _semantic(db, settings)
-        if semantic is not None:
-            done = await semantic.catch_up(_counter(sys.stderr, "embedding"))
-            print(f"Embedded {done:,} paper(s) for semantic search.")
+        await _embed_new(db, settings)
     return EXIT_FAILED if report.stopped else EXIT_OK
 
 
@@ -383,10 +385,15 @@ async def _cmd_index(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def _cmd_similar(db: Database, args: argparse.Namespace) -> int:
-    arxiv_id = parse_arxiv_ref(args.arxiv_id)
+def _arxiv_id(value: str) -> str:
+    arxiv_id = parse_arxiv_ref(value)
     if arxiv_id is None:
-        raise UsageError(f"{args.arxiv_id!r} is not an arXiv id (like 2406.11230) or its URL")
+        raise UsageError(f"{value!r} is not an arXiv id (like 2406.11230) or its URL")
+    return arxiv_id
+
+
+async def _cmd_similar(db: Database, args: argparse.Namespace) -> int:
+    arxiv_id = _arxiv_id(args.arxiv_id)
     found = await archive.get_paper_with_id(db, arxiv_id)
     if found is None:
         print(f"paperboy similar: {arxiv_id} is not in the archive", file=sys.stderr)
@@ -458,9 +465,7 @@ async def _cmd_search(db: Database, args: argparse.Namespace) -> int:
 
 
 async def _cmd_show(db: Database, args: argparse.Namespace) -> int:
-    arxiv_id = parse_arxiv_ref(args.arxiv_id)
-    if arxiv_id is None:
-        raise UsageError(f"{args.arxiv_id!r} is not an arXiv id (like 2406.11230) or its URL")
+    arxiv_id = _arxiv_id(args.arxiv_id)
     paper = await archive.get_paper(db, arxiv_id)
     if paper is None:
         print(f"paperboy show: {arxiv_id} is not in the archive", file=sys.stderr)
