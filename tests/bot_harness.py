@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -68,6 +70,13 @@ async def bot_running(
     env: dict[str, str] | None = None,
 ) -> AsyncIterator[Harness]:
     clock = clock or ManualClock()
+    transport: dict[str, str] = {}
+    if os.environ.get("PAPERBOY_TEST_TRANSPORT") == "webhook":  # the suite again, by webhook
+        port = _free_port()
+        transport = {
+            "PAPERBOY_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+            "PAPERBOY_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
+        }
     async with FakeBotApi(limits=limits, admins=admins) as api:
         settings = load_settings(
             {
@@ -77,6 +86,7 @@ async def bot_running(
                 "PAPERBOY_SOURCES": sources,
                 "PAPERBOY_SEMANTIC": "off",  # the model loads in tests that ask for it
                 "PAPERBOY_BACKFILL": "off",  # never the real history; tests that want it say so
+                **transport,
                 **(env or {}),
             },
             env_file=None,
@@ -90,3 +100,9 @@ async def bot_running(
                 yield Harness(api, application, clock)
             finally:
                 await api.close_polling()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

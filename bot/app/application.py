@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 from telegram import (
     BotCommand,
@@ -241,20 +243,50 @@ async def _set_commands(application: Paperboy) -> None:
 
 
 def run_bot(settings: Settings) -> None:
-    """Long polling until SIGINT/SIGTERM; PTB then stops the updater and the application,
-    and ``post_shutdown`` stops the sender and closes the database."""
+    """Long polling (or the webhook server, with ``PAPERBOY_WEBHOOK_URL``) until
+    SIGINT/SIGTERM; PTB then stops the updater and the application, and ``post_shutdown``
+    stops the sender and closes the database. Stopping leaves a webhook set: updates that
+    arrive meanwhile wait at Telegram instead of being lost."""
     application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    if settings.webhook_url is None:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        return
+    host, port = settings.webhook_listen
+    log.info("webhook mode: %s, listening on %s:%d", settings.webhook_url, host, port)
+    application.run_webhook(**_webhook_arguments(settings))
+
+
+def _webhook_arguments(settings: Settings) -> dict[str, object]:
+    """``start_webhook``'s arguments: the URL path the server answers on is the public URL's
+    path, and the secret Telegram sends with each update (requests without it get 403)."""
+    assert settings.webhook_url is not None
+    host, port = settings.webhook_listen
+    return {
+        "listen": host,
+        "port": port,
+        "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret or secrets.token_urlsafe(32),
+        "allowed_updates": Update.ALL_TYPES,
+        "drop_pending_updates": False,
+    }
 
 
 @asynccontextmanager
 async def running(application: Paperboy) -> AsyncIterator[Paperboy]:
-    """``run_polling``'s start and stop sequence, inside the caller's event loop."""
+    """``run_polling``'s (or ``run_webhook``'s) start and stop sequence, inside the caller's
+    event loop."""
     await application.initialize()
     try:
         await _post_init(application)
         assert application.updater is not None
-        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0)
+        settings = application.bot_data.settings
+        if settings.webhook_url is None:
+            await application.updater.start_polling(
+                allowed_updates=Update.ALL_TYPES, poll_interval=0
+            )
+        else:
+            await application.updater.start_webhook(**_webhook_arguments(settings))  # type: ignore[arg-type]
         await application.start()
         try:
             yield application

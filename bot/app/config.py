@@ -7,6 +7,7 @@ variable and what it expects; the CLI turns it into one line and exit code 2.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -73,8 +74,32 @@ def load_settings(
         semantic=_switch("PAPERBOY_SEMANTIC", get("PAPERBOY_SEMANTIC"), True),
         backfill=_choice("PAPERBOY_BACKFILL", get("PAPERBOY_BACKFILL"), ("auto", "off")),
         fetch_rate=_number("PAPERBOY_FETCH_RATE", get("PAPERBOY_FETCH_RATE"), 2.0, 0.1, 100.0),
+        **_webhook(get),
         **_llm(get),
     )
+
+
+def _webhook(get: Callable[[str], str | None]) -> dict[str, object]:
+    """Webhook mode's settings. Telegram only calls https URLs; plain http is accepted for a
+    loopback host (a local Bot API server, the tests)."""
+    url = get("PAPERBOY_WEBHOOK_URL")
+    if url is not None:
+        parts = urlsplit(url)
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+            raise ConfigError(f"PAPERBOY_WEBHOOK_URL must be a public https URL; got {url!r}")
+        if parts.query or not parts.netloc:
+            raise ConfigError(f"PAPERBOY_WEBHOOK_URL must be a plain https URL; got {url!r}")
+    listen = get("PAPERBOY_WEBHOOK_LISTEN") or "127.0.0.1:8443"
+    host, _, port = listen.rpartition(":")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ConfigError(f"PAPERBOY_WEBHOOK_LISTEN must be host:port; got {listen!r}")
+    secret = get("PAPERBOY_WEBHOOK_SECRET")
+    if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        raise ConfigError(
+            "PAPERBOY_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+        )
+    return {"webhook_url": url, "webhook_listen": (host, int(port)), "webhook_secret": secret}
 
 
 def _choice(name: str, value: str | None, allowed: tuple[str, ...]) -> str:

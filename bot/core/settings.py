@@ -49,6 +49,10 @@ class Settings:
     # The history on first run: "auto" backfills an empty archive in the background.
     backfill: str = "auto"
     fetch_rate: float = 2.0  # requests a second to one host, for the backfill
+    # Webhook mode: Telegram POSTs updates to this public URL; None: long polling.
+    webhook_url: str | None = None
+    webhook_listen: tuple[str, int] = ("127.0.0.1", 8443)  # where PTB's server listens
+    webhook_secret: str | None = field(default=None, repr=False)  # None: one per start
 
     @property
     def log_level_number(self) -> int:

@@ -12,12 +12,14 @@ import itertools
 import json
 import math
 import random
+import re
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from tests.fakebot.telegram_html import EntityParseError, parse_html
@@ -121,6 +123,10 @@ class FakeBotApi:
         self.too_many_requests = 0
         # Failures tests can ask for:
         self.blocked: set[int] = set()  # chats answering 403 (bot blocked / kicked)
+        self.webhook: dict[str, Any] | None = None  # set by setWebhook: updates are POSTed
+        self.webhook_history: list[dict[str, Any]] = []
+        self.webhook_answers: list[int] = []  # the bot's HTTP status for each update POSTed
+        self._webhook_tasks: set[asyncio.Task[None]] = set()
         self.migrated: dict[int, int] = {}  # group id -> the supergroup it became
         self.server_errors = 0  # the next N sends answer 502
         self.server_error_rate = 0.0  # or this fraction of sends, drawn from a seeded RNG
@@ -279,8 +285,26 @@ class FakeBotApi:
 
     def _push(self, update: dict[str, Any]) -> None:
         update["update_id"] = next(self._update_ids)
+        if self.webhook is not None:
+            # Webhook mode: Telegram POSTs each update to the bot, with the secret header.
+            task = asyncio.get_running_loop().create_task(self._deliver_webhook(update))
+            self._webhook_tasks.add(task)
+            task.add_done_callback(self._webhook_tasks.discard)
+            return
         self._updates.append(update)
         asyncio.get_running_loop().create_task(self._notify())
+
+    async def _deliver_webhook(self, update: dict[str, Any]) -> None:
+        assert self.webhook is not None
+        headers = {}
+        if self.webhook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook["secret_token"]
+        url = self.webhook["url"]
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, json=update, headers=headers) as answer,
+        ):
+            self.webhook_answers.append(answer.status)
 
     async def _notify(self) -> None:
         async with self._changed:
@@ -493,9 +517,36 @@ class FakeBotApi:
         }
 
     async def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
         return True
 
+    async def _api_setWebhook(self, params: dict[str, Any]) -> bool:
+        url = str(params.get("url") or "")
+        if not url:
+            self.webhook = None  # setWebhook with an empty url removes it
+            return True
+        loopback = url.startswith(("http://127.0.0.1", "http://localhost"))
+        if not url.startswith("https://") and not loopback:  # loopback: the tests' own server
+            raise ApiError(
+                400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+            )
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        self.webhook = {"url": url, "secret_token": secret}
+        self.webhook_history.append(dict(self.webhook))
+        return True
+
+    async def _api_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.webhook["url"] if self.webhook else "", "pending_update_count": 0}
+
     async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use "
+                "deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset") or 0)
         limit = int(params.get("limit") or 100)
         timeout = float(params.get("timeout") or 0)
