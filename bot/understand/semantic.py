@@ -35,7 +35,7 @@ class Semantic:
         self.index = VectorIndex()
         self._catching_up = asyncio.Lock()
         model = load_topic_model()
-        # Prototypes and thresholds hold only for the embeddings they were fitted on.
+        # Weights and thresholds hold only for the embeddings they were fitted on.
         self.topic_model = model if model and model.embedding_model == embedder.model else None
         self._text_vectors: dict[str, np.ndarray] = {}
 

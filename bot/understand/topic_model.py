@@ -44,7 +44,7 @@ class TopicRule:
 
 @dataclass(frozen=True)
 class TopicModel:
-    embedding_model: str  # the vectors the prototypes and thresholds belong to
+    embedding_model: str  # the vectors the weights and thresholds belong to
     rules: Mapping[str, TopicRule]
     free_text_threshold: float
 
