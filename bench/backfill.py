@@ -24,6 +24,7 @@ from bot.source.reader import new_client
 from storage.db import connect
 from storage.papers import ArchiveStats, archive_stats
 from tests.fakesources import FakeSources
+from tests.loopback import serve
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 TODAY = dt.date(2026, 8, 21)  # the last shared API day
@@ -54,12 +55,8 @@ async def run(
 async def tarball_server(data: bytes) -> tuple[web.AppRunner, str]:
     app = web.Application()
     app.router.add_get("/archive.tar.gz", lambda _: web.Response(body=data))
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return runner, f"http://127.0.0.1:{port}/archive.tar.gz"
+    runner, root = await serve(app)
+    return runner, f"{root}/archive.tar.gz"
 
 
 def snapshot() -> bytes:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from bot.app.config import load_settings
 from bot.deliver.pacer import Limits, Pacer
 from bot.pipeline.services import Services
 from tests.fakebot.server import TOKEN, FakeBotApi, RateLimits, Sent
+from tests.loopback import free_port
 
 
 @dataclass
@@ -72,7 +72,7 @@ async def bot_running(
     clock = clock or ManualClock()
     transport: dict[str, str] = {}
     if os.environ.get("PAPERBOY_TEST_TRANSPORT") == "webhook":  # the suite again, by webhook
-        port = _free_port()
+        port = free_port()
         transport = {
             "PAPERBOY_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
             "PAPERBOY_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
@@ -100,9 +100,3 @@ async def bot_running(
                 yield Harness(api, application, clock)
             finally:
                 await api.close_polling()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

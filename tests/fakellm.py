@@ -17,6 +17,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.loopback import serve
+
 _TITLE = re.compile(r"^Title: (.+)$", re.M)
 
 
@@ -69,12 +71,8 @@ class FakeLLM:
         app = web.Application()
         app.router.add_route("*", "/v1/chat/completions", self._complete)
         app.router.add_get("/v1/models", self._models)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}/v1"
+        self._runner, root = await serve(app)
+        self.url = f"{root}/v1"
         return self
 
     async def __aexit__(self, *exc: object) -> None:

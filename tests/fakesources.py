@@ -14,6 +14,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.loopback import serve
+
 KOREAN_PATH = "/l-yohai/daily_papers_ko/main/paper_logs/{yyyy}/{mm}/{dd}.md"
 
 
@@ -39,12 +41,7 @@ class FakeSources:
         app = web.Application()
         app.router.add_get("/l-yohai/daily_papers_ko/main/paper_logs/{y}/{m}/{d}", self._korean)
         app.router.add_get("/api/daily_papers", self._api)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
+        self._runner, self.url = await serve(app)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

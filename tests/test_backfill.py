@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import threading
 
 import pytest
 
@@ -20,6 +19,7 @@ from tests.bot_harness import ManualClock, bot_running
 from tests.conftest import FIXTURES, ROOT
 from tests.fakebot.server import FakeBotApi
 from tests.fakesources import FakeSources
+from tests.loopback import on_own_thread
 
 API = ROOT / "tests" / "fixtures" / "hf_api"
 TODAY = dt.date(2026, 8, 21)
@@ -106,24 +106,8 @@ async def test_a_source_that_keeps_failing_stops_and_says_resume(db, server, mon
 @pytest.fixture
 def threaded_server():
     """The fake sources on a loop of their own, for the command line's asyncio.run."""
-    loop = asyncio.new_event_loop()
-    started = threading.Event()
-    holder: dict[str, FakeSources] = {}
-    stop = asyncio.Event()
-
-    async def serve() -> None:
-        async with FakeSources(FIXTURES, API) as fake:
-            holder["fake"] = fake
-            started.set()
-            await stop.wait()
-
-    thread = threading.Thread(target=lambda: loop.run_until_complete(serve()), daemon=True)
-    thread.start()
-    started.wait(10)
-    yield holder["fake"]
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(10)
-    loop.close()
+    with on_own_thread(FakeSources(FIXTURES, API)) as fake:
+        yield fake
 
 
 def test_the_command_fills_the_archive_and_ends_with_one_line(

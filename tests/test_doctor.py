@@ -4,8 +4,6 @@ fault is one ✗ line with what to do."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,28 +16,7 @@ from storage.db import connect
 from tests.conftest import FIXTURES
 from tests.fakebot.server import TOKEN, FakeBotApi
 from tests.fakellm import FakeLLM
-
-
-@contextlib.contextmanager
-def serving(fake):
-    """An async fake server on a loop of its own thread, for the command's asyncio.run."""
-    loop = asyncio.new_event_loop()
-    ready, stop = threading.Event(), asyncio.Event()
-
-    async def serve() -> None:
-        async with fake:
-            ready.set()
-            await stop.wait()
-
-    thread = threading.Thread(target=lambda: loop.run_until_complete(serve()), daemon=True)
-    thread.start()
-    assert ready.wait(10)
-    try:
-        yield fake
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(10)
-        loop.close()
+from tests.loopback import on_own_thread
 
 
 @pytest.fixture
@@ -53,7 +30,7 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple]:
         await conn.close()
 
     asyncio.run(subscribe())
-    with serving(FakeBotApi()) as api, serving(FakeLLM()) as llm:
+    with on_own_thread(FakeBotApi()) as api, on_own_thread(FakeLLM()) as llm:
         for name, value in {
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_URL": api.url,

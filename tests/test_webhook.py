@@ -4,8 +4,6 @@ the webhook set."""
 
 from __future__ import annotations
 
-import socket
-
 import aiohttp
 import pytest
 
@@ -13,15 +11,10 @@ from bot.app.config import ConfigError, load_settings
 from tests.bot_harness import bot_running
 from tests.conftest import FIXTURES
 from tests.fakebot.server import FakeBotApi
+from tests.loopback import free_port
 
 USER = FakeBotApi.user(5001, "en", "Ada")
 CHAT = FakeBotApi.private_chat(USER)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def test_commands_round_trip_through_the_webhook(tmp_path):

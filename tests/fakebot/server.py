@@ -23,6 +23,7 @@ import aiohttp
 from aiohttp import web
 
 from tests.fakebot.telegram_html import EntityParseError, parse_html
+from tests.loopback import serve
 
 TOKEN = "123456789:TEST-token-for-the-fake-bot-api-server"
 BOT_ID = 123456789
@@ -152,12 +153,7 @@ class FakeBotApi:
     async def __aenter__(self) -> FakeBotApi:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
+        self._runner, self.url = await serve(app)
         return self
 
     async def close_polling(self) -> None:
