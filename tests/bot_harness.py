@@ -13,7 +13,7 @@ from telegram.ext import Application
 
 from bot.app.application import FIRST_POLL_TASK, build_application, running
 from bot.app.config import load_settings
-from bot.deliver.pacer import Limits, Pacer
+from bot.deliver.budget import Budget, BudgetLimits
 from bot.pipeline.services import Services
 from tests.fakebot.server import TOKEN, FakeBotApi, RateLimits, Sent
 from tests.loopback import free_port
@@ -92,8 +92,8 @@ async def bot_running(
             env_file=None,
         )
         # Tests run far faster than Telegram allows; the fake enforces the real limits.
-        pacer = Pacer(Limits(per_second=1000, per_group_minute=1000))
-        application = build_application(settings, clock=clock, pacer=pacer)
+        budget = Budget(BudgetLimits(per_second=1000, per_group_minute=1000))
+        application = build_application(settings, clock=clock, budget=budget)
         async with running(application):
             await application.bot_data.tasks[FIRST_POLL_TASK]
             try:

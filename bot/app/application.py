@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import secrets
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
@@ -23,7 +24,6 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackContext,
@@ -36,8 +36,8 @@ from bot.core.clock import Clock
 from bot.core.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
 from bot.core.i18n import LANGUAGES, t
 from bot.core.settings import HF_API_SOURCE, Settings
-from bot.deliver.pacer import Limits, Pacer
-from bot.deliver.sender import Holds, Sender
+from bot.deliver.budget import FREE_PER_SECOND, Budget, BudgetLimits
+from bot.deliver.sender import WORKERS, Holds, Sender
 from bot.pipeline.services import BotData, Services
 from bot.source.reader import new_client
 from bot.summarize.client import ChatClient
@@ -64,14 +64,15 @@ VOTE_REFRESH_SECONDS = 3600
 
 
 def build_application(
-    settings: Settings, clock: Clock | None = None, pacer: Pacer | None = None
+    settings: Settings, clock: Clock | None = None, budget: Budget | None = None
 ) -> Paperboy:
     """The bot, fully wired but not started. Needs ``settings.bot_token``.
 
-    ``clock`` and ``pacer`` are for tests and benchmarks that control time and rates.
+    ``clock`` and ``budget`` are for tests and benchmarks that control time and rates.
     """
     if not settings.bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to build the bot")
+    budget = budget or Budget(budget_limits(settings))
     application = (
         ApplicationBuilder()
         .token(settings.bot_token)
@@ -79,19 +80,36 @@ def build_application(
         .base_file_url(f"{settings.api_url}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=Context, bot_data=BotData))
-        # Telegram's limits, with a few retries after a 429 instead of failing a reply.
-        # Broadcasts pass max_retries=0 and handle 429 themselves (bot/deliver/sender.py).
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # One budget for every message: replies first, broadcasts yield (bot/deliver/budget.py).
+        .rate_limiter(budget)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
     application.bot_data.settings = settings
-    application.bot_data.pacer = pacer
+    application.bot_data.budget = budget
     if clock is not None:
         application.bot_data.clock = clock
     _register_handlers(application)
     return application
+
+
+def budget_limits(settings: Settings) -> BudgetLimits:
+    """Free messages at ``send_rate`` (at most 30); with paid broadcasts, replies keep the free
+    30 a second and deliveries go at ``send_rate``, up to 1,000."""
+    if settings.paid_broadcast:
+        return BudgetLimits(
+            per_second=FREE_PER_SECOND,
+            per_group_minute=settings.group_send_rate,
+            paid_per_second=settings.send_rate,
+        )
+    return BudgetLimits(per_second=settings.send_rate, per_group_minute=settings.group_send_rate)
+
+
+def sender_workers(settings: Settings) -> int:
+    """Chats served at once: enough sends in flight to fill the rate when each takes up to
+    ~100 ms to answer (8 at the free 30/s, 100 at 1,000/s)."""
+    return max(WORKERS, math.ceil(settings.send_rate / 10))
 
 
 def _register_handlers(application: Paperboy) -> None:
@@ -114,16 +132,15 @@ async def _post_init(application: Paperboy) -> None:
     data = application.bot_data
     settings, clock = data.settings, data.clock
     db = await connect(settings.db_path)
-    pacer = data.pacer or Pacer(
-        Limits(per_second=settings.send_rate, per_group_minute=settings.group_send_rate)
-    )
     sender = Sender(
         application.bot,
         db,
         clock,
-        pacer,
+        data.budget,
+        workers=sender_workers(settings),
         holds=Holds(settings.summary_languages),
         similar=settings.semantic,
+        paid=settings.paid_broadcast,
     )
     http = new_client()
     writer = None

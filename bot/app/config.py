@@ -66,7 +66,7 @@ def load_settings(
         timezone=_timezone(get("PAPERBOY_TIMEZONE") or DEFAULT_TIMEZONE),
         admins=_admins(get("PAPERBOY_ADMINS")),
         log_level=_log_level(get("LOG_LEVEL") or "INFO"),
-        send_rate=_number("PAPERBOY_SEND_RATE", get("PAPERBOY_SEND_RATE"), 30.0, 0.1, 1000.0),
+        **_send_rate(get),
         group_send_rate=int(
             _number("PAPERBOY_GROUP_SEND_RATE", get("PAPERBOY_GROUP_SEND_RATE"), 20, 1, 1000, True)
         ),
@@ -77,6 +77,20 @@ def load_settings(
         **_webhook(get),
         **_llm(get),
     )
+
+
+def _send_rate(get: Callable[[str], str | None]) -> dict[str, object]:
+    """Free messages go at most 30 a second; above that only paid broadcasts, up to 1,000."""
+    paid = _switch("PAPERBOY_PAID_BROADCAST", get("PAPERBOY_PAID_BROADCAST"), False)
+    if paid:
+        rate = _number("PAPERBOY_SEND_RATE", get("PAPERBOY_SEND_RATE"), 1000.0, 0.1, 1000.0)
+    else:
+        rate = _number("PAPERBOY_SEND_RATE", get("PAPERBOY_SEND_RATE"), 30.0, 0.1, 1000.0)
+        if rate > 30:
+            raise ConfigError(
+                f"PAPERBOY_SEND_RATE above 30 needs PAPERBOY_PAID_BROADCAST=on; got {rate:g}"
+            )
+    return {"send_rate": rate, "paid_broadcast": paid}
 
 
 def _webhook(get: Callable[[str], str | None]) -> dict[str, object]:

@@ -33,7 +33,8 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
     admins: frozenset[int] = frozenset()
     log_level: str = "INFO"
-    send_rate: float = 30.0  # broadcast messages per second, overall
+    send_rate: float = 30.0  # messages per second overall; with paid_broadcast, deliveries'
+    paid_broadcast: bool = False  # deliveries with allow_paid_broadcast: Telegram charges Stars
     group_send_rate: int = 20  # broadcast messages per minute, per group
     # The language model that writes summaries (OpenAI-compatible); None: no summaries.
     llm_url: str | None = None

@@ -1,1 +1,2 @@
-"""The Telegram side of delivery: a Reply as a Bot API call, the pacer and the outbox sender."""
+"""The Telegram side of delivery: a Reply as a Bot API call, the one budget every message
+shares, and the outbox sender."""

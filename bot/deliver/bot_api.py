@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.error import TelegramError
 
+from bot.deliver.budget import Priority
 from bot.render.reply import Reply
 
 
@@ -36,8 +39,16 @@ async def send_reply(
     thread_id: int | None = None,
     quiet: bool = False,
     with_preview: bool = True,
+    broadcast: bool = False,
+    paid: bool = False,
 ) -> Message:
-    """``sendMessage`` with the reply's HTML, buttons and preview."""
+    """``sendMessage`` with the reply's HTML, buttons and preview. A ``broadcast`` yields to
+    replies in the bot's budget; ``paid`` sends it with ``allow_paid_broadcast``."""
+    extra: dict[str, Any] = {}
+    if broadcast:
+        extra["rate_limit_args"] = Priority.BROADCAST
+    if paid:
+        extra["allow_paid_broadcast"] = True
     return await bot.send_message(
         chat_id=chat_id,
         text=reply.text,
@@ -45,6 +56,7 @@ async def send_reply(
         link_preview_options=preview(reply, enabled=with_preview),
         message_thread_id=thread_id,
         disable_notification=quiet,
+        **extra,
     )
 
 

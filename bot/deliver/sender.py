@@ -23,7 +23,7 @@ from bot.core.clock import Clock
 from bot.core.i18n import t
 from bot.core.models import Delivery
 from bot.deliver.bot_api import says, send_reply
-from bot.deliver.pacer import Pacer
+from bot.deliver.budget import Budget
 from bot.render.cards import render_card
 from bot.render.lists import render_paper_list
 from bot.render.reply import Reply
@@ -41,6 +41,8 @@ BATCH = 500
 WORKERS = 8  # chats served at once: sends overlap their network round trips
 _PREVIEW_ERRORS = ("webpage_", "http url", "web page", "wrong file identifier")
 WAITING_FOR_SUMMARY = "waiting for a summary"
+GROUP_FULL = "the group's 20 a minute are used"
+GROUP_WAIT_IN_WORKER = 2.0  # seconds a worker may wait for a group itself
 
 
 class Fate(enum.Enum):
@@ -100,16 +102,18 @@ class Sender:
         bot: Bot,
         db: Database,
         clock: Clock,
-        pacer: Pacer | None = None,
+        budget: Budget | None = None,
         workers: int = WORKERS,
         holds: Holds | None = None,
         similar: bool = True,
+        paid: bool = False,
     ) -> None:
         self.bot = bot
         self.db = db
         self.clock = clock
-        self.pacer = pacer or Pacer()
+        self.budget = budget  # the bot's rate limiter: asked how long a full group waits
         self.workers = workers
+        self.paid = paid  # send with allow_paid_broadcast (Telegram charges Stars)
         self.holds = holds if holds is not None else Holds()
         self.similar = similar  # cards carry the similar-papers button
         self.stats = SendStats()
@@ -237,7 +241,15 @@ class Sender:
         for reply in replies:
             with_preview = True
             while True:
-                await self.pacer.acquire(chat.chat_id, chat.is_group)
+                if chat.is_group and self.budget is not None:
+                    # A group that had its 20 this minute: its rows wait in the outbox, not
+                    # in a worker, so the other chats go on meanwhile.
+                    wait = self.budget.group_wait(chat.chat_id)
+                    if wait > GROUP_WAIT_IN_WORKER:
+                        until = self.clock.now() + dt.timedelta(seconds=wait)
+                        await outbox.retry_later(self.db, ids, until, GROUP_FULL, False)
+                        self.stats.retried += 1
+                        return Outcome(Fate.WAIT, chat, until)
                 try:
                     message = await send_reply(
                         self.bot,
@@ -246,11 +258,13 @@ class Sender:
                         thread_id=chat.thread_id,
                         quiet=chat.quiet,
                         with_preview=with_preview,
+                        broadcast=True,
+                        paid=self.paid,
                     )
                     break
                 except RetryAfter as error:
+                    # The budget paused every send for this long already.
                     seconds = _seconds(error.retry_after)
-                    self.pacer.pause(seconds)
                     until = self.clock.now() + dt.timedelta(seconds=seconds)
                     return await self._wait(chat, ids, until, error, count=False)
                 except ChatMigrated as error:

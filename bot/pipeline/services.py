@@ -15,7 +15,7 @@ import httpx
 from bot.core.clock import Clock, SystemClock
 from bot.core.models import Paper
 from bot.core.settings import Settings
-from bot.deliver.pacer import Pacer
+from bot.deliver.budget import Budget
 from bot.deliver.sender import Sender
 from bot.publish.digest import write_day
 from bot.select.fan_out import RECENT_DAYS, fan_out, rematch
@@ -264,7 +264,7 @@ class BotData:
 
     settings: Settings = field(default_factory=Settings)
     clock: Clock = field(default_factory=SystemClock)
-    pacer: Pacer | None = None
+    budget: Budget | None = None  # the bot's rate limiter, for the sender
     services: Services | None = None
     tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
 

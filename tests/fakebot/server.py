@@ -97,11 +97,14 @@ class Sent:
 
 @dataclass
 class RateLimits:
-    """Telegram's published limits; ``None`` turns one off."""
+    """Telegram's published limits, read as strictly as possible: every message, edit and
+    inline answer counts, in any sliding 1-second (60-second per group) window, at the moment
+    the server handles it. ``None`` turns one off."""
 
     per_second: int | None = 30
     per_group_minute: int | None = 20
     per_private_second: int | None = None
+    paid_per_second: int | None = 1000  # sends with allow_paid_broadcast, counted apart
 
 
 class FakeBotApi:
@@ -142,6 +145,10 @@ class FakeBotApi:
         self._inline_queries: dict[str, tuple[float, bool]] = {}
         self._changed = asyncio.Condition()
         self._window: deque[float] = deque()
+        self._paid_window: deque[float] = deque()
+        self.paid_sends = 0  # sends that asked for allow_paid_broadcast
+        # Seconds each answer takes, drawn per request (e.g. (0.02, 0.06)); None: at once.
+        self.latency: tuple[float, float] | None = None
         self._group_windows: dict[int, deque[float]] = {}
         self._private_windows: dict[int, deque[float]] = {}
         self._runner: web.AppRunner | None = None
@@ -356,12 +363,20 @@ class FakeBotApi:
             return web.json_response(
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
             )
+        after = 0.0
+        if self.latency is not None and method != "getUpdates":
+            # The network both ways: the request is handled (and counted) somewhere inside.
+            delay = self._rng.uniform(*self.latency)
+            before = self._rng.uniform(0, delay)
+            after = delay - before
+            await asyncio.sleep(before)
         try:
             result = await handler(params)
         except ApiError as error:
             call = Call(method, params, False, error.description)
             self.calls.append(call)
             await self._notify()
+            await asyncio.sleep(after)
             body: dict[str, Any] = {
                 "ok": False,
                 "error_code": error.code,
@@ -372,6 +387,7 @@ class FakeBotApi:
             return web.json_response(body, status=error.code)
         self.calls.append(Call(method, params, True, result=result))
         await self._notify()
+        await asyncio.sleep(after)
         return web.json_response({"ok": True, "result": result})
 
     @staticmethod
@@ -395,15 +411,22 @@ class FakeBotApi:
 
     # -- rate limits -----------------------------------------------------------------------
 
-    def _check_rate(self, chat_id: int) -> None:
+    def _check_rate(self, chat_id: int | None, params: dict[str, Any] | None = None) -> None:
         now = time.monotonic()
         checks = []
-        if self.limits.per_second:
+        paid = bool(params and params.get("allow_paid_broadcast"))
+        if paid:
+            self.paid_sends += 1
+            if self.limits.paid_per_second:
+                checks.append((self._paid_window, 1.0, self.limits.paid_per_second))
+        elif self.limits.per_second:
             checks.append((self._window, 1.0, self.limits.per_second))
-        if chat_id < 0 and self.limits.per_group_minute:
+        if chat_id is None:
+            pass
+        elif chat_id < 0 and self.limits.per_group_minute:
             window = self._group_windows.setdefault(chat_id, deque())
             checks.append((window, 60.0, self.limits.per_group_minute))
-        if chat_id > 0 and self.limits.per_private_second:
+        elif chat_id > 0 and self.limits.per_private_second:
             window = self._private_windows.setdefault(chat_id, deque())
             checks.append((window, 1.0, self.limits.per_private_second))
         for window, span, limit in checks:
@@ -598,7 +621,7 @@ class FakeBotApi:
         html, text = self._parse_text(params, "text", TEXT_LIMIT)
         self._check_markup(params.get("reply_markup"))
         self._check_preview(params.get("link_preview_options"))
-        self._check_rate(chat["id"])
+        self._check_rate(chat["id"], params)
         content: dict[str, Any] = {"text": text}
         if params.get("reply_markup"):
             content["reply_markup"] = params["reply_markup"]
@@ -616,7 +639,7 @@ class FakeBotApi:
         if params.get("caption"):
             html, text = self._parse_text(params, "caption", CAPTION_LIMIT)
         self._check_markup(params.get("reply_markup"))
-        self._check_rate(chat["id"])
+        self._check_rate(chat["id"], params)
         content: dict[str, Any] = {
             "photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}]
         }
@@ -665,6 +688,7 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: message to edit not found")
         html, text = self._parse_text(params, "text", TEXT_LIMIT)
         self._check_markup(params.get("reply_markup"))
+        self._check_rate(_int_or_raw(chat_id))
         markup = params.get("reply_markup")
         if text == message["text"] and markup == message.get("reply_markup"):
             raise ApiError(
@@ -695,6 +719,7 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: message to edit not found")
         markup = params.get("reply_markup")
         self._check_markup(markup)
+        self._check_rate(_int_or_raw(params.get("chat_id")))
         if markup == message.get("reply_markup"):
             raise ApiError(400, "Bad Request: message is not modified")
         message["reply_markup"] = markup
@@ -742,6 +767,7 @@ class FakeBotApi:
             self._check_markup(result.get("reply_markup"))
             if not str(result.get("title", "")).strip():
                 raise ApiError(400, "Bad Request: RESULT_TITLE_EMPTY")
+        self._check_rate(None)
         self._inline_queries[query_id] = (created, True)
         self.inline_answers.append(params)
         return True
