@@ -68,6 +68,7 @@ async def bot_running(
     admins: dict[int, set[int]] | None = None,
     clock: ManualClock | None = None,
     env: dict[str, str] | None = None,
+    budget: Budget | None = None,
 ) -> AsyncIterator[Harness]:
     clock = clock or ManualClock()
     transport: dict[str, str] = {}
@@ -91,8 +92,9 @@ async def bot_running(
             },
             env_file=None,
         )
-        # Tests run far faster than Telegram allows; the fake enforces the real limits.
-        budget = Budget(BudgetLimits(per_second=1000, per_group_minute=1000))
+        # Tests run far faster than Telegram allows; the fake enforces the real limits (tests
+        # of the budget itself pass one that keeps them).
+        budget = budget or Budget(BudgetLimits(per_second=1000, per_group_minute=1000))
         application = build_application(settings, clock=clock, budget=budget)
         async with running(application):
             await application.bot_data.tasks[FIRST_POLL_TASK]

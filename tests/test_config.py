@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.app.application import budget_limits, sender_workers
 from bot.app.config import ConfigError, load_settings
 from bot.core.settings import DEFAULT_SOURCE
+from bot.deliver.budget import BudgetLimits
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
@@ -71,6 +73,8 @@ def test_every_variable_is_read():
         ("PAPERBOY_SEND_RATE", "fast"),
         ("PAPERBOY_SEND_RATE", "0"),
         ("PAPERBOY_GROUP_SEND_RATE", "2.5"),
+        ("PAPERBOY_SEND_RATE", "31"),  # above the free 30 needs paid broadcasts
+        ("PAPERBOY_PAID_BROADCAST", "maybe"),
     ],
 )
 def test_a_bad_value_names_its_variable(name: str, value: str):
@@ -79,6 +83,23 @@ def test_a_bad_value_names_its_variable(name: str, value: str):
     message = str(error.value)
     assert message.startswith(name)
     assert "\n" not in message
+
+
+def test_paid_broadcast_raises_the_delivery_rate_and_replies_keep_the_free_budget():
+    free = load_settings({}, env_file=None)
+    assert (free.paid_broadcast, free.send_rate) == (False, 30.0)
+    assert budget_limits(free) == BudgetLimits(per_second=30, per_group_minute=20)
+    assert sender_workers(free) == 8
+    paid = load_settings({"PAPERBOY_PAID_BROADCAST": "on"}, env_file=None)
+    assert (paid.paid_broadcast, paid.send_rate) == (True, 1000.0)
+    assert budget_limits(paid) == BudgetLimits(30, 20, paid_per_second=1000)
+    assert sender_workers(paid) == 100
+    slower = load_settings(
+        {"PAPERBOY_PAID_BROADCAST": "on", "PAPERBOY_SEND_RATE": "200"}, env_file=None
+    )
+    assert budget_limits(slower).paid_per_second == 200
+    with pytest.raises(ConfigError, match="PAPERBOY_SEND_RATE"):
+        load_settings({"PAPERBOY_PAID_BROADCAST": "on", "PAPERBOY_SEND_RATE": "1001"}, None)
 
 
 def test_env_file_is_read_and_the_environment_wins(tmp_path: Path):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.topics import parse_topics
+from bot.deliver.budget import Budget, BudgetLimits, Priority
 from bot.parse.markdown import parse_digest
 from storage import deliveries as outbox
 from storage.matching import match_topics
@@ -383,6 +384,52 @@ async def test_unfetchable_thumbnail_sends_the_card_without_it(bot: Harness, sou
     sent = await poll_and_wait(bot, CHAT["id"], 9, mark)
     assert sent[0].link_preview_options == {"is_disabled": True}
     assert sent[1].link_preview_options["url"].endswith(".png")
+
+
+async def test_replies_and_broadcasts_share_one_budget_replies_first(tmp_path: Path, sources: Path):
+    """The real budget against a fake counting every message in any sliding second: a
+    broadcast runs at the limit, a reply asked meanwhile goes next (not after the queued
+    cards), and Telegram never says 429."""
+    clock = ManualClock(dt.datetime(2024, 10, 18, 12, 0, tzinfo=dt.UTC))
+    limits = RateLimits(per_second=60, per_group_minute=20)
+    budget = Budget(BudgetLimits(per_second=60, per_group_minute=20))
+    admins = {GROUP["id"]: {ADMIN["id"]}}
+    async with bot_running(
+        tmp_path / "b.sqlite3", str(sources), limits, admins, clock, budget=budget
+    ) as bot:
+        readers = [FakeBotApi.user(4000 + i, "en") for i in range(20)]
+        for reader in readers:
+            await bot.say(FakeBotApi.private_chat(reader), reader, "/subscribe")
+        await bot.say(GROUP, ADMIN, "/subscribe")
+        mark = bot.api.mark()
+        arrive(sources)
+        await bot.services.poll_now()  # wakes the sender task: the broadcast starts
+        expected = 21 * len(digest_ids())
+        await bot.api.wait_for(lambda: len(bot.api.sent) - mark >= 20)
+        (reply,) = await bot.say(CHAT, USER, "/top")
+        assert reply.text.startswith("🏆")
+        at = bot.api.sent.index(reply)
+        await bot.api.wait_for(lambda: len(bot.api.sent) - mark >= expected + 1, timeout=30)
+        assert len(bot.api.sent) - at - 1 > expected // 2  # the reply jumped the queue
+        assert bot.api.too_many_requests == 0
+        assert budget.stats.granted[Priority.BROADCAST] == expected
+        for chat_id in [FakeBotApi.private_chat(r)["id"] for r in readers] + [GROUP["id"]]:
+            assert card_ids(bot, chat_id, mark) == digest_ids()
+
+
+async def test_paid_broadcast_sends_cards_paid_and_replies_free(tmp_path: Path, sources: Path):
+    budget = Budget(BudgetLimits(per_second=30, paid_per_second=1000))
+    env = {"PAPERBOY_PAID_BROADCAST": "on"}
+    async with bot_running(tmp_path / "p.sqlite3", str(sources), env=env, budget=budget) as bot:
+        (reply,) = await bot.say(CHAT, USER, "/subscribe")
+        mark = bot.api.mark()
+        arrive(sources)
+        await poll_and_wait(bot, CHAT["id"], 9, mark)
+        (top,) = await bot.say(CHAT, USER, "/top")
+        cards = bot.api.sent[mark : mark + 9]
+        assert [c.params.get("allow_paid_broadcast") for c in cards] == [True] * 9
+        assert "allow_paid_broadcast" not in reply.params | top.params
+        assert bot.api.paid_sends == 9
 
 
 async def test_rate_limit_429_waits_and_loses_nothing(tmp_path: Path, sources: Path):

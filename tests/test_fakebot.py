@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, RetryAfter
@@ -75,6 +77,27 @@ async def test_rate_limits_answer_429_with_retry_after(bot):
         for i in range(5):
             await client.send_message(10 + i, "burst")
     assert api.too_many_requests == 2
+
+
+async def test_edits_count_against_the_limit_and_paid_sends_count_apart(bot):
+    api, client = bot
+    sent = await client.send_message(1, "one")
+    for i in range(4):
+        await client.edit_message_text(f"edit {i}", chat_id=1, message_id=sent.message_id)
+    with pytest.raises(RetryAfter):  # 1 send + 4 edits fill the 5 a second
+        await client.send_message(2, "over")
+    for i in range(5):  # paid broadcasts have their own 1,000 a second
+        await client.send_message(20 + i, "paid", allow_paid_broadcast=True)
+    assert api.paid_sends == 5 and api.too_many_requests == 1
+
+
+async def test_latency_delays_every_answer():
+    async with FakeBotApi() as api:
+        api.latency = (0.05, 0.06)
+        async with Bot(TOKEN, base_url=f"{api.url}/bot") as client:
+            started = time.monotonic()
+            await client.send_message(1, "slow")
+            assert time.monotonic() - started >= 0.05
 
 
 async def test_stale_callback_query_and_unknown_edit(bot):
