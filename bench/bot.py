@@ -1,11 +1,13 @@
 """Command round trips through the fake Bot API server: Paperboy versus a minimal echo bot.
 
-Run: ``python -m bench.bot`` (needs ../shared/corpus for the 20,000-paper archive).
-A round trip is: the update is queued at the fake server, the bot long-polls it, handles it
-and its reply reaches the server. Both bots run side by side, each on its own fake server,
-and every Paperboy command is followed by one echo round trip, so both see the same machine
-at the same moments: a VM's drifting speed moves both figures, not their ratio. Commands are
-paced under Telegram's 30 msg/s so the bots' own rate limiters do not enter the figures.
+Run: ``python -m bench.bot [--transport polling|webhook|both]`` (needs ../shared/corpus for
+the 20,000-paper archive). A round trip is: the update is queued at the fake server, reaches
+the bot (by its long poll, or POSTed to its webhook server), is handled, and its reply
+reaches the server. In webhook mode the echo bot runs PTB's webhook server too. Both bots
+run side by side, each on its own fake server, and every Paperboy command is followed by
+one echo round trip, so both see the same machine at the same moments: a VM's drifting
+speed moves both figures, not their ratio. Commands are paced under Telegram's 30 msg/s so
+the bots' own rate limiters do not enter the figures.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bench.archive import CORPUS, build_large
 from bot.app.application import build_application, running
 from bot.app.config import load_settings
 from tests.fakebot.server import TOKEN, FakeBotApi, RateLimits
+from tests.loopback import free_port
 
 PACE = 0.02  # seconds after each round trip: two bots at most 25 msg/s each, under 30 msg/s
 
@@ -80,8 +83,9 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @asynccontextmanager
-async def echo_bot() -> AsyncIterator[Client]:
-    """A minimal PTB bot: the same rate limiter and polling, a handler that echoes."""
+async def echo_bot(transport: str) -> AsyncIterator[Client]:
+    """A minimal PTB bot: PTB's defaults (its rate limiter, httpx), polling or a webhook, a
+    handler that echoes."""
     async with FakeBotApi(limits=RateLimits(per_second=None, per_group_minute=None)) as api:
         application = (
             ApplicationBuilder()
@@ -92,7 +96,17 @@ async def echo_bot() -> AsyncIterator[Client]:
         )
         application.add_handler(MessageHandler(filters.ALL, echo))
         async with application:
-            await application.updater.start_polling(poll_interval=0)
+            if transport == "webhook":
+                port = free_port()
+                await application.updater.start_webhook(
+                    listen="127.0.0.1",
+                    port=port,
+                    url_path="echo",
+                    webhook_url=f"http://127.0.0.1:{port}/echo",
+                    secret_token="bench",
+                )
+            else:
+                await application.updater.start_polling(poll_interval=0)
             await application.start()
             yield Client(api)
             await api.close_polling()
@@ -101,19 +115,23 @@ async def echo_bot() -> AsyncIterator[Client]:
 
 
 @asynccontextmanager
-async def paperboy_bot(db: Path) -> AsyncIterator[tuple[Client, Callable[[], None]]]:
+async def paperboy_bot(
+    db: Path, transport: str
+) -> AsyncIterator[tuple[Client, Callable[[], None]]]:
     """Paperboy on ``db``, and a function that empties its search cache."""
     async with FakeBotApi(limits=RateLimits(per_second=None, per_group_minute=None)) as api:
-        settings = load_settings(
-            {
-                "TELEGRAM_BOT_TOKEN": TOKEN,
-                "TELEGRAM_API_URL": api.url,
-                "PAPERBOY_DB": str(db),
-                "PAPERBOY_SOURCES": str(db.parent / "no-sources"),
-                "LOG_LEVEL": "WARNING",
-            },
-            env_file=None,
-        )
+        env = {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": api.url,
+            "PAPERBOY_DB": str(db),
+            "PAPERBOY_SOURCES": str(db.parent / "no-sources"),
+            "LOG_LEVEL": "WARNING",
+        }
+        if transport == "webhook":
+            port = free_port()
+            env["PAPERBOY_WEBHOOK_URL"] = f"http://127.0.0.1:{port}/telegram"
+            env["PAPERBOY_WEBHOOK_LISTEN"] = f"127.0.0.1:{port}"
+        settings = load_settings(env, env_file=None)
         application = build_application(settings)
         async with running(application):
             conn = application.bot_data.running.db
@@ -125,12 +143,15 @@ async def paperboy_bot(db: Path) -> AsyncIterator[tuple[Client, Callable[[], Non
 Timings = dict[str, tuple[list[float], list[float]]]
 
 
-async def measure(db: Path, rounds: int, repeats: int) -> list[Timings]:
+async def measure(db: Path, rounds: int, repeats: int, transport: str) -> list[Timings]:
     """Per repeat, per command: (Paperboy's round trips, the echo round trips interleaved)."""
     plan: list[tuple[str, list[str], bool]] = [("/search cold", COMMANDS["/search"], True)]
     plan += [(name, texts, False) for name, texts in COMMANDS.items()]
     runs: list[Timings] = []
-    async with echo_bot() as echo_client, paperboy_bot(db) as (paperboy, clear_cache):
+    async with (
+        echo_bot(transport) as echo_client,
+        paperboy_bot(db, transport) as (paperboy, clear_cache),
+    ):
         for _ in range(10):  # warm both: imports, connections, the page cache
             await echo_client.round_trip("/warmup")
             await paperboy.round_trip("/help")
@@ -154,15 +175,30 @@ def ratio(timings: tuple[list[float], list[float]]) -> float:
     return percentile(mine, 0.95) / percentile(echoes, 0.95)
 
 
-async def main(rounds: int, repeats: int) -> None:
+async def main(rounds: int, repeats: int, transports: list[str]) -> None:
     logging.basicConfig(level=logging.ERROR)
     if not CORPUS.is_dir():
         sys.exit(f"bench: {CORPUS} not found; the benchmarks need ../shared/corpus")
+    summary = []
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "large.sqlite3"
         papers = await build_large(db)
         print(f"archive: {papers:,} papers; {repeats} repeats of {rounds} round trips per command")
-        runs = await measure(db, rounds, repeats)
+        for transport in transports:
+            print(f"\n== {transport} ==")
+            runs = await measure(db, rounds, repeats, transport)
+            summary.append((transport, report(runs)))
+    if len(summary) > 1:
+        print("\nall commands, p95 ms: Paperboy / the echo bot (each by the same transport)")
+        for transport, (mine, echoes) in summary:
+            print(
+                f"  {transport:<8} {percentile(mine, 0.95):6.1f} / {percentile(echoes, 0.95):5.1f}"
+                f"   p50 {statistics.median(mine):5.1f} / {statistics.median(echoes):5.1f}"
+            )
+
+
+def report(runs: list[Timings]) -> tuple[list[float], list[float]]:
+    """Prints the table for one transport; returns every Paperboy and echo round trip."""
     names = list(runs[0])
     merged = {
         name: (
@@ -191,11 +227,14 @@ async def main(rounds: int, repeats: int) -> None:
     print("target: /search p95 within 3x of the echo handler's p95")
     print("(/search cold: the result cache is emptied before every query; /search: repeated")
     print(" queries and page turns, answered from the cache as in production)")
+    return [ms for mine, _ in merged.values() for ms in mine], every_echo
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--transport", choices=("polling", "webhook", "both"), default="both")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.rounds, arguments.repeats))
+    chosen = ["polling", "webhook"] if arguments.transport == "both" else [arguments.transport]
+    asyncio.run(main(arguments.rounds, arguments.repeats, chosen))

@@ -1,23 +1,33 @@
-"""Broadcast a 15-paper digest to N subscribed chats through the fake server at 30 msg/s.
+"""A 15-card digest to N subscribed chats through the strict fake, with readers asking
+things meanwhile: the one budget, measured.
 
-Run: ``python -m bench.broadcast [--chats 2000]`` (no ../shared needed). Prints messages per
-second as a fraction of Telegram's limit, 429s received, lost and duplicated cards, and the
-process's peak memory (bot and fake server together). 2,000 chats x 15 cards take ~17 min.
+Run (no ../shared needed):
+- ``python -m bench.broadcast`` — the free budget: 2,000 chats at 30 msg/s while 50 readers
+  send 10 commands each (/top, /search, /paper, page turns) at random moments. ~17 minutes;
+  ``--chats 200`` takes ~2.
+- ``python -m bench.broadcast --paid`` — paid broadcasts: 20,000 chats at 1,000 msg/s, the
+  fake answering in 20-60 ms. ~6 minutes.
+
+The fake runs in a process of its own (``bench.remote_fake``) and counts every message, edit
+and inline answer in any sliding second, as strictly as Telegram's limits can be read. Prints
+the delivery rate against the limit, 429s, the readers' round trips, lost and duplicated
+cards, the time the outbox took to fill, and both processes' peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import collections
 import dataclasses
 import datetime as dt
 import logging
 import resource
+import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from bench.remote_fake import Plan, RemoteFake, Report
 from bot.app.application import FIRST_POLL_TASK, build_application, running
 from bot.app.config import load_settings
 from bot.core.models import Digest
@@ -25,63 +35,149 @@ from bot.parse.markdown import parse_digest
 from bot.select.fan_out import fan_out
 from storage import papers as archive
 from storage import subscriptions
+from storage.db import Database
 from tests.conftest import fixture_text
-from tests.fakebot.server import TOKEN, FakeBotApi
+from tests.fakebot.server import TOKEN, RateLimits
 
-LIMIT = 30.0
 CARDS = 15
 
 
-async def main(chats: int) -> None:
-    logging.basicConfig(level=logging.ERROR)
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))] if ordered else 0
+
+
+async def subscribe_all(db: Database, chats: int) -> None:
+    """``chats`` private chats subscribed to everything, as /subscribe leaves them."""
+    for i in range(chats):
+        await subscriptions.subscribe(db, 10_000 + i, "private", None, ["*"], None, "en")
+
+
+def sustained(times: list[float], bucket: float = 10.0) -> tuple[float, float]:
+    """Messages a second over the broadcast, and the slowest full ``bucket`` seconds."""
+    if len(times) < 2:
+        return 0.0, 0.0
+    first, last = times[0], times[-1]
+    overall = (len(times) - 1) / (last - first)
+    counts: dict[int, int] = {}
+    for at in times:
+        counts[int((at - first) // bucket)] = counts.get(int((at - first) // bucket), 0) + 1
+    full = [n / bucket for k, n in counts.items() if (k + 1) * bucket <= last - first]
+    return overall, min(full) if full else overall
+
+
+async def run(args: argparse.Namespace) -> tuple[Report, dict[str, float]]:
     today = dt.datetime.now(dt.UTC).date()
     source = parse_digest(fixture_text("2024/10/16")).digests[0]
-    digest = Digest(today, tuple(dataclasses.replace(p, date=today) for p in source.papers[:CARDS]))
-    with tempfile.TemporaryDirectory() as tmp:
-        async with FakeBotApi() as api:  # Telegram's limits: 30/s overall, 20/min per group
-            settings = load_settings(
-                {
-                    "TELEGRAM_BOT_TOKEN": TOKEN,
-                    "TELEGRAM_API_URL": api.url,
-                    "PAPERBOY_DB": str(Path(tmp) / "b.sqlite3"),
-                    "PAPERBOY_SOURCES": str(Path(tmp) / "none"),
-                },
-                env_file=None,
-            )
-            app = build_application(settings)
-            async with running(app):
-                services = app.bot_data.running
-                await app.bot_data.tasks[FIRST_POLL_TASK]
-                for i in range(chats):
-                    await subscriptions.subscribe(
-                        services.db, 10_000 + i, "private", None, ["*"], None, "en"
-                    )
-                await archive.store_digest(services.db, digest, "bench")
-                queued = await fan_out(services.db, services.clock.now(), settings.timezone)
-                start = time.perf_counter()
-                services.sender.wake()
-                expected = chats * CARDS
-                await api.wait_for(lambda: len(api.sent) >= expected, timeout=expected / 20 + 120)
-                elapsed = time.perf_counter() - start
-                await asyncio.sleep(2)  # anything arriving now is a duplicate
-                await api.close_polling()
-            sends = [c for c in api.calls if c.method == "sendMessage"]
-    keys = [(s.chat_id, s.buttons()[0]["url"]) for s in api.sent]
-    duplicates = sum(n - 1 for n in collections.Counter(keys).values() if n > 1)
-    lost = expected - len(set(keys))
-    rate = expected / elapsed
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"chats {chats}, cards {expected:,} (queued {queued:,}) in {elapsed:.1f} s")
-    print(f"rate: {rate:.2f} msg/s = {rate / LIMIT:.3f} of the 30 msg/s limit (target >= 0.9)")
-    print(
-        f"429s: {api.too_many_requests} of {len(sends):,} requests "
-        f"({100 * api.too_many_requests / max(1, len(sends)):.2f}%, target < 1%)"
+    papers = tuple(dataclasses.replace(p, date=today) for p in source.papers[:CARDS])
+    digest = Digest(today, papers)
+    rate = args.rate or (1000.0 if args.paid else 30.0)
+    expected = args.chats * len(papers)
+    duration = expected / rate
+    plan = Plan(
+        limits=RateLimits(per_second=30, per_group_minute=20, paid_per_second=1000),
+        latency=(args.latency_ms[0] / 1000, args.latency_ms[1] / 1000) if args.latency_ms else None,
+        readers=args.readers,
+        commands=args.commands,
+        spread=max(5.0, 0.9 * duration),
+        paper=papers[0].arxiv_id,
     )
-    print(f"lost: {lost}, duplicated: {duplicates} (target 0 and 0)")
-    print(f"peak memory (bot + fake server, one process): {peak_mb:.0f} MB")
+    figures: dict[str, float] = {"expected": expected, "rate": rate}
+    with RemoteFake(plan) as fake, tempfile.TemporaryDirectory() as tmp:
+        env = {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": fake.url,
+            "PAPERBOY_DB": str(Path(tmp) / "b.sqlite3"),
+            "PAPERBOY_SOURCES": str(Path(tmp) / "none"),
+            "PAPERBOY_SEMANTIC": "off",
+            "PAPERBOY_BACKFILL": "off",
+            "PAPERBOY_SEND_RATE": str(rate),
+            "PAPERBOY_PAID_BROADCAST": "on" if args.paid else "off",
+            "LOG_LEVEL": "ERROR",
+        }
+        settings = load_settings(env, env_file=None)
+        app = build_application(settings)
+        async with running(app):
+            services = app.bot_data.running
+            await app.bot_data.tasks[FIRST_POLL_TASK]
+            await subscribe_all(services.db, args.chats)
+            await archive.store_digest(services.db, digest, "bench")
+            began = time.perf_counter()
+            queued = await fan_out(services.db, services.clock.now(), settings.timezone)
+            figures["fan_out_s"] = time.perf_counter() - began
+            figures["queued"] = queued
+            await fake.ask("readers")
+            began = time.perf_counter()
+            services.sender.wake()
+            await fake.ask("wait", expected, duration * 1.5 + 120)
+            figures["elapsed_s"] = time.perf_counter() - began
+            await asyncio.sleep(2)  # anything arriving now is a duplicate
+            report: Report = await fake.ask("report")
+            budget = app.bot_data.budget
+            assert budget is not None
+            figures["budget_429"] = budget.stats.too_many_requests
+            figures["reply_wait_max_ms"] = 1000 * budget.stats.reply_wait_max
+            granted = sum(budget.stats.granted.values())
+            figures["answer_ms"] = 1000 * budget.stats.answer_seconds / max(1, granted)
+    figures["bot_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return report, figures
+
+
+def show(report: Report, figures: dict[str, float], paid: bool) -> None:
+    expected, rate = int(figures["expected"]), figures["rate"]
+    limit = 1000.0 if paid else 30.0
+    overall, slowest = sustained(report.delivery_times)
+    lost = expected - len(report.keys)
+    print(f"chats x cards: {expected:,} queued in {figures['fan_out_s']:.1f} s (fan-out)")
+    print(
+        f"delivered {report.delivered:,} in {figures['elapsed_s']:.1f} s: {overall:.1f} msg/s "
+        f"= {overall / limit:.3f} of {limit:g} (slowest 10 s: {slowest:.1f} msg/s = "
+        f"{slowest / limit:.3f}); target >= 0.95"
+    )
+    share = 100 * report.too_many_requests / max(1, report.requests)
+    print(
+        f"429s: {report.too_many_requests} of {report.requests:,} counted requests "
+        f"({share:.2f}%); target < 0.5%"
+    )
+    if report.round_trips:
+        trips = [1000 * s for s in report.round_trips]
+        print(
+            f"readers: {len(trips)} commands answered during the broadcast, "
+            f"{report.failed_commands} unanswered; round trip p50 "
+            f"{statistics.median(trips):.0f} ms, p95 {percentile(trips, 0.95):.0f} ms, "
+            f"max {max(trips):.0f} ms; target p95 < 1500 ms"
+        )
+    print(
+        f"budget: a reply waited at most {figures['reply_wait_max_ms']:.0f} ms for its place; "
+        f"requests took {figures['answer_ms']:.1f} ms on average from leaving to their answer"
+    )
+    print(f"lost: {lost}, duplicated: {report.duplicates}; target 0 and 0")
+    if paid:
+        print(f"paid sends (allow_paid_broadcast): {report.paid_sends:,} at {rate:g}/s asked")
+    print(f"peak RSS: bot {figures['bot_rss_mb']:.0f} MB, fake server {report.peak_rss_mb:.0f} MB")
+    if report.errors:
+        print("fake's refusals (first 10):", *report.errors, sep="\n  ")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--paid", action="store_true", help="paid broadcast at 1,000 msg/s")
+    parser.add_argument("--chats", type=int, help="default 2,000 (20,000 with --paid)")
+    parser.add_argument("--readers", type=int, help="default 50 (0 with --paid)")
+    parser.add_argument("--commands", type=int, default=10, help="per reader")
+    parser.add_argument("--rate", type=float, help="PAPERBOY_SEND_RATE (default the limit)")
+    parser.add_argument(
+        "--latency-ms", type=float, nargs=2, help="the fake's answer time, default 20 60 paid"
+    )
+    args = parser.parse_args()
+    args.chats = args.chats or (20_000 if args.paid else 2_000)
+    args.readers = args.readers if args.readers is not None else (0 if args.paid else 50)
+    if args.latency_ms is None and args.paid:
+        args.latency_ms = [20.0, 60.0]
+    logging.basicConfig(level=logging.ERROR)
+    report, figures = asyncio.run(run(args))
+    show(report, figures, args.paid)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--chats", type=int, default=2000)
-    asyncio.run(main(parser.parse_args().chats))
+    main()

@@ -80,7 +80,8 @@ def test_no_server_window_ever_holds_more_than_the_limit_whatever_the_latency(se
 
 
 async def test_replies_go_before_broadcasts_that_waited_longer():
-    lane = Lane("free", Window(1, 1.0, ManualTime()), ManualTime())
+    now = ManualTime()
+    lane = Lane("free", Window(1, 1.0, now), now)
     await lane.enter(Priority.BROADCAST)  # the one place, in flight
     order: list[str] = []
 
@@ -93,10 +94,41 @@ async def test_replies_go_before_broadcasts_that_waited_longer():
     waiting.append(asyncio.create_task(take("reply", Priority.REPLY)))
     await asyncio.sleep(0)
     assert order == []
-    lane.window = Window(10, 1.0, ManualTime())  # room for everyone once the first finishes
+    lane.window = Window(10, 1.0, now)  # room for everyone once the first finishes
+    lane.interval = 0.0
+    now.t += 2
     lane.leave()
     await asyncio.gather(*waiting)
     assert order == ["reply", "card0", "card1", "card2"]
+
+
+async def test_places_are_spaced_so_a_reply_never_waits_out_a_burst():
+    now = ManualTime()
+    lane = Lane("free", Window(30, 1.0, now), now)
+    granted = 0
+    for _ in range(10):  # an idle lane: the first few at once, then one every 1/30 s
+        task = asyncio.create_task(lane.enter(Priority.BROADCAST))
+        await asyncio.sleep(0)
+        if task.done():
+            granted += 1
+            lane.leave()
+        else:
+            task.cancel()
+    assert granted == 4  # one, and the BURST of 3 an idle lane may catch up
+    assert lane.interval == pytest.approx(1.005 / 30)  # the window's span over its limit
+    now.t += lane.interval
+    assert lane.window.wait() == 0.0
+    await lane.enter(Priority.REPLY)  # after one interval there is a place again
+
+
+def test_spacing_follows_the_answer_time_so_the_window_need_not_bind():
+    now = ManualTime()
+    lane = Lane("paid", Window(1000, 1.0, now), now)
+    for _ in range(200):
+        lane.window.start()
+        lane.leave(0.040)  # answers take 40 ms
+    assert lane.answer_time == pytest.approx(0.040, rel=0.01)
+    assert 1 / lane.interval == pytest.approx(1000 / 1.045, rel=0.01)
 
 
 async def test_a_waiter_cancelled_in_the_queue_takes_no_place():

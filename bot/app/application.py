@@ -38,6 +38,7 @@ from bot.core.i18n import LANGUAGES, t
 from bot.core.settings import HF_API_SOURCE, Settings
 from bot.deliver.budget import FREE_PER_SECOND, Budget, BudgetLimits
 from bot.deliver.sender import WORKERS, Holds, Sender
+from bot.deliver.transport import AiohttpRequest
 from bot.pipeline.services import BotData, Services
 from bot.source.reader import new_client
 from bot.summarize.client import ChatClient
@@ -78,6 +79,9 @@ def build_application(
         .token(settings.bot_token)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
+        # aiohttp, not httpx: a tenth of the CPU per request (bot/deliver/transport.py).
+        .request(AiohttpRequest(connection_pool_size=256))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=Context, bot_data=BotData))
         # One budget for every message: replies first, broadcasts yield (bot/deliver/budget.py).

@@ -36,6 +36,9 @@ COUNTED_PREFIXES = ("send", "edit", "copyMessage", "forwardMessage", "answerInli
 FREE_PER_SECOND = 30  # Telegram's free broadcast limit, and the budget replies always keep
 PAID_PER_SECOND = 1000  # the most allow_paid_broadcast permits
 GUARD = 0.005  # seconds added to each window: clock granularity between two machines
+BURST = 3  # places a lane may grant at once after a pause in its spacing
+EPSILON = 1e-6  # seconds: sums of intervals are not exact
+ANSWER_TIME_WEIGHT = 0.05  # of each new answer time in the lane's moving average
 
 
 class Priority(enum.IntEnum):
@@ -58,6 +61,7 @@ class BudgetStats:
     granted: dict[Priority, int] = field(default_factory=lambda: dict.fromkeys(Priority, 0))
     too_many_requests: int = 0  # 429 answers seen
     reply_wait_max: float = 0.0  # the longest a reply waited for its slot, seconds
+    answer_seconds: float = 0.0  # summed time from a request leaving to its answer
 
 
 class Window:
@@ -101,11 +105,20 @@ class Window:
 
 
 class Lane:
-    """One window with a queue in front of it, served by priority then arrival."""
+    """One window with a queue in front of it, served by priority then arrival, and spaced.
+
+    The spacing matters for replies: a window alone lets a broadcast take its whole second
+    at once, and a reply asked just after waits that second. The window sustains ``limit``
+    requests per ``span`` plus one answer time, so places are spaced by that (the answer time
+    a moving average): the window then almost never binds, and a reply waits one interval.
+    """
 
     def __init__(self, name: str, window: Window, now: Callable[[], float]) -> None:
         self.name = name
         self.window = window
+        self.answer_time = 0.0  # moving average, seconds
+        self.interval = window.span / window.limit
+        self._next_at = 0.0
         self._now = now
         self._queue: list[tuple[int, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
@@ -129,8 +142,10 @@ class Lane:
                 heapq.heapify(self._queue)
             raise
 
-    def leave(self) -> None:
+    def leave(self, answer_time: float = 0.0) -> None:
         self.window.finish()
+        self.answer_time += ANSWER_TIME_WEIGHT * (answer_time - self.answer_time)
+        self.interval = (self.window.span + self.answer_time) / self.window.limit
         self.pump()
 
     def pause(self, seconds: float) -> None:
@@ -145,17 +160,21 @@ class Lane:
             if self._queue[0][2].done():  # cancelled while waiting
                 heapq.heappop(self._queue)
                 continue
-            wait = max(0.0, self.paused_until - self._now())
-            if wait == 0.0:
+            now = self._now()
+            wait = max(0.0, self.paused_until - now, self._next_at - now)
+            if wait < EPSILON:
                 room = self.window.wait()
                 if room is None:
                     return  # a finishing request will pump
                 wait = room
-            if wait > 0:
+            if wait >= EPSILON:
                 self._wake_in(wait)
                 return
             _, _, future = heapq.heappop(self._queue)
             self.window.start()
+            # A grant a little late (a busy loop) may be caught up by the next few, so the
+            # rate holds; an idle lane does not bank more than BURST places.
+            self._next_at = max(now - BURST * self.interval, self._next_at) + self.interval
             future.set_result(None)
 
     def _wake_in(self, seconds: float) -> None:
@@ -255,10 +274,13 @@ class Budget(BaseRateLimiter[int]):
         self.stats.granted[priority] += 1
         if priority == Priority.REPLY:
             self.stats.reply_wait_max = max(self.stats.reply_wait_max, waited)
+        left = self._now()
         try:
             return await callback(*args, **kwargs)
         finally:
-            lane.leave()
+            answer_time = self._now() - left
+            self.stats.answer_seconds += answer_time
+            lane.leave(answer_time)
             if window is not None:
                 window.finish()
 

@@ -1,6 +1,7 @@
 """The sender: drains due outbox rows to Telegram, in digest order per chat, paced.
 
-A row is marked sent right after Telegram accepted it, so at most the message in flight at a
+A row is marked sent right after Telegram accepted it (in one commit with the sends that
+finished meanwhile, ``SentLog``), so at most the messages in flight or in that commit at a
 kill can go out twice; everything else a crash leaves behind is still pending.
 """
 
@@ -24,6 +25,7 @@ from bot.core.i18n import t
 from bot.core.models import Delivery
 from bot.deliver.bot_api import says, send_reply
 from bot.deliver.budget import Budget
+from bot.deliver.sent_log import SentLog
 from bot.render.cards import render_card
 from bot.render.lists import render_paper_list
 from bot.render.reply import Reply
@@ -117,6 +119,12 @@ class Sender:
         self.holds = holds if holds is not None else Holds()
         self.similar = similar  # cards carry the similar-papers button
         self.stats = SendStats()
+        # Enough rows per read that the workers rarely wait for the last chat of a batch.
+        self.batch = max(BATCH, workers * 150)
+        # Cards rendered in this batch, by paper and language: a digest to 20,000 chats is
+        # the same 15 cards, read and rendered once each, not 20,000 times.
+        self._cards: dict[tuple[str, str], Reply] = {}
+        self.sent_log = SentLog(db)
         self._wake = asyncio.Event()
         self._draining = asyncio.Lock()
 
@@ -152,7 +160,8 @@ class Sender:
         """Send every row due now; returns how many messages went out."""
         async with self._draining:
             before = self.stats.sent
-            while rows := await outbox.due(self.db, self.clock.now(), BATCH):
+            while rows := await outbox.due(self.db, self.clock.now(), self.batch):
+                self._cards.clear()  # a summary written meanwhile shows from the next batch
                 by_chat: OrderedDict[int, list[Delivery]] = OrderedDict()
                 for row in rows:
                     by_chat.setdefault(row.chat_id, []).append(row)
@@ -214,6 +223,16 @@ class Sender:
                 return
 
     async def _render(self, rows: list[Delivery], chat: ChatSettings) -> list[Reply]:
+        if chat.format != Format.COMPACT:
+            key = (rows[0].arxiv_id, chat.lang)
+            if (card := self._cards.get(key)) is None:
+                paper = await archive.get_paper(self.db, rows[0].arxiv_id)
+                if paper is None:
+                    return []
+                paper = await summaries.as_read(self.db, paper, chat.lang)
+                card = render_card(paper, chat.lang, saved=False, similar=self.similar)
+                self._cards[key] = card
+            return [card]
         papers = []
         for row in rows:
             paper = await archive.get_paper(self.db, row.arxiv_id)
@@ -221,11 +240,8 @@ class Sender:
                 papers.append(paper)
         if not papers:
             return []
-        if chat.format == Format.COMPACT:
-            title = "📰 " + t(chat.lang, "digest.title", date=rows[0].digest_date.isoformat())
-            return render_paper_list(title, papers, chat.lang)
-        paper = await summaries.as_read(self.db, papers[0], chat.lang)
-        return [render_card(paper, chat.lang, saved=False, similar=self.similar)]
+        title = "📰 " + t(chat.lang, "digest.title", date=rows[0].digest_date.isoformat())
+        return render_paper_list(title, papers, chat.lang)
 
     def _backoff(self, attempts: int) -> dt.datetime:
         delay = min(BACKOFF_CAP, BACKOFF_BASE * 2**attempts)
@@ -291,7 +307,7 @@ class Sender:
                         return await self._give_up(chat, ids, error)
                     return await self._wait(chat, ids, self._backoff(attempts), error, count=True)
         message_id = message.message_id if message else None
-        await outbox.mark_sent(self.db, ids, message_id, self.clock.now())
+        await self.sent_log.record(ids, message_id, self.clock.now())
         self.stats.sent += len(replies)
         return Outcome(Fate.SENT, chat)
 

@@ -8,6 +8,7 @@ Tests push updates in (messages, button taps, inline queries) and read what the 
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
 import json
 import math
@@ -149,6 +150,12 @@ class FakeBotApi:
         self.paid_sends = 0  # sends that asked for allow_paid_broadcast
         # Seconds each answer takes, drawn per request (e.g. (0.02, 0.06)); None: at once.
         self.latency: tuple[float, float] | None = None
+        # Light mode for benchmarks: when ``watch`` is set, only those chats' messages are kept
+        # whole; for the rest each delivery is a (chat, first URL button) count and a time.
+        self.watch: set[int] | None = None
+        self.delivered: collections.Counter[tuple[int, str]] = collections.Counter()
+        self.delivery_times: list[float] = []
+        self.call_counts: collections.Counter[tuple[str, bool]] = collections.Counter()
         self._group_windows: dict[int, deque[float]] = {}
         self._private_windows: dict[int, deque[float]] = {}
         self._runner: web.AppRunner | None = None
@@ -375,6 +382,7 @@ class FakeBotApi:
         except ApiError as error:
             call = Call(method, params, False, error.description)
             self.calls.append(call)
+            self.call_counts[(method, False)] += 1
             await self._notify()
             await asyncio.sleep(after)
             body: dict[str, Any] = {
@@ -385,7 +393,9 @@ class FakeBotApi:
             if error.parameters:
                 body["parameters"] = error.parameters
             return web.json_response(body, status=error.code)
-        self.calls.append(Call(method, params, True, result=result))
+        self.call_counts[(method, True)] += 1
+        if self.watch is None or _int_or_raw(params.get("chat_id")) in self.watch:
+            self.calls.append(Call(method, params, True, result=result))
         await self._notify()
         await asyncio.sleep(after)
         return web.json_response({"ok": True, "result": result})
@@ -658,6 +668,8 @@ class FakeBotApi:
         preview: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """A new message from the bot: numbered, kept for edits, and recorded as sent."""
+        if self.watch is not None and chat["id"] not in self.watch:
+            return self._count(chat, params)
         message = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -679,6 +691,20 @@ class FakeBotApi:
             )
         )
         return message
+
+    def _count(self, chat: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        """Light mode: a delivery counted by its chat and first URL button, not kept."""
+        buttons = [b for row in (params.get("reply_markup") or {}).get("inline_keyboard", [])
+                   for b in row if "url" in b]  # fmt: skip
+        self.delivered[(chat["id"], buttons[0]["url"] if buttons else "")] += 1
+        self.delivery_times.append(time.monotonic())
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self._bot_user(),
+            "text": params.get("text", ""),
+        }
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = params.get("chat_id")
