@@ -432,6 +432,29 @@ async def test_paid_broadcast_sends_cards_paid_and_replies_free(tmp_path: Path, 
         assert bot.api.paid_sends == 9
 
 
+async def test_a_group_whose_minute_is_used_waits_in_the_outbox_not_in_a_worker(
+    tmp_path: Path, sources: Path
+):
+    clock = ManualClock(dt.datetime(2024, 10, 18, 12, 0, tzinfo=dt.UTC))
+    limits = RateLimits(per_second=30, per_group_minute=4)
+    budget = Budget(BudgetLimits(per_second=30, per_group_minute=4))
+    admins = {GROUP["id"]: {ADMIN["id"]}}
+    async with bot_running(
+        tmp_path / "g.sqlite3", str(sources), limits, admins, clock, budget=budget
+    ) as bot:
+        await bot.say(GROUP, ADMIN, "/subscribe")  # one of the group's 4 this minute
+        mark = bot.api.mark()
+        arrive(sources)
+        await bot.services.poll_now()
+        await bot.api.wait_for(lambda: len(card_ids(bot, GROUP["id"], mark)) == 3)
+        await bot.deliver()  # returns at once: the other six wait in the outbox
+        assert card_ids(bot, GROUP["id"], mark) == digest_ids()[:3]
+        counts = await outbox.counts(bot.services.db)
+        assert (counts["pending"], counts["sent"]) == (6, 3)
+        assert bot.api.too_many_requests == 0
+        assert budget.group_wait(GROUP["id"]) > 50
+
+
 async def test_rate_limit_429_waits_and_loses_nothing(tmp_path: Path, sources: Path):
     clock = ManualClock(dt.datetime(2024, 10, 18, 12, 0, tzinfo=dt.UTC))
     limits = RateLimits(per_second=4, per_group_minute=20)
