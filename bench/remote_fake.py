@@ -137,16 +137,25 @@ async def _command(api: FakeBotApi, reader: dict, command: str, report: Report) 
     chat = api.private_chat(reader)
     mark = api.mark()
     began = time.monotonic()
+    query_id = None
     if command == "page":
         target = _last_page_button(api.sent, chat["id"])
         if target is None:
             command = "/top"
         else:
-            api.push_callback(target[0], reader, target[1])
+            query_id = api.push_callback(target[0], reader, target[1])
     if command != "page":
         api.push_message(chat, reader, command)
+
+    def answered() -> bool:
+        # A page turn is answered by its edit, or (a second tap on a page already shown:
+        # nothing to change) by the answer to the tap alone.
+        if any(s.chat_id == chat["id"] for s in api.sent[mark:]):
+            return True
+        return any(a.get("callback_query_id") == query_id for a in api.callback_answers)
+
     try:
-        await api.wait_sent(chat["id"], after=mark, timeout=30)
+        await api.wait_for(answered, timeout=30)
     except TimeoutError:
         report.failed_commands += 1
         return

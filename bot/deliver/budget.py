@@ -122,7 +122,8 @@ class Lane:
         self._now = now
         self._queue: list[tuple[int, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
-        self._timer: asyncio.TimerHandle | None = None
+        self._timer: asyncio.Handle | None = None
+        self._timer_at = 0.0
         self.paused_until = 0.0
 
     async def enter(self, priority: Priority) -> None:
@@ -181,10 +182,12 @@ class Lane:
         loop = asyncio.get_running_loop()
         when = loop.time() + seconds
         if self._timer is not None and not self._timer.cancelled():
-            if self._timer.when() <= when:
+            if self._timer_at <= when:
                 return
             self._timer.cancel()
-        self._timer = loop.call_at(when, self._on_timer)
+        # call_later's handle, not a TimerHandle: under uvloop it has no ``when()``.
+        self._timer = loop.call_later(seconds, self._on_timer)
+        self._timer_at = when
 
     def _on_timer(self) -> None:
         self._timer = None
