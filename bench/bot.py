@@ -125,6 +125,9 @@ async def paperboy_bot(
             "TELEGRAM_API_URL": api.url,
             "PAPERBOY_DB": str(db),
             "PAPERBOY_SOURCES": str(db.parent / "no-sources"),
+            # Words alone: with the model on, the bot would spend the run embedding the whole
+            # archive in the background. Semantic search has its own bench (bench.semantic).
+            "PAPERBOY_SEMANTIC": "off",
             "LOG_LEVEL": "WARNING",
         }
         if transport == "webhook":
