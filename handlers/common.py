@@ -100,18 +100,39 @@ async def argument(update: Update, context: Context, lang: Lang, usage: str) -> 
     return text or None
 
 
+class _ButtonHandler(CallbackQueryHandler):  # type: ignore[type-arg]
+    """A CallbackQueryHandler that takes a tap only when its data decodes to ``kind``.
+
+    PTB's own pattern check lets a tap with empty data through to any handler with a
+    pattern (it treats "no data" as "not mine to judge"): forged empty data reached a
+    handler that expected a topic. Here empty, unknown or malformed data is never ours, and
+    falls through to ``expired_button``'s "this button no longer works".
+    """
+
+    def __init__(self, kind: type[object], callback: Callable[..., Awaitable[None]]) -> None:
+        super().__init__(callback)
+        self.kind = kind
+
+    def check_update(self, update: object) -> bool | None:
+        if not (isinstance(update, Update) and update.callback_query):
+            return None
+        return isinstance(cb.decode(update.callback_query.data), self.kind)
+
+
 def on_button(
     kind: type[ButtonT], callback: Callable[[Update, Context, ButtonT], Awaitable[None]]
 ) -> CallbackQueryHandler:  # type: ignore[type-arg]
     """A handler for one kind of button, given its decoded data: data that does not decode to
-    ``kind`` (forged, or from an old version) never reaches ``callback``."""
+    ``kind`` (forged, empty, or from an old version) never reaches ``callback``."""
 
     async def run(update: Update, context: Context) -> None:
         request = cb.decode(update.callback_query.data)
-        assert isinstance(request, kind)
+        if not isinstance(request, kind):  # checked by the handler already; never trusted
+            await answer(update.callback_query, t(await language(update, context), "stale_button"))
+            return
         await callback(update, context, request)
 
-    return CallbackQueryHandler(run, pattern=lambda data: isinstance(cb.decode(data), kind))
+    return _ButtonHandler(kind, run)
 
 
 async def note_loading(update: Update, context: Context, lang: Lang) -> None:

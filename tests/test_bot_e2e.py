@@ -276,7 +276,7 @@ async def test_expired_and_forged_buttons(bot: Harness):
     bot.api.push_callback(menu, EN_USER, "garbage")
     await bot.api.wait_for(lambda: len(bot.api.callback_answers) == 2)
     assert {a.get("text") for a in bot.api.callback_answers} == {
-        "This button has expired. Send the command again."
+        "This button no longer works. Send the command again."
     }
 
 
