@@ -10,7 +10,9 @@ from telegram.ext import Application, CommandHandler
 from bot.core.arxiv import parse_arxiv_ref
 from bot.core.commands import ArgumentError, parse_date, parse_top_args
 from bot.core.i18n import Lang, t
+from bot.core.limits import ECHO_CHARS, MAX_QUERY
 from bot.core.models import Paper
+from bot.core.user_text import clean
 from bot.render import callbacks as cb
 from bot.render.cards import render_card
 from bot.render.html import shorten
@@ -84,6 +86,10 @@ async def show_paper_or_best_hit(update: Update, context: Context, text: str, la
     """The card for an arXiv id/URL, or for the best search hit of other words (or a line
     saying there is none)."""
     db = context.db
+    text = clean(text)
+    if len(text) > MAX_QUERY:
+        await say(update, context, lang, "search.too_long", limit=MAX_QUERY)
+        return
     arxiv_id = parse_arxiv_ref(text)
     if arxiv_id is not None:
         found = await archive.get_paper(db, arxiv_id)
@@ -94,7 +100,7 @@ async def show_paper_or_best_hit(update: Update, context: Context, text: str, la
         return
     hits = await archive.search_papers(db, text, limit=1)
     if not hits:
-        await say(update, context, lang, "search.none", query=text[:100])
+        await say(update, context, lang, "search.none", query=shorten(text, ECHO_CHARS))
         return
     await send_card(update, context, hits[0].paper, lang)
 

@@ -12,8 +12,10 @@ from telegram.ext import (
 
 from bot.core.arxiv import parse_arxiv_ref
 from bot.core.i18n import Lang, t
-from bot.core.limits import MAX_QUERY, SEARCH_PAGE
+from bot.core.limits import ECHO_CHARS, MAX_QUERY, SEARCH_PAGE
+from bot.core.user_text import clean
 from bot.render import callbacks as cb
+from bot.render.html import shorten
 from bot.render.lists import render_search_page
 from bot.render.reply import Reply
 from handlers.common import (
@@ -45,11 +47,14 @@ async def search_reply(context: Context, query: str, page: int, lang: Lang) -> R
 
 
 async def run_search(update: Update, context: Context, query: str, lang: Lang) -> None:
+    query = clean(query)
+    if len(query) > MAX_QUERY:  # refused before a search session stores it
+        await say(update, context, lang, "search.too_long", limit=MAX_QUERY)
+        return
     await note_loading(update, context, lang)
-    query = " ".join(query.split())[:MAX_QUERY]
     reply = await search_reply(context, query, 0, lang)
     if reply is None:
-        await say(update, context, lang, "search.none", query=query[:100])
+        await say(update, context, lang, "search.none", query=shorten(query, ECHO_CHARS))
         return
     await send(update, context, reply)
 

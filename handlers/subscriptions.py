@@ -18,8 +18,10 @@ from bot.core.chat_settings import (
     read_setting,
 )
 from bot.core.i18n import Lang, t
-from bot.core.topics import BUILTIN, EVERYTHING, TopicError, parse_topics
+from bot.core.limits import ECHO_CHARS, TOPIC_CHARS, TOPICS_PER_CHAT
+from bot.core.topics import BUILTIN, EVERYTHING, TopicError, TopicTooLong, parse_topics
 from bot.render import callbacks as cb
+from bot.render.html import shorten
 from bot.render.menus import (
     delivery_text,
     render_settings,
@@ -80,12 +82,19 @@ async def subscribe(update: Update, context: Context) -> None:
     text = command_args(context)
     try:
         topics = parse_topics(text)
+    except TopicTooLong:
+        await say(update, context, lang, "sub.too_long", limit=TOPIC_CHARS)
+        return
     except TopicError as error:
-        await say(
-            update, context, lang, "sub.bad_topic", topic=str(error)[:100], slugs=", ".join(BUILTIN)
-        )
+        topic = shorten(str(error), ECHO_CHARS)
+        await say(update, context, lang, "sub.bad_topic", topic=topic, slugs=", ".join(BUILTIN))
         return
     chat = update.effective_chat
+    following = set(await subs.topics(context.db, chat.id))
+    new = [t.key for t in topics if t.key not in following and not t.is_everything]
+    if new and len(following | set(new)) > TOPICS_PER_CHAT:
+        await say(update, context, lang, "sub.too_many", limit=TOPICS_PER_CHAT)
+        return
     message = update.effective_message
     thread = message.message_thread_id if message is not None and message.is_topic_message else None
     keys = [topic.key for topic in topics]
@@ -131,7 +140,7 @@ async def unsubscribe(update: Update, context: Context) -> None:
         labels = ", ".join(topic_label(key, lang) for key in removed)
         await say(update, context, lang, "sub.removed", topic=labels)
     else:
-        await say(update, context, lang, "sub.not_subscribed", topic=text[:100])
+        await say(update, context, lang, "sub.not_subscribed", topic=shorten(text, ECHO_CHARS))
 
 
 async def stop(update: Update, context: Context) -> None:

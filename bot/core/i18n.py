@@ -56,6 +56,7 @@ EN: dict[str, str] = {
     "search.page": "page {page} of {pages}",
     "search.count": "{total} papers",
     "search.none": "No papers match “{query}”. Try fewer or shorter words.",
+    "search.too_long": "A search can be at most {limit} characters. Try its key words.",
     # /paper
     "paper.usage": "Send an arXiv id or link, for example: /paper 2406.11230",
     "paper.not_found": "I don't have {arxiv_id} in the archive yet.",
@@ -113,6 +114,9 @@ EN: dict[str, str] = {
         "I can't use “{topic}” as a topic. Try a built-in one ({slugs}) or a few words, "
         "for example: /subscribe gaussian splatting"
     ),
+    "sub.too_long": "A topic can be at most {limit} characters. Nothing was changed.",
+    "sub.too_many": "A chat can follow at most {limit} topics. /topics shows them; /unsubscribe "
+    "frees one. Nothing was changed.",
     "sub.removed": "Unsubscribed from {topic}.",
     "sub.not_subscribed": "This chat doesn't follow “{topic}”. /topics shows what it follows.",
     "sub.removed_all": "Unsubscribed from everything. /subscribe starts again.",
@@ -172,7 +176,7 @@ EN: dict[str, str] = {
     # errors
     "unknown_command": "I don't know that command. /help lists what I can do.",
     "error": "Sorry, something went wrong on my side. Please try again in a moment.",
-    "stale_button": "This button has expired. Send the command again.",
+    "stale_button": "This button no longer works. Send the command again.",
 }
 
 KO: dict[str, str] = {
@@ -213,6 +217,7 @@ KO: dict[str, str] = {
     "search.page": "{pages}쪽 중 {page}쪽",
     "search.count": "논문 {total}편",
     "search.none": "“{query}”에 맞는 논문이 없어요. 검색어를 줄이거나 짧게 바꿔 보세요.",
+    "search.too_long": "검색어는 {limit}자까지 쓸 수 있어요. 핵심 단어로 찾아 보세요.",
     "paper.usage": "arXiv 번호나 링크를 보내 주세요. 예: /paper 2406.11230",
     "paper.not_found": "{arxiv_id} 논문은 아직 보관함에 없어요.",
     "digest.title": "Daily Papers · {date}",
@@ -259,6 +264,9 @@ KO: dict[str, str] = {
         "“{topic}”은(는) 주제로 쓸 수 없어요. 기본 주제({slugs})나 검색어를 써 보세요. "
         "예: /subscribe gaussian splatting"
     ),
+    "sub.too_long": "주제는 {limit}자까지 쓸 수 있어요. 아무것도 바꾸지 않았어요.",
+    "sub.too_many": "한 채팅은 주제를 {limit}개까지 구독할 수 있어요. /topics 에서 확인하고 "
+    "/unsubscribe 로 하나를 지워 주세요. 아무것도 바꾸지 않았어요.",
     "sub.removed": "{topic} 구독을 취소했어요.",
     "sub.not_subscribed": "이 채팅은 “{topic}”을(를) 구독하고 있지 않아요. /topics 에서 확인해 보세요.",
     "sub.removed_all": "모든 구독을 취소했어요. 다시 받으려면 /subscribe 를 보내 주세요.",
@@ -315,7 +323,7 @@ KO: dict[str, str] = {
     "ingest.done": "완료: 변경 {changed}, 새 다이제스트 {new_digests}, 새 논문 {papers}, 발송 예약 {deliveries}, 오류 {errors}",
     "unknown_command": "모르는 명령어예요. /help 에서 쓸 수 있는 명령어를 확인해 보세요.",
     "error": "죄송해요, 처리 중에 문제가 생겼어요. 잠시 후 다시 시도해 주세요.",
-    "stale_button": "오래된 버튼이에요. 명령어를 다시 보내 주세요.",
+    "stale_button": "이 버튼은 더 이상 쓸 수 없어요. 명령어를 다시 보내 주세요.",
     "btn.similar": "🔗 비슷한 논문",
     "archive.loading": "📥 보관함을 불러오는 중이에요 ({percent}%): 아직 없는 논문이 있을 수 있어요.",
     "similar.title": "“{title}”와 비슷한 논문",

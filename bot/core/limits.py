@@ -11,3 +11,8 @@ INLINE_RESULTS = 20  # papers offered to an inline query
 TOP_DEFAULT = 10  # /top without N
 TOP_MAX = 50  # /top's largest N
 CLI_MAX = 1000  # the command line's largest -n
+
+# What a chat may store: refused above these with one line naming the limit.
+TOPIC_CHARS = 100  # one topic's text (after cleaning), exclusions included
+TOPICS_PER_CHAT = 30  # topics one chat follows
+ECHO_CHARS = 200  # user text quoted back in a reply (a topic, a query, an id)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.core.limits import TOPIC_CHARS
 from bot.core.query import match_expression, split_terms
+from bot.core.user_text import clean
 
 EVERYTHING = "*"
 
@@ -66,6 +68,10 @@ class TopicError(ValueError):
     """The topic text holds nothing to match (only punctuation, only exclusions)."""
 
 
+class TopicTooLong(TopicError):
+    """A topic over ``TOPIC_CHARS``: refused whole, nothing stored."""
+
+
 @dataclass(frozen=True)
 class Topic:
     """One subscription topic, stored as ``key`` (its normalized text)."""
@@ -91,9 +97,10 @@ def parse_topics(text: str) -> list[Topic]:
 
     Built-in slugs are separate topics (``llm vision`` is two); other text is one topic
     (``gaussian splatting``) unless commas separate several. Exclusions (``-survey``) apply to
-    each topic they are written with. Nothing → everything.
+    each topic they are written with. Nothing → everything. Invisible characters are dropped
+    (``user_text.clean``); a topic over ``TOPIC_CHARS`` raises ``TopicTooLong``.
     """
-    text = " ".join(text.split())
+    text = clean(text)
     if not text:
         return [Topic(EVERYTHING)]
     topics: list[Topic] = []
@@ -110,4 +117,7 @@ def parse_topics(text: str) -> list[Topic]:
             topics.append(Topic(f"{' '.join(terms)}{minus}"))
     if not topics:
         raise TopicError(text)
+    for topic in topics:
+        if len(topic.key) > TOPIC_CHARS:
+            raise TopicTooLong(topic.key)
     return list(dict.fromkeys(topics))  # in order, without repeats

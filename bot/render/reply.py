@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.render.html import Markup, escape
+from bot.core.limits import TEXT_LIMIT
+from bot.render.html import Markup, escape, shorten
 
 
 @dataclass(frozen=True)
@@ -27,5 +28,7 @@ class Reply:
 
 
 def render_text(text: str) -> Reply:
-    """A plain message: the text escaped, no buttons, no preview."""
-    return Reply(escape(text))
+    """A plain message: the text escaped, no buttons, no preview, cut to Telegram's 4,096
+    characters (counted before escaping, as Telegram counts after parsing) whatever it
+    quotes."""
+    return Reply(escape(shorten(text, TEXT_LIMIT)))
