@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -386,17 +388,29 @@ async def test_unfetchable_thumbnail_sends_the_card_without_it(bot: Harness, sou
     assert sent[1].link_preview_options["url"].endswith(".png")
 
 
-async def test_replies_and_broadcasts_share_one_budget_replies_first(tmp_path: Path, sources: Path):
-    """The real budget against a fake counting every message in any sliding second: a
-    broadcast runs at the limit, a reply asked meanwhile goes next (not after the queued
-    cards), and Telegram never says 429."""
+@asynccontextmanager
+async def budgeted_bot(
+    tmp_path: Path, sources: Path, per_second: int, per_group_minute: int
+) -> AsyncIterator[tuple[Harness, Budget]]:
+    """The bot with the real budget at the same limits the fake enforces."""
     clock = ManualClock(dt.datetime(2024, 10, 18, 12, 0, tzinfo=dt.UTC))
-    limits = RateLimits(per_second=60, per_group_minute=20)
-    budget = Budget(BudgetLimits(per_second=60, per_group_minute=20))
+    limits = RateLimits(per_second=per_second, per_group_minute=per_group_minute)
+    budget = Budget(BudgetLimits(per_second=per_second, per_group_minute=per_group_minute))
     admins = {GROUP["id"]: {ADMIN["id"]}}
     async with bot_running(
         tmp_path / "b.sqlite3", str(sources), limits, admins, clock, budget=budget
     ) as bot:
+        yield bot, budget
+
+
+async def test_replies_and_broadcasts_share_one_budget_replies_first(tmp_path: Path, sources: Path):
+    """The real budget against a fake counting every message in any sliding second: a
+    broadcast runs at the limit, a reply asked meanwhile goes next (not after the queued
+    cards), and Telegram never says 429."""
+    async with budgeted_bot(tmp_path, sources, per_second=60, per_group_minute=20) as (
+        bot,
+        budget,
+    ):
         readers = [FakeBotApi.user(4000 + i, "en") for i in range(20)]
         for reader in readers:
             await bot.say(FakeBotApi.private_chat(reader), reader, "/subscribe")
@@ -435,13 +449,10 @@ async def test_paid_broadcast_sends_cards_paid_and_replies_free(tmp_path: Path, 
 async def test_a_group_whose_minute_is_used_waits_in_the_outbox_not_in_a_worker(
     tmp_path: Path, sources: Path
 ):
-    clock = ManualClock(dt.datetime(2024, 10, 18, 12, 0, tzinfo=dt.UTC))
-    limits = RateLimits(per_second=30, per_group_minute=4)
-    budget = Budget(BudgetLimits(per_second=30, per_group_minute=4))
-    admins = {GROUP["id"]: {ADMIN["id"]}}
-    async with bot_running(
-        tmp_path / "g.sqlite3", str(sources), limits, admins, clock, budget=budget
-    ) as bot:
+    async with budgeted_bot(tmp_path, sources, per_second=30, per_group_minute=4) as (
+        bot,
+        budget,
+    ):
         await bot.say(GROUP, ADMIN, "/subscribe")  # one of the group's 4 this minute
         mark = bot.api.mark()
         arrive(sources)
