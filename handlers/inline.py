@@ -9,6 +9,7 @@ from telegram.ext import Application, InlineQueryHandler
 from bot.core.i18n import lang_from_code
 from bot.core.limits import INLINE_RESULTS, MAX_QUERY
 from bot.core.models import Paper
+from bot.core.user_text import clean
 from bot.deliver.bot_api import keyboard, preview
 from bot.render.cards import render_card, votes_text
 from bot.render.html import shorten
@@ -21,7 +22,8 @@ async def inline_query(update: Update, context: Context) -> None:
     query = update.inline_query
     lang = lang_from_code(query.from_user.language_code)
     db = context.db
-    text = " ".join(query.query.split())[:MAX_QUERY]
+    # No reply to refuse in: an over-long inline query is searched by its start.
+    text = clean(query.query)[:MAX_QUERY]
     snippets: dict[str, str] = {}
     if text:
         hits = await archive.search_papers(db, text, limit=INLINE_RESULTS)

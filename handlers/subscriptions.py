@@ -20,6 +20,7 @@ from bot.core.chat_settings import (
 from bot.core.i18n import Lang, t
 from bot.core.limits import ECHO_CHARS, TOPIC_CHARS, TOPICS_PER_CHAT
 from bot.core.topics import BUILTIN, EVERYTHING, TopicError, TopicTooLong, parse_topics
+from bot.core.user_text import clean
 from bot.render import callbacks as cb
 from bot.render.html import shorten
 from bot.render.menus import (
@@ -202,7 +203,7 @@ async def _apply(
 
 
 async def settings(update: Update, context: Context) -> None:
-    words = context.args or []
+    words = clean(" ".join(context.args or [])).split()  # ０７:３０ is 07:30; no invisibles
     if not words:
         lang = await language(update, context)
         await send(update, context, render_settings(*await _current(update, context), lang))
@@ -213,7 +214,7 @@ async def settings(update: Update, context: Context) -> None:
         change = parse_setting(words)
     except SettingError as error:
         key = error.setting.error if error.setting else "settings.bad"
-        await say(update, context, lang, key, zone=error.value[:60])
+        await say(update, context, lang, key, zone=shorten(error.value, 60))
         return
     confirmation, _ = await _apply(update, context, change, lang)
     await send(update, context, render_text(confirmation))

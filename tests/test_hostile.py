@@ -105,3 +105,8 @@ async def test_an_over_long_search_is_refused_and_nothing_of_it_is_stored(bot: H
     assert sessions == 0
     (reply,) = await bot.say(KO_CHAT, KO_USER, "/search " + "단어 " * 200)
     assert reply.text.startswith("검색어는 300자까지")
+
+
+async def test_settings_read_full_width_digits_and_ignore_invisible_characters(bot: Harness):
+    (reply,) = await bot.say(CHAT, USER, "/settings time ０７:３０\u200b")
+    assert "07:30" in reply.text
