@@ -3,9 +3,12 @@ Korean and English, similar papers, and words alone when the model is missing.""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import shutil
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -34,14 +37,32 @@ def embedder() -> Embedder:
     return loaded
 
 
+@pytest.fixture(scope="module")
+def embedded_archive(tmp_path_factory, embedder) -> Path:
+    """The fixture digests (Korean summaries) and four API days (English only), ingested
+    and embedded once per module (embedding is most of the time); tests get a copy."""
+    path = tmp_path_factory.mktemp("semantic") / "s.sqlite3"
+
+    async def build() -> None:
+        db = await connect(path)
+        try:
+            await ingest(db, [str(FIXTURES), str(API)])
+            semantic = Semantic(db, embedder)
+            assert await semantic.catch_up() == (await archive.archive_stats(db)).papers == 225
+        finally:
+            await db.close()  # checkpoints the WAL: the file alone holds everything
+
+    asyncio.run(build())
+    return path
+
+
 @pytest.fixture
-async def archive_db(tmp_path, embedder):
-    """The fixture digests (Korean summaries) and four API days (English only), embedded;
-    the database searches by meaning."""
+async def archive_db(tmp_path, embedder, embedded_archive):
+    """A copy of the embedded archive; the database searches by meaning."""
+    shutil.copy(embedded_archive, tmp_path / "s.sqlite3")
     db = await connect(tmp_path / "s.sqlite3")
-    await ingest(db, [str(FIXTURES), str(API)])
     semantic = Semantic(db, embedder)
-    assert await semantic.catch_up() == (await archive.archive_stats(db)).papers == 225
+    assert await semantic.load() == 225
     db.semantic = semantic.rank
     try:
         yield db, semantic
