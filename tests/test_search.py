@@ -116,20 +116,20 @@ async def test_votes_break_relevance_ties(fixture_db):
 async def matching(db, text: str) -> dict[str, Paper]:
     """Every paper the FTS expression of ``text`` matches, unranked (the test's own SQL)."""
     rows = await db.execute_fetchall(
-        "SELECT p.arxiv_id FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid"
+        "SELECT p.id FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid"
         " WHERE papers_fts MATCH ?",
         (build_query(text).expression,),
     )
-    return {row[0]: await archive.get_paper(db, row[0]) for row in rows}
+    return {p.arxiv_id: p for p in await archive.papers_by_id(db, [row[0] for row in rows])}
 
 
 # -- the whole shared corpus --------------------------------------------------------------
 
 
 async def all_papers(conn):
-    async with conn.execute("SELECT arxiv_id FROM papers") as cursor:
+    async with conn.execute("SELECT id FROM papers") as cursor:
         ids = [row[0] async for row in cursor]
-    return [await archive.get_paper(conn, i) for i in ids]
+    return await archive.papers_by_id(conn, ids)
 
 
 @needs_corpus
