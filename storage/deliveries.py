@@ -148,12 +148,6 @@ async def next_due_at(db: Database) -> dt.datetime | None:
     return _utc(row[0]) if row and row[0] else None
 
 
-async def mark_sent(
-    db: Database, ids: Sequence[int], message_id: int | None, now: dt.datetime
-) -> None:
-    await mark_sent_many(db, [(ids, message_id, now)])
-
-
 async def mark_sent_many(
     db: Database, sends: Sequence[tuple[Sequence[int], int | None, dt.datetime]]
 ) -> None:
