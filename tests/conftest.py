@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
+from bot.source.ingest import ingest
 from storage.db import connect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +34,26 @@ def words_alone_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERBOY_SEMANTIC", "off")
     # An empty archive backfills from the real sources by default: never from a test.
     monkeypatch.setenv("PAPERBOY_BACKFILL", "off")
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole shared corpus ingested once per run (a few seconds); tests that change it
+    work on a copy."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not beside the checkout")
+    path = tmp_path_factory.mktemp("corpus") / "corpus.sqlite3"
+
+    async def build() -> None:
+        conn = await connect(path)
+        try:
+            report = await ingest(conn, [str(CORPUS)])
+        finally:
+            await conn.close()  # checkpoints the WAL: the file alone holds everything
+        assert report.issues == []
+
+    asyncio.run(build())
+    return path
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from bot.core.query import build_query
 from bot.source.ingest import ingest
 from storage import papers as archive
 from storage.db import connect
-from tests.conftest import CORPUS, FIXTURES, needs_corpus
+from tests.conftest import FIXTURES, needs_corpus
 
 HOSTILE = [
     '"',
@@ -41,22 +40,6 @@ async def fixture_db(tmp_path: Path):
     await ingest(conn, [str(FIXTURES)])
     yield conn
     await conn.close()
-
-
-@pytest.fixture(scope="session")
-def corpus_db(tmp_path_factory) -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip("../shared/corpus is not beside the checkout")
-    path = tmp_path_factory.mktemp("corpus") / "corpus.sqlite3"
-
-    async def build() -> None:
-        conn = await connect(path)
-        report = await ingest(conn, [str(CORPUS)])
-        await conn.close()
-        assert report.issues == []
-
-    asyncio.run(build())
-    return path
 
 
 async def test_hostile_queries_never_fail(fixture_db):
