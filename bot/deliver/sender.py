@@ -1,8 +1,8 @@
 """The sender: drains due outbox rows to Telegram, in digest order per chat, paced.
 
 A row is marked sent right after Telegram accepted it (in one commit with the sends that
-finished meanwhile, ``SentLog``), so at most the messages in flight or in that commit at a
-kill can go out twice; everything else a crash leaves behind is still pending.
+finished meanwhile, ``SentLog``), and a chat's next card waits for that commit, so at most
+one message per chat can go out twice after a kill; everything else is still pending.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ through the database thread and the write lock in turn. Here a send waits for th
 that records it, as before, but the rows of every send that finished while one commit ran
 go together in the next. At 30 msg/s that is one row per commit, as it was; at 1,000 msg/s
 tens. A kill loses at most the rows of the commit in progress, whose messages went out:
-those few can go out twice, never none.
+those can go out twice, never none; and since a chat's next send waits for its commit,
+that is at most one message per chat, as before.
 """
 
 from __future__ import annotations
