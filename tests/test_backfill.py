@@ -118,13 +118,19 @@ def test_the_command_fills_the_archive_and_ends_with_one_line(
     monkeypatch.setenv("PAPERBOY_HF_API_URL", fake.api_url)
     monkeypatch.setenv("PAPERBOY_FETCH_RATE", "100")
     db = str(tmp_path / "b.sqlite3")
-    argv = ["backfill", "--since", "2024-09-01", "--db", db]
+    # A bounded range: up to today, the run would grow by a day's requests every day.
+    argv = ["backfill", "--since", "2024-09-01", "--until", "2024-10-31", "--db", db]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert out.startswith("Backfilled ") and "161" not in out
     assert main(["stats", "--json", "--db", db]) == 0
     stats = json.loads(capsys.readouterr().out)
-    assert stats["digests"] == 3 + 4  # the fixture days from 2024-09 on, and the API days
+    assert stats["digests"] == 3  # the fixture days of 2024-09 and 2024-10
+    later = ["backfill", "--since", "2026-08-13", "--until", "2026-08-19", "--db", db]
+    assert main(later) == 0
+    capsys.readouterr()
+    assert main(["stats", "--json", "--db", db]) == 0
+    assert json.loads(capsys.readouterr().out)["digests"] == 3 + 2  # two API days in that week
     assert main(argv) == 0
     assert capsys.readouterr().out.startswith("Nothing to backfill")
 

@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backfill", parents=[common], help="fill the archive with the history")
     p.add_argument("--since", type=_date, help="only days from this date on")
+    p.add_argument("--until", type=_date, help="only days up to this date (default today)")
     p.add_argument("--source", choices=("korean", "hf-api", "all"), default="all")
     p.add_argument("--no-index", action="store_true", help="do not embed the new papers")
 
@@ -340,9 +341,9 @@ def _counter(stream: TextIO, what: str) -> Callable[[int, int], None] | None:
 
 async def _cmd_backfill(db: Database, args: argparse.Namespace) -> int:
     settings: Settings = args.settings
-    todo = await backfill.plan(
-        db, settings.sources, args.source, dt.datetime.now(dt.UTC).date(), args.since
-    )
+    today = dt.datetime.now(dt.UTC).date()
+    until = min(args.until, today) if args.until else today
+    todo = await backfill.plan(db, settings.sources, args.source, until, args.since)
     if not todo.total:
         print("Nothing to backfill: every day of the chosen sources is done.")
         return EXIT_OK
