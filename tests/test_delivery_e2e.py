@@ -407,7 +407,7 @@ async def test_replies_and_broadcasts_share_one_budget_replies_first(tmp_path: P
     """The real budget against a fake counting every message in any sliding second: a
     broadcast runs at the limit, a reply asked meanwhile goes next (not after the queued
     cards), and Telegram never says 429."""
-    async with budgeted_bot(tmp_path, sources, per_second=60, per_group_minute=20) as (
+    async with budgeted_bot(tmp_path, sources, per_second=120, per_group_minute=20) as (
         bot,
         budget,
     ):
@@ -468,7 +468,8 @@ async def test_a_group_whose_minute_is_used_waits_in_the_outbox_not_in_a_worker(
 
 async def test_rate_limit_429_waits_and_loses_nothing(tmp_path: Path, sources: Path):
     clock = ManualClock(dt.datetime(2024, 10, 18, 12, 0, tzinfo=dt.UTC))
-    limits = RateLimits(per_second=4, per_group_minute=20)
+    # Far under the test budget's 1,000 a second: the sender meets 429s at once.
+    limits = RateLimits(per_second=10, per_group_minute=20)
     async with bot_running(tmp_path / "r.sqlite3", str(sources), limits=limits, clock=clock) as bot:
         users = [FakeBotApi.user(3000 + i, "en") for i in range(3)]
         for user in users:
