@@ -147,7 +147,7 @@ class Calls:
 
     def __init__(self) -> None:
         self.made: list[tuple[str, dict[str, Any]]] = []
-        self.retry_after: list[int] = []
+        self.retry_after: list[float] = []
 
     async def post(self, endpoint: str, data: dict[str, Any]) -> dict[str, Any]:
         self.made.append((endpoint, data))
@@ -165,7 +165,7 @@ async def send(
 async def test_a_429_pauses_the_lane_and_a_reply_is_tried_again():
     budget = Budget(BudgetLimits(per_second=100))
     calls = Calls()
-    calls.retry_after = [1]
+    calls.retry_after = [0.1]
     assert await send(budget, calls, "sendMessage", {"chat_id": 1}) == {"ok": True}
     assert len(calls.made) == 2 and budget.stats.too_many_requests == 1
     assert budget.free.paused_until > 0

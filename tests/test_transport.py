@@ -35,7 +35,7 @@ async def test_telegram_refusals_become_ptb_errors():
 
 async def test_a_stalled_answer_is_timed_out_and_no_server_a_network_error():
     async with FakeBotApi() as api, bot_at(api.url, read_timeout=0.2) as bot:
-        api.latency = (1.0, 1.0)
+        api.latency = (0.5, 0.5)
         with pytest.raises(TimedOut):
             await bot.send_message(5, "slow")
     bot = bot_at(f"http://127.0.0.1:{free_port()}")
