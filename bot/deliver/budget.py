@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import enum
 import heapq
 import itertools
@@ -240,15 +241,16 @@ class Budget(BaseRateLimiter[int]):
         if not endpoint.startswith(COUNTED_PREFIXES):
             return await callback(*args, **kwargs)
         priority = Priority(rate_limit_args or Priority.REPLY)
-        paid = self.paid is not None and data.get("allow_paid_broadcast")
-        lane = self.paid if paid and self.paid is not None else self.free
+        lane = self.free
+        if self.paid is not None and data.get("allow_paid_broadcast"):
+            lane = self.paid
         group = _group_of(data.get("chat_id"))
         retries = self.limits.reply_retries if priority == Priority.REPLY else 0
         for attempt in range(retries + 1):
             try:
                 return await self._send(lane, group, priority, callback, args, kwargs)
             except RetryAfter as error:
-                seconds = _seconds(error.retry_after)
+                seconds = retry_seconds(error)
                 self.stats.too_many_requests += 1
                 lane.pause(seconds)
                 log.warning("Telegram said wait %.0f s (%s, %s lane)", seconds, endpoint, lane.name)
@@ -319,5 +321,7 @@ def _group_of(chat_id: object) -> int | str | None:
     return chat_id if isinstance(chat_id, str) else None
 
 
-def _seconds(value: object) -> float:
-    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[arg-type]
+def retry_seconds(error: RetryAfter) -> float:
+    """A 429's wait in seconds: PTB 22 gives an int or a timedelta, depending on a setting."""
+    value = error.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)

@@ -24,7 +24,7 @@ from bot.core.clock import Clock
 from bot.core.i18n import t
 from bot.core.models import Delivery
 from bot.deliver.bot_api import says, send_reply
-from bot.deliver.budget import Budget
+from bot.deliver.budget import Budget, retry_seconds
 from bot.deliver.sent_log import SentLog
 from bot.render.cards import render_card
 from bot.render.lists import render_paper_list
@@ -280,7 +280,7 @@ class Sender:
                     break
                 except RetryAfter as error:
                     # The budget paused every send for this long already.
-                    seconds = _seconds(error.retry_after)
+                    seconds = retry_seconds(error)
                     until = self.clock.now() + dt.timedelta(seconds=seconds)
                     return await self._wait(chat, ids, until, error, count=False)
                 except ChatMigrated as error:
@@ -330,7 +330,3 @@ class Sender:
         log.info("chat %s is gone (%s): %d deliveries cancelled", chat.chat_id, error, cancelled)
         self.stats.cancelled_chats += 1
         return Outcome(Fate.GONE, chat)
-
-
-def _seconds(value: object) -> float:
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)  # type: ignore[arg-type]
