@@ -1,6 +1,6 @@
 """The long profile of the whole-bot property test (tests/test_hostile_property.py).
 
-Run: ``python -m bench.hostile [--examples 1000] [--seed N]``. CI runs 40 batches; this runs
+Run: ``python -m bench.hostile [--examples 1000] [--seed N]``. CI runs 120 batches; this runs
 as many as asked, each of 1-8 generated updates, with a random seed unless one is given (CI's
 examples are derandomized, so each run here explores new ones). Prints the updates sent and
 pytest's verdict; a failure prints hypothesis's smallest failing batch.

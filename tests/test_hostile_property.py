@@ -8,7 +8,7 @@ strict fake Bot API (issue 16). After each batch:
 - the database passes ``PRAGMA integrity_check`` and no stored topic or setting breaks its
   limits.
 
-``HOSTILE_EXAMPLES`` sets the number of batches (CI: 40, about 200 updates; the long profile
+``HOSTILE_EXAMPLES`` sets the number of batches (CI: 120, about 500 updates; the long profile
 is ``python -m bench.hostile``).
 """
 
@@ -34,7 +34,7 @@ from tests.bot_harness import Harness, bot_running
 from tests.conftest import FIXTURES
 from tests.fakebot.server import BOT_USERNAME, FakeBotApi, RateLimits
 
-EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "120"))
 TOLERATED = ("message is not modified",)
 
 ADMIN = FakeBotApi.user(1201, "en", "Admin")
