@@ -7,10 +7,13 @@ from collections import OrderedDict
 from bot.core.i18n import Lang
 
 Ranked = list[tuple[float, str, int]]  # (score, arxiv_id, paper id), best first
+# A ranking, how many papers match (capped), and the papers whose title is the query.
+Ranking = tuple[Ranked, int, tuple[int, ...]]
 
 
 class SearchCache:
-    """Recent rankings per FTS expression, for paging, inline typing and popular queries.
+    """Recent rankings per FTS expression and exact title, for paging, inline typing and
+    popular queries.
 
     Valid while the archive is unchanged: ``generation`` moves when this connection stores
     something, ``PRAGMA data_version`` when another connection (a CLI ingest) commits.
@@ -20,13 +23,13 @@ class SearchCache:
 
     def __init__(self) -> None:
         self.generation = 0
-        self.entries: OrderedDict[str, tuple[tuple[int, int], tuple[Ranked, int]]] = OrderedDict()
+        self.entries: OrderedDict[str, tuple[tuple[int, int], Ranking]] = OrderedDict()
 
     def clear(self) -> None:
         self.entries.clear()
 
-    def put(self, expression: str, version: tuple[int, int], value: tuple[Ranked, int]) -> None:
-        self.entries[expression] = (version, value)
+    def put(self, key: str, version: tuple[int, int], value: Ranking) -> None:
+        self.entries[key] = (version, value)
         if len(self.entries) > self.SIZE:
             self.entries.popitem(last=False)
 

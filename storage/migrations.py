@@ -197,4 +197,26 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (paper_id, model)
     ) WITHOUT ROWID;
     """,
+    # 8: full-text rows keyed by arXiv order (``papers.arxiv_key``), not by insertion order,
+    # so a search can read the newest matches first and stop (storage/papers.py, _RANK_SQL).
+    # A backfill inserts old papers late; their key still sorts them where they belong.
+    # The key: YYMM * 10^6 + number * 10, + 1 for a five-digit number (no two ids share one).
+    f"""
+    ALTER TABLE papers ADD COLUMN arxiv_key INTEGER GENERATED ALWAYS AS (
+        CAST(substr(arxiv_id, 1, 4) AS INTEGER) * 1000000
+        + CAST(substr(arxiv_id, 6) AS INTEGER) * 10 + length(arxiv_id) - 9
+    ) VIRTUAL;
+    -- Covering what ranking reads (last_date sits behind the long text columns); not UNIQUE:
+    -- arxiv_id is, and the key is one-to-one with it.
+    CREATE INDEX papers_by_key ON papers (arxiv_key, votes, last_date, arxiv_id);
+    CREATE INDEX papers_title ON papers (title COLLATE NOCASE);  -- a query that is a title
+    CREATE VIRTUAL TABLE papers_fts_by_key USING fts5 (
+        title, authors, summary, tokenize = '{TOKENIZER}'
+    );
+    INSERT INTO papers_fts_by_key (rowid, title, authors, summary)
+        SELECT p.arxiv_key, f.title, f.authors, f.summary
+        FROM papers_fts f JOIN papers p ON p.id = f.rowid ORDER BY p.arxiv_key;
+    DROP TABLE papers_fts;
+    ALTER TABLE papers_fts_by_key RENAME TO papers_fts;
+    """,
 )

@@ -99,7 +99,7 @@ async def test_votes_break_relevance_ties(fixture_db):
 async def matching(db, text: str) -> dict[str, Paper]:
     """Every paper the FTS expression of ``text`` matches, unranked (the test's own SQL)."""
     rows = await db.execute_fetchall(
-        "SELECT p.id FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid"
+        "SELECT p.id FROM papers_fts JOIN papers p ON p.arxiv_key = papers_fts.rowid"
         " WHERE papers_fts MATCH ?",
         (build_query(text).expression,),
     )

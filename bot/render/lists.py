@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from bot.core.arxiv import abs_url
 from bot.core.i18n import Lang, t
-from bot.core.limits import TEXT_LIMIT
+from bot.core.limits import SEARCH_COUNT_CAP, TEXT_LIMIT
 from bot.core.models import Paper, SearchHit
 from bot.render import callbacks as cb
 from bot.render.cards import votes_text
@@ -65,6 +65,11 @@ def render_paper_list(
     return replies
 
 
+def _count(matches: int) -> str:
+    """ "1,234", or "10,000+" where counting stopped (``SEARCH_COUNT_CAP``)."""
+    return f"{SEARCH_COUNT_CAP:,}+" if matches >= SEARCH_COUNT_CAP else f"{matches:,}"
+
+
 def render_search_page(
     query: str,
     hits: Sequence[SearchHit],
@@ -80,7 +85,7 @@ def render_search_page(
     header = join(
         [
             bold("🔎 " + t(lang, "search.title", query=shorten(" ".join(query.split()), 60))),
-            " · " + t(lang, "search.count", total=f"{matches if matches is not None else total:,}"),
+            " · " + t(lang, "search.count", total=_count(total if matches is None else matches)),
             " · " + t(lang, "search.page", page=page + 1, pages=pages),
         ]
     )
