@@ -1,4 +1,5 @@
-"""/top, /paper, /digest, /saved and the buttons that open, save and relate paper cards."""
+"""/top, /paper, /digest, /saved and the buttons that open, rate, save and relate paper
+cards."""
 
 from __future__ import annotations
 
@@ -29,16 +30,34 @@ from handlers.common import (
     say,
     send,
 )
-from storage import chats, summaries
+from storage import chats, ratings, summaries
 from storage import papers as archive
 
 
 async def send_card(update: Update, context: Context, paper: Paper, lang: Lang) -> None:
     user = update.effective_user
-    saved = await chats.is_bookmarked(context.db, user.id, paper.arxiv_id) if user else False
-    paper = await summaries.as_read(context.db, paper, lang)
+    db = context.db
+    saved = await chats.is_bookmarked(db, user.id, paper.arxiv_id) if user else False
+    tally = await ratings.tally(
+        db, update.effective_chat.id, paper.arxiv_id, user.id if user else None
+    )
+    paper = await summaries.as_read(db, paper, lang)
     similar = context.services.settings.semantic
-    await send(update, context, render_card(paper, lang, saved=saved, similar=similar))
+    await send(update, context, render_card(paper, lang, saved, similar, tally))
+
+
+async def _refresh_buttons(update: Update, context: Context, lang: Lang, arxiv_id: str) -> None:
+    """Redraw a card's buttons after a tap: the chat's 👍/👎 counts, and the save state of
+    whoever tapped last."""
+    query = update.callback_query
+    found = await archive.get_paper(context.db, arxiv_id)
+    if found is None or query.message is None:
+        return
+    user_id = query.from_user.id
+    saved = await chats.is_bookmarked(context.db, user_id, arxiv_id)
+    tally = await ratings.tally(context.db, update.effective_chat.id, arxiv_id, user_id)
+    similar = context.services.settings.semantic
+    await edit(query, render_card(found, lang, saved, similar, tally), only_keyboard=True)
 
 
 async def top(update: Update, context: Context) -> None:
@@ -153,18 +172,32 @@ async def open_paper(update: Update, context: Context, request: cb.OpenPaper) ->
 async def toggle_save(update: Update, context: Context, request: cb.ToggleSave) -> None:
     query = update.callback_query
     lang = await language(update, context)
-    db = context.db
-    state = await chats.toggle_bookmark(db, query.from_user.id, request.arxiv_id)
+    state = await chats.toggle_bookmark(context.db, query.from_user.id, request.arxiv_id)
     if state is None:
         await answer(query, t(lang, "stale_button"))
         return
     await answer(query, t(lang, "saved.added" if state else "saved.removed"))
-    found = await archive.get_paper(db, request.arxiv_id)
-    if found is not None and query.message is not None:
-        # The card's keyboard shows the state of whoever tapped last.
-        similar = context.services.settings.semantic
-        card = render_card(found, lang, saved=state, similar=similar)
-        await edit(query, card, only_keyboard=True)
+    await _refresh_buttons(update, context, lang, request.arxiv_id)
+
+
+async def rate(update: Update, context: Context, request: cb.Rate) -> None:
+    """👍 or 👎 for the chat: each member counts once; the same tap again takes it back."""
+    query = update.callback_query
+    lang = await language(update, context)
+    tally = await ratings.rate(
+        context.db,
+        update.effective_chat.id,
+        query.from_user.id,
+        request.arxiv_id,
+        request.value,
+        context.services.clock.now(),
+    )
+    if tally is None:
+        await answer(query, t(lang, "stale_button"))
+        return
+    said = {1: "rate.liked", -1: "rate.disliked", 0: "rate.removed"}[tally.mine]
+    await answer(query, t(lang, said))
+    await _refresh_buttons(update, context, lang, request.arxiv_id)
 
 
 SIMILAR_PAPERS = 5
@@ -200,4 +233,5 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("saved", saved))
     app.add_handler(on_button(cb.OpenPaper, open_paper))
     app.add_handler(on_button(cb.ToggleSave, toggle_save))
+    app.add_handler(on_button(cb.Rate, rate))
     app.add_handler(on_button(cb.Similar, similar_papers))

@@ -41,6 +41,7 @@ from handlers.common import (
     say,
     send,
 )
+from storage import ratings
 from storage import subscriptions as subs
 
 # Commands in channels arrive as channel posts; edits of old commands are not re-run.
@@ -151,6 +152,27 @@ async def stop(update: Update, context: Context) -> None:
     await say(update, context, lang, "sub.removed_all")
 
 
+async def forget(update: Update, context: Context) -> None:
+    """After /stop: delete the chat's ratings, a private chat's saves, and its settings."""
+    if (lang := await _permitted(update, context)) is None:
+        return
+    chat_id = update.effective_chat.id
+    if await subs.topics(context.db, chat_id):
+        await say(update, context, lang, "forget.stop_first")
+        return
+    gone = await ratings.forget(context.db, chat_id)
+    settings = t(lang, "forget.settings" if gone.settings else "forget.no_settings")
+    await say(
+        update,
+        context,
+        lang,
+        "forget.done",
+        ratings=gone.ratings,
+        saves=gone.saves,
+        settings=settings,
+    )
+
+
 async def topics(update: Update, context: Context) -> None:
     lang = await language(update, context)
     current = await subs.topics(context.db, update.effective_chat.id)
@@ -235,6 +257,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("subscribe", subscribe, filters=CHAT_COMMANDS))
     app.add_handler(CommandHandler("unsubscribe", unsubscribe, filters=CHAT_COMMANDS))
     app.add_handler(CommandHandler("stop", stop, filters=CHAT_COMMANDS))
+    app.add_handler(CommandHandler("forget", forget, filters=CHAT_COMMANDS))
     app.add_handler(CommandHandler("topics", topics, filters=CHAT_COMMANDS))
     app.add_handler(CommandHandler("settings", settings, filters=CHAT_COMMANDS))
     app.add_handler(on_button(cb.ToggleTopic, toggle_topic))

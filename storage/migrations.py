@@ -219,4 +219,15 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE papers_fts;
     ALTER TABLE papers_fts_by_key RENAME TO papers_fts;
     """,
+    # 9: 👍/👎 on cards. Ratings belong to the chat; in a group each member counts once.
+    """
+    CREATE TABLE ratings (
+        chat_id   INTEGER NOT NULL,
+        paper_id  INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+        user_id   INTEGER NOT NULL,
+        value     INTEGER NOT NULL CHECK (value IN (-1, 1)),
+        rated_at  TEXT NOT NULL,   -- UTC, 'YYYY-MM-DDTHH:MM:SS'
+        PRIMARY KEY (chat_id, paper_id, user_id)
+    ) WITHOUT ROWID;
+    """,
 )

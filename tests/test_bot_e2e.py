@@ -60,6 +60,7 @@ async def test_commands_are_registered_per_scope_and_language(bot: Harness):
         "settings",
         "saved",
         "stop",
+        "forget",
         "help",
     }
     assert private_en["search"] == "Search titles, authors and summaries"
@@ -156,7 +157,9 @@ async def test_paper_by_id_url_words_and_unknown(bot: Harness):
     ):
         (card,) = await bot.say(EN_CHAT, EN_USER, f"/paper {ref}")
         assert card.text.startswith("LLM$\\times$MapReduce"), ref
-        assert [b["text"] for b in card.buttons()] == ["arXiv", "PDF", "🤗 Hugging Face", "☆ Save"]
+        assert [b["text"] for b in card.buttons()] == [
+            "arXiv", "PDF", "🤗 Hugging Face", "👍", "👎", "☆ Save"
+        ]  # fmt: skip
         assert_valid(card)
     (reply,) = await bot.say(EN_CHAT, EN_USER, "/paper 2401.99999")
     assert reply.text == "I don't have 2401.99999 in the archive yet."
@@ -241,7 +244,8 @@ async def test_unknown_command_in_private_gets_a_hint(bot: Harness):
 
 async def test_save_toggle_and_saved_list(bot: Harness):
     (card,) = await bot.say(EN_CHAT, EN_USER, "/paper 2410.09342")
-    save = card.callback_data()[0]
+    save = "bm:2410.09342"
+    assert save in card.callback_data()
     bot.api.push_callback(card, EN_USER, save)
     await bot.api.wait_for(
         lambda: any(a.get("text") == "Saved ★" for a in bot.api.callback_answers)
@@ -250,7 +254,9 @@ async def test_save_toggle_and_saved_list(bot: Harness):
         lambda: any(c.method == "editMessageReplyMarkup" and c.ok for c in bot.api.calls)
     )
     edited = [c for c in bot.api.calls if c.method == "editMessageReplyMarkup"][-1]
-    assert edited.params["reply_markup"]["inline_keyboard"][1][0]["text"] == "★ Saved"
+    assert [b["text"] for b in edited.params["reply_markup"]["inline_keyboard"][1]] == [
+        "👍", "👎", "★ Saved"
+    ]  # fmt: skip
     (listing,) = await bot.say(EN_CHAT, EN_USER, "/saved")
     assert "LLM$\\times$MapReduce" in listing.text
     bot.api.push_callback(card, EN_USER, save)
@@ -259,6 +265,78 @@ async def test_save_toggle_and_saved_list(bot: Harness):
     )
     (listing,) = await bot.say(EN_CHAT, EN_USER, "/saved")
     assert listing.text.startswith("Nothing saved yet.")
+
+
+async def test_ratings_count_each_member_once_per_chat(bot: Harness):
+    """👍/👎 belong to the chat: in a group every member counts once, a second tap takes a
+    rating back, and the buttons show the chat's counts; another chat starts from zero."""
+    (card,) = await bot.say(GROUP, EN_USER, "/paper 2410.09342")
+    up, down = "r+:2410.09342", "r-:2410.09342"
+    assert {up, down} <= set(card.callback_data())
+
+    async def tap(user: dict, data: str) -> list[str]:
+        edits = sum(c.method == "editMessageReplyMarkup" for c in bot.api.calls)
+        answers = len(bot.api.callback_answers)
+        bot.api.push_callback(card, user, data)
+        await bot.api.wait_for(lambda: len(bot.api.callback_answers) > answers)
+        await bot.api.wait_for(
+            lambda: sum(c.method == "editMessageReplyMarkup" for c in bot.api.calls) > edits
+        )
+        edited = [c for c in bot.api.calls if c.method == "editMessageReplyMarkup"][-1]
+        return [b["text"] for b in edited.params["reply_markup"]["inline_keyboard"][1][:2]]
+
+    assert await tap(EN_USER, up) == ["👍 1", "👎"]
+    assert bot.api.callback_answers[-1]["text"].startswith("👍")
+    assert await tap(KO_USER, up) == ["👍 2", "👎"]
+    assert await tap(EN_USER, up) == ["👍 1", "👎"]  # taken back
+    assert bot.api.callback_answers[-1]["text"] == "Rating taken back"
+    assert await tap(EN_USER, down) == ["👍 1", "👎 1"]
+    assert await tap(EN_USER, up) == ["👍 2", "👎"]  # changed its mind: one vote each
+    rows = await bot.services.db.execute_fetchall(
+        "SELECT user_id, value FROM ratings WHERE chat_id = ? ORDER BY user_id", (GROUP["id"],)
+    )
+    assert [tuple(r) for r in rows] == [(EN_USER["id"], 1), (KO_USER["id"], 1)]
+
+    (mine,) = await bot.say(EN_CHAT, EN_USER, "/paper 2410.09342")
+    assert [b["text"] for b in mine.buttons()][3:5] == ["👍", "👎"]
+    bot.api.push_callback(mine, EN_USER, "r+:9999.99999")  # not in the archive
+    await bot.api.wait_for(
+        lambda: bot.api.callback_answers[-1].get("text", "").startswith("This button")
+    )
+
+
+async def test_forget_after_stop_deletes_ratings_saves_and_settings(bot: Harness):
+    db = bot.services.db
+    await bot.say(EN_CHAT, EN_USER, "/subscribe llm")
+    (card,) = await bot.say(EN_CHAT, EN_USER, "/paper 2410.09342")
+    for data in ("r+:2410.09342", "bm:2410.09342"):
+        answers = len(bot.api.callback_answers)
+        bot.api.push_callback(card, EN_USER, data)
+        await bot.api.wait_for(lambda n=answers: len(bot.api.callback_answers) > n)
+    (other,) = await bot.say(KO_CHAT, KO_USER, "/paper 2410.09342")
+    bot.api.push_callback(other, KO_USER, "r-:2410.09342")  # another chat's: kept
+    await bot.api.wait_for(
+        lambda: any(a.get("text", "").startswith("👎") for a in bot.api.callback_answers)
+    )
+
+    (reply,) = await bot.say(EN_CHAT, EN_USER, "/forget")
+    assert reply.text == "This chat still gets papers. Send /stop first, then /forget."
+    await bot.say(EN_CHAT, EN_USER, "/stop")
+    (reply,) = await bot.say(EN_CHAT, EN_USER, "/forget")
+    assert reply.text == (
+        "Deleted: ratings (1), saved papers (1) and this chat's settings. "
+        "Paperboy keeps nothing else of this chat."
+    )
+    chat = EN_CHAT["id"]
+    for table, column in (("ratings", "chat_id"), ("bookmarks", "user_id"), ("chats", "chat_id")):
+        ((left,),) = await db.execute_fetchall(
+            f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (chat,)
+        )
+        assert left == 0, table
+    ((kept,),) = await db.execute_fetchall(
+        "SELECT COUNT(*) FROM ratings WHERE chat_id = ?", (KO_CHAT["id"],)
+    )
+    assert kept == 1
 
 
 async def test_settings_switch_language(bot: Harness):

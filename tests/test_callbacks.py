@@ -12,6 +12,9 @@ from bot.render import callbacks as cb
 VALID = [
     cb.OpenPaper("2406.11230"),
     cb.ToggleSave("2410.09342"),
+    cb.Rate("2410.09342", 1),
+    cb.Rate("2410.09342", -1),
+    cb.Similar("2410.09342"),
     cb.SearchPage(12, 3),
     cb.SetOption("time", "07:00"),
     cb.SetOption("time", "instant"),
@@ -38,6 +41,9 @@ def test_every_button_round_trips_within_64_bytes(callback):
         "p:2406.112",  # not an arXiv id
         "p:../../etc/passwd",
         "bm:",
+        "r+:",
+        "r0:2410.09342",  # a rating is up or down
+        "r:2410.09342",
         "s:abc:1",
         "s:-1:0",
         "set:tz:Europe/Berlin",  # no button changes the zone

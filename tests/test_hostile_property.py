@@ -51,7 +51,20 @@ MARKUP = [
     "https://arxiv.org/abs/2410.09342", "llm -survey", ",", " ", "week", "month", "all", "ko",
     "en", "07:30", "25:99", "lang", "time", "votes", "format", "compact", "-", "*", "@",
 ]  # fmt: skip
-CALLBACK_PREFIXES = ["", "p:", "bm:", "sim:", "s:", "set:", "tp:", "noop", "set:lang:", "tp:llm"]
+CALLBACK_PREFIXES = [
+    "",
+    "p:",
+    "bm:",
+    "r+:",
+    "r-:",
+    "sim:",
+    "s:",
+    "set:",
+    "tp:",
+    "noop",
+    "set:lang:",
+    "tp:llm",
+]
 
 
 def _text(max_size: int) -> st.SearchStrategy[str]:

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.limits import TEXT_LIMIT
-from bot.core.models import Paper, SearchHit, Snippet
+from bot.core.models import Paper, SearchHit, Snippet, Tally
 from bot.parse.markdown import parse_digest
 from bot.render import callbacks as cb
 from bot.render.cards import render_card
@@ -78,7 +78,10 @@ def test_card_shape():
     ]
     reply = render_card(a_paper(), "ko", saved=True)
     assert "외 1명" in check(reply)
-    assert reply.buttons[1][0].text == "★ 저장됨"
+    assert [b.text for b in reply.buttons[1]] == ["👍", "👎", "★ 저장됨", "🔗 비슷한 논문"]
+    rated = render_card(a_paper(), "en", saved=False, tally=Tally(likes=3, dislikes=1, mine=1))
+    assert [b.text for b in rated.buttons[1]][:2] == ["👍 3", "👎 1"]
+    assert [b.callback_data for b in rated.buttons[1]][:2] == ["r+:2406.11230", "r-:2406.11230"]
     assert (
         reply.preview_url
         == "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2406.11230.png"

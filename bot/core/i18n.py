@@ -70,6 +70,9 @@ EN: dict[str, str] = {
     "saved.empty": "Nothing saved yet. Tap ☆ Save under a paper to keep it here.",
     "saved.added": "Saved ★",
     "saved.removed": "Removed from saved",
+    "rate.liked": "👍 Noted: more like this",
+    "rate.disliked": "👎 Noted: fewer like this",
+    "rate.removed": "Rating taken back",
     # settings
     "settings.title": "Settings",
     "settings.language": "Language: {language}",
@@ -106,6 +109,15 @@ EN: dict[str, str] = {
     "example.unsubscribe": "/unsubscribe llm",
     "example.topics": "/topics",
     "example.stop": "/stop",
+    "cmd.forget": "After /stop: delete this chat's ratings, saves and settings",
+    "example.forget": "/forget",
+    "forget.stop_first": "This chat still gets papers. Send /stop first, then /forget.",
+    "forget.done": (
+        "Deleted: ratings ({ratings}), saved papers ({saves}) and {settings}. "
+        "Paperboy keeps nothing else of this chat."
+    ),
+    "forget.settings": "this chat's settings",
+    "forget.no_settings": "no settings",
     "sub.everything": "Subscribed: every paper of each new digest.",
     "sub.added": "Subscribed to: {topics}.",
     "sub.already": "Already subscribed to: {topics}.",
@@ -228,6 +240,9 @@ KO: dict[str, str] = {
     "saved.empty": "아직 저장한 논문이 없어요. 논문 아래 ☆ 저장을 누르면 여기에 모여요.",
     "saved.added": "저장했어요 ★",
     "saved.removed": "저장을 취소했어요",
+    "rate.liked": "👍 반영했어요: 이런 논문을 더 보여 드릴게요",
+    "rate.disliked": "👎 반영했어요: 이런 논문은 덜 보여 드릴게요",
+    "rate.removed": "평가를 취소했어요",
     "settings.title": "설정",
     "settings.language": "언어: {language}",
     "language.name": "한국어",
@@ -256,6 +271,15 @@ KO: dict[str, str] = {
     "example.unsubscribe": "/unsubscribe llm",
     "example.topics": "/topics",
     "example.stop": "/stop",
+    "cmd.forget": "/stop 다음에: 이 채팅의 평가, 저장, 설정 삭제",
+    "example.forget": "/forget",
+    "forget.stop_first": "이 채팅은 아직 논문을 받고 있어요. /stop 을 먼저 보낸 뒤 /forget 을 보내 주세요.",
+    "forget.done": (
+        "삭제했어요: 평가 {ratings}개, 저장한 논문 {saves}편, {settings}. "
+        "이 채팅에 대해 남은 것은 없어요."
+    ),
+    "forget.settings": "이 채팅의 설정",
+    "forget.no_settings": "설정 없음",
     "sub.everything": "구독했어요. 새 다이제스트의 논문을 모두 보내 드릴게요.",
     "sub.added": "구독한 주제: {topics}",
     "sub.already": "이미 구독 중인 주제: {topics}",

@@ -134,6 +134,15 @@ class Snippet:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """A chat's 👍 and 👎 for one paper, and the tapping user's own (1, -1 or 0)."""
+
+    likes: int = 0
+    dislikes: int = 0
+    mine: int = 0
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """One search result: the paper, its combined score and a snippet to show."""
 

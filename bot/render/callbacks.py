@@ -28,6 +28,14 @@ class ToggleSave:
 
 
 @dataclass(frozen=True)
+class Rate:
+    """👍 (``value`` 1) or 👎 (-1) on a card."""
+
+    arxiv_id: str
+    value: int
+
+
+@dataclass(frozen=True)
 class Similar:
     arxiv_id: str
 
@@ -56,7 +64,7 @@ class Noop:
     """A label-only button (the page counter)."""
 
 
-Callback = OpenPaper | ToggleSave | Similar | SearchPage | SetOption | ToggleTopic | Noop
+Callback = OpenPaper | ToggleSave | Rate | Similar | SearchPage | SetOption | ToggleTopic | Noop
 
 
 def encode(callback: Callback) -> str:
@@ -65,6 +73,8 @@ def encode(callback: Callback) -> str:
             data = f"p:{arxiv_id}"
         case ToggleSave(arxiv_id):
             data = f"bm:{arxiv_id}"
+        case Rate(arxiv_id, value):
+            data = f"r{'+' if value > 0 else '-'}:{arxiv_id}"
         case Similar(arxiv_id):
             data = f"sim:{arxiv_id}"
         case SearchPage(session_id, page):
@@ -88,6 +98,8 @@ def decode(data: str | None) -> Callback | None:
         return OpenPaper(rest)
     if kind == "bm" and _ARXIV.fullmatch(rest):
         return ToggleSave(rest)
+    if kind in ("r+", "r-") and _ARXIV.fullmatch(rest):
+        return Rate(rest, 1 if kind == "r+" else -1)
     if kind == "sim" and _ARXIV.fullmatch(rest):
         return Similar(rest)
     if kind == "s":

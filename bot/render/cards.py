@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from bot.core.arxiv import abs_url, hf_url, pdf_url, thumbnail_url
 from bot.core.i18n import Lang, t
 from bot.core.limits import TEXT_LIMIT
-from bot.core.models import Paper
+from bot.core.models import Paper, Tally
 from bot.render import callbacks as cb
 from bot.render.html import Markup, blockquote, bold, escape, join, link, shorten, visible_length
 from bot.render.reply import Button, Reply
@@ -99,11 +99,20 @@ def _card_markup(paper: Paper, lang: Lang, blocks: list[_Block]) -> Markup:
     return join(parts, "\n\n")
 
 
+def _count(mark: str, count: int) -> str:
+    return f"{mark} {count}" if count else mark
+
+
 def render_card(
-    paper: Paper, lang: Lang, saved: bool | None = False, similar: bool = True
+    paper: Paper,
+    lang: Lang,
+    saved: bool | None = False,
+    similar: bool = True,
+    tally: Tally | None = None,
 ) -> Reply:
-    """A paper card. ``saved=None`` leaves out the save and similar buttons (inline
-    results); ``similar=False`` leaves out the similar button (no embedding model)."""
+    """A paper card. ``saved=None`` leaves out the rating, save and similar buttons (inline
+    results); ``similar=False`` leaves out the similar button (no embedding model);
+    ``tally`` is the chat's 👍/👎 so far (none yet when left out)."""
     blocks = _blocks(paper, lang)
     text = _card_markup(paper, lang, blocks)
     while visible_length(text) > TEXT_LIMIT and blocks:
@@ -131,8 +140,15 @@ def render_card(
     if links:
         rows.append(tuple(links))
     if saved is not None:
+        tally = tally or Tally()
         label = t(lang, "btn.saved" if saved else "btn.save")
-        row = [Button(label, callback_data=cb.encode(cb.ToggleSave(paper.arxiv_id)))]
+        row = [
+            Button(_count("👍", tally.likes), callback_data=cb.encode(cb.Rate(paper.arxiv_id, 1))),
+            Button(
+                _count("👎", tally.dislikes), callback_data=cb.encode(cb.Rate(paper.arxiv_id, -1))
+            ),
+            Button(label, callback_data=cb.encode(cb.ToggleSave(paper.arxiv_id))),
+        ]
         if similar:
             row.append(
                 Button(t(lang, "btn.similar"), callback_data=cb.encode(cb.Similar(paper.arxiv_id)))
