@@ -11,9 +11,15 @@ import numpy as np
 
 from bot.app.application import SEMANTIC_TASK
 from bot.core.models import Paper
-from bot.core.topics import Topic
+from bot.core.topics import BUILTIN, Topic
 from bot.understand.embedder import load_embedder
-from bot.understand.topic_model import TopicModel, TopicRule, load_topic_model, match_by_meaning
+from bot.understand.topic_model import (
+    TopicModel,
+    TopicRule,
+    load_topic_model,
+    match_by_meaning,
+    topic_profile,
+)
 from tests.bot_harness import ManualClock, bot_running
 from tests.conftest import ROOT, needs_corpus
 from tests.fakebot.server import FakeBotApi
@@ -50,6 +56,14 @@ def test_a_built_in_topic_weighs_where_its_words_are_and_what_the_paper_means():
 def test_free_text_matches_its_words_or_its_meaning_across_languages():
     assert matched("음악 생성") == {"3", "4"}  # Korean words, English papers
     assert matched("laundry") == {"1", "2"}  # "1" has the word; "2" only the meaning
+
+
+def test_a_topic_profile_is_each_topics_probability():
+    profile = topic_profile(PAPERS, np.stack(VECTORS), MODEL)
+    assert profile.shape == (4, len(BUILTIN))
+    robotics = list(BUILTIN).index("robotics")
+    assert profile[0, robotics] > 0.5 > profile[2, robotics]  # meaning beats the word alone
+    assert np.delete(profile, robotics, axis=1).max() == 0  # topics without a rule: zero
 
 
 def test_exclusions_win_and_papers_without_vectors_match_by_words():
