@@ -177,6 +177,7 @@ async def toggle_save(update: Update, context: Context, request: cb.ToggleSave) 
         await answer(query, t(lang, "stale_button"))
         return
     await answer(query, t(lang, "saved.added" if state else "saved.removed"))
+    await _retrain(update, context)
     await _refresh_buttons(update, context, lang, request.arxiv_id)
 
 
@@ -197,7 +198,15 @@ async def rate(update: Update, context: Context, request: cb.Rate) -> None:
         return
     said = {1: "rate.liked", -1: "rate.disliked", 0: "rate.removed"}[tally.mine]
     await answer(query, t(lang, said))
+    await _retrain(update, context)
     await _refresh_buttons(update, context, lang, request.arxiv_id)
+
+
+async def _retrain(update: Update, context: Context) -> None:
+    """The chat's taste follows each rating (and each save) at once: milliseconds."""
+    services = context.services
+    if services.foryou is not None:
+        await services.foryou.retrain(update.effective_chat.id, services.clock.now())
 
 
 SIMILAR_PAPERS = 5

@@ -306,12 +306,28 @@ async def get_paper_with_id(db: Database, arxiv_id: str) -> tuple[int, Paper] | 
 
 async def papers_by_id(db: Database, ids: Sequence[int]) -> list[Paper]:
     """Papers by row id, in the order asked (ids not found are left out)."""
+    found = await papers_keyed(db, ids)
+    return [found[pid] for pid in ids if pid in found]
+
+
+async def papers_keyed(db: Database, ids: Sequence[int]) -> dict[int, Paper]:
+    """Papers by row id, as a map (ids not found are left out)."""
     if not ids:
-        return []
+        return {}
     marks = ",".join("?" * len(ids))
     rows = await db.execute_fetchall(f"{PAPER_SELECT} WHERE p.id IN ({marks})", tuple(ids))
-    found = {row["id"]: paper_from_row(row) for row in rows}
-    return [found[pid] for pid in ids if pid in found]
+    return {row["id"]: paper_from_row(row) for row in rows}
+
+
+async def papers_listed_since(
+    db: Database, since: dt.date, limit: int = 5000
+) -> list[tuple[int, Paper]]:
+    """Papers whose latest listing is on or after ``since``, newest first, with row ids."""
+    rows = await db.execute_fetchall(
+        f"{PAPER_SELECT} WHERE p.last_date >= ? ORDER BY p.last_date DESC, p.id DESC LIMIT ?",
+        (since.isoformat(), limit),
+    )
+    return [(row["id"], paper_from_row(row)) for row in rows]
 
 
 async def paper_dates(db: Database, arxiv_id: str) -> list[dt.date]:

@@ -54,6 +54,7 @@ async def test_commands_are_registered_per_scope_and_language(bot: Harness):
         "search",
         "paper",
         "digest",
+        "foryou",
         "subscribe",
         "unsubscribe",
         "topics",

@@ -4,6 +4,7 @@ Korean and English, similar papers, and words alone when the model is missing.""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import shutil
@@ -22,7 +23,7 @@ from bot.understand.semantic import Semantic
 from storage import papers as archive
 from storage import vectors
 from storage.db import connect
-from tests.bot_harness import bot_running
+from tests.bot_harness import ManualClock, bot_running
 from tests.conftest import FIXTURES, ROOT
 from tests.fakebot.server import FakeBotApi
 from tests.test_bot_e2e import assert_valid
@@ -282,3 +283,40 @@ def test_a_large_index_shortlists_in_fewer_dimensions_and_keeps_the_nearest():
         found.append(len(want & {pid for pid, _ in got}) / 9)
         assert next(iter(want)) not in {pid for pid, _ in got}
     assert np.mean(found) >= 0.95
+
+
+async def test_foryou_learns_from_ratings_and_pages_its_picks(tmp_path, embedder):
+    """Likes on robot-manipulation papers, dislikes on others: /foryou month puts this
+    month's embodied papers first, says why, leaves rated papers out, and pages."""
+    user = FakeBotApi.user(4003, "en", "Ada")
+    chat = FakeBotApi.private_chat(user)
+    clock = ManualClock(dt.datetime(2026, 8, 20, 9, 0, tzinfo=dt.UTC))
+    env = {"PAPERBOY_SEMANTIC": "on"}
+    async with bot_running(tmp_path / "b.sqlite3", str(API), env=env, clock=clock) as bot:
+        await bot.app.bot_data.tasks[SEMANTIC_TASK]
+        await bot.services.indexing
+        (reply,) = await bot.say(chat, user, "/foryou")
+        assert reply.text.startswith("Rate a few papers with 👍/👎")
+        liked = ["2606.28128", "2606.28133", "2606.28276", "2606.18953"]
+        disliked = ["2606.28057", "2606.26015", "2606.27595"]
+        taps = [(i, f"r+:{i}") for i in liked] + [(i, f"r-:{i}") for i in disliked]
+        for arxiv_id, data in taps:
+            (card,) = await bot.say(chat, user, f"/paper {arxiv_id}")
+            answers = len(bot.api.callback_answers)
+            bot.api.push_callback(card, user, data)
+            await bot.api.wait_for(lambda n=answers: len(bot.api.callback_answers) > n)
+        assert bot.services.foryou is not None
+
+        (page,) = await bot.say(chat, user, "/foryou month")
+        assert_valid(page)
+        assert page.text.startswith("✨ For you: the past month")
+        first = [d[2:] for d in page.callback_data() if d.startswith("p:")]
+        assert len(first) == 5
+        assert {"2608.06729", "2608.11350"} & set(first), first  # the embodied ones lead
+        assert not set(first) & {*liked, *disliked}
+        assert page.text.count("💡") == 5
+        assert "which this chat liked" in page.text
+        (second,) = await bot.tap(page, user, "fy:m:1")
+        following = [d[2:] for d in second.callback_data() if d.startswith("p:")]
+        assert following and not set(following) & set(first)
+        assert "fy:m:0" in second.callback_data()

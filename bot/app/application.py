@@ -43,8 +43,19 @@ from bot.pipeline.services import BotData, Services
 from bot.source.reader import new_client
 from bot.summarize.client import ChatClient
 from bot.understand.embedder import load_embedder
+from bot.understand.foryou import ForYou
 from bot.understand.semantic import Semantic
-from handlers import admin, errors, inline, membership, papers, search, start, subscriptions
+from handlers import (
+    admin,
+    errors,
+    foryou,
+    inline,
+    membership,
+    papers,
+    search,
+    start,
+    subscriptions,
+)
 from handlers.common import Context
 from storage import chats
 from storage import papers as archive
@@ -124,6 +135,7 @@ def _register_handlers(application: Paperboy) -> None:
     start.register(application)
     subscriptions.register(application)
     papers.register(application)
+    foryou.register(application)
     search.register(application)
     inline.register(application)
     membership.register(application)
@@ -212,6 +224,7 @@ async def _start_semantic(services: Services) -> None:
     loaded = await semantic.load()
     services.db.semantic = semantic.rank
     services.semantic = semantic
+    services.foryou = ForYou(services.db, semantic)
     log.info("semantic search on (%s): %d papers indexed", embedder.model, loaded)
     services.start_indexing()
 

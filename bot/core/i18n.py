@@ -73,6 +73,19 @@ EN: dict[str, str] = {
     "rate.liked": "👍 Noted: more like this",
     "rate.disliked": "👎 Noted: fewer like this",
     "rate.removed": "Rating taken back",
+    "cmd.foryou": "Papers picked for this chat from its 👍/👎",
+    "example.foryou": "/foryou month",
+    "foryou.title.week": "✨ For you: the past week",
+    "foryou.title.month": "✨ For you: the past month",
+    "foryou.because": "💡 close to “{title}”, which this chat liked",
+    "foryou.topic": "💡 topic: {topic}",
+    "foryou.no_ratings": (
+        "Rate a few papers with 👍/👎 on their cards (or save some) and I'll pick papers for "
+        "this chat. From 5 ratings on, I learn what it likes."
+    ),
+    "foryou.none": "No unrated papers from this period yet. Try /foryou month.",
+    "foryou.unavailable": "For you needs the paper embeddings, which are not loaded right now.",
+    "foryou.usage": "Use /foryou, /foryou week or /foryou month.",
     # settings
     "settings.title": "Settings",
     "settings.language": "Language: {language}",
@@ -243,6 +256,19 @@ KO: dict[str, str] = {
     "rate.liked": "👍 반영했어요: 이런 논문을 더 보여 드릴게요",
     "rate.disliked": "👎 반영했어요: 이런 논문은 덜 보여 드릴게요",
     "rate.removed": "평가를 취소했어요",
+    "cmd.foryou": "👍/👎로 배운 이 채팅 맞춤 논문",
+    "example.foryou": "/foryou month",
+    "foryou.title.week": "✨ 맞춤 추천: 지난 일주일",
+    "foryou.title.month": "✨ 맞춤 추천: 지난 한 달",
+    "foryou.because": "💡 이 채팅이 좋아한 “{title}”와(과) 비슷해요",
+    "foryou.topic": "💡 주제: {topic}",
+    "foryou.no_ratings": (
+        "카드의 👍/👎로 논문 몇 편을 평가해 주세요 (저장해도 돼요). 평가가 5개를 넘으면 "
+        "이 채팅이 좋아하는 것을 배워서 골라 드릴게요."
+    ),
+    "foryou.none": "이 기간에 아직 평가하지 않은 논문이 없어요. /foryou month 를 써 보세요.",
+    "foryou.unavailable": "맞춤 추천에는 논문 임베딩이 필요한데, 지금은 불러오지 않았어요.",
+    "foryou.usage": "/foryou, /foryou week 또는 /foryou month 로 써 주세요.",
     "settings.title": "설정",
     "settings.language": "언어: {language}",
     "language.name": "한국어",

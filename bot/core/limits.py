@@ -7,6 +7,7 @@ CALLBACK_DATA_LIMIT = 64  # Telegram: bytes of one button's callback data
 
 MAX_QUERY = 300  # characters of a search kept: longer messages are searched by their start
 SEARCH_PAGE = 5  # results on one /search page
+FORYOU_PAGE = 5  # papers on one /foryou page
 SEARCH_COUNT_CAP = 10_000  # matches counted for "N papers"; more show as "10,000+"
 INLINE_RESULTS = 20  # papers offered to an inline query
 TOP_DEFAULT = 10  # /top without N

@@ -26,6 +26,7 @@ from bot.source.poll import poll, refresh_votes
 from bot.summarize.client import ChatClient
 from bot.summarize.prompt import PROMPT_VERSION
 from bot.summarize.writer import summarize
+from bot.understand.foryou import ForYou
 from bot.understand.semantic import Semantic
 from storage import deliveries as outbox
 from storage import papers as archive
@@ -70,6 +71,7 @@ class Services:
     poll_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     summarizing: asyncio.Task[None] | None = None
     semantic: Semantic | None = None  # the embedding model and vector index, once loaded
+    foryou: ForYou | None = None  # chats' tastes ("For you"), with the semantic index
     indexing: asyncio.Task[int] | None = None
     backfilling: tuple[int, int] | None = None  # days done and planned, while it runs
 

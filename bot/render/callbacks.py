@@ -15,6 +15,7 @@ from bot.core.limits import CALLBACK_DATA_LIMIT
 from bot.core.topics import BUILTIN
 
 _ARXIV = re.compile(r"\d{4}\.\d{4,5}")
+_PERIODS = {"w": "week", "m": "month"}  # /foryou's periods, by their first letter
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,14 @@ class SearchPage:
 
 
 @dataclass(frozen=True)
+class ForYouPage:
+    """A page of /foryou: ``period`` is "week" or "month"."""
+
+    period: str
+    page: int
+
+
+@dataclass(frozen=True)
 class SetOption:
     """A /settings button: ``name`` is one of SETTINGS, ``value`` its new value as text."""
 
@@ -64,7 +73,17 @@ class Noop:
     """A label-only button (the page counter)."""
 
 
-Callback = OpenPaper | ToggleSave | Rate | Similar | SearchPage | SetOption | ToggleTopic | Noop
+Callback = (
+    OpenPaper
+    | ToggleSave
+    | Rate
+    | Similar
+    | SearchPage
+    | ForYouPage
+    | SetOption
+    | ToggleTopic
+    | Noop
+)
 
 
 def encode(callback: Callback) -> str:
@@ -79,6 +98,8 @@ def encode(callback: Callback) -> str:
             data = f"sim:{arxiv_id}"
         case SearchPage(session_id, page):
             data = f"s:{session_id}:{page}"
+        case ForYouPage(period, page):
+            data = f"fy:{period[0]}:{page}"
         case SetOption(name, value):
             data = f"set:{name}:{value}"
         case ToggleTopic(slug):
@@ -106,6 +127,10 @@ def decode(data: str | None) -> Callback | None:
         session, _, page = rest.partition(":")
         if session.isdigit() and page.isdigit():
             return SearchPage(int(session), int(page))
+    if kind == "fy":
+        period, _, page = rest.partition(":")
+        if period in _PERIODS and page.isdigit():
+            return ForYouPage(_PERIODS[period], int(page))
     if kind == "set":
         name, _, value = rest.partition(":")
         with contextlib.suppress(SettingError):

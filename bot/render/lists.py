@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from bot.core.arxiv import abs_url
 from bot.core.i18n import Lang, t
-from bot.core.limits import SEARCH_COUNT_CAP, TEXT_LIMIT
+from bot.core.limits import FORYOU_PAGE, SEARCH_COUNT_CAP, TEXT_LIMIT
 from bot.core.models import Paper, SearchHit
 from bot.render import callbacks as cb
 from bot.render.cards import votes_text
@@ -128,6 +128,45 @@ def render_search_page(
             )
         rows.append(tuple(nav))
     return Reply(text, tuple(rows), preview_url=None)
+
+
+def render_foryou_page(
+    picks: Sequence[tuple[Paper, str | None, str | None]],
+    page: int,
+    pages: int,
+    period: str,
+    lang: Lang,
+) -> Reply:
+    """One page of /foryou: (paper, the title of the liked paper it is closest to, its
+    topic) each, with one line saying why, and ◀ ▶ between pages."""
+    header = bold(t(lang, f"foryou.title.{period}"))
+    entries = []
+    first_rank = page * FORYOU_PAGE + 1
+    for rank, (paper, liked_title, topic) in enumerate(picks, first_rank):
+        meta = " · ".join(
+            x
+            for x in (paper.date.isoformat() if paper.date else "", votes_text(paper.votes, lang))
+            if x
+        )
+        why = (
+            t(lang, "foryou.because", title=shorten(liked_title, 60))
+            if liked_title
+            else t(lang, "foryou.topic", topic=topic or "")
+        )
+        title = bold(link(shorten(paper.title, LIST_TITLE), abs_url(paper.arxiv_id)))
+        entries.append(join([join([f"{rank}. ", title]), escape(meta), escape(why)], "\n"))
+    rows = _number_buttons([paper for paper, _, _ in picks], first_rank)
+    if pages > 1:
+        nav = []
+        if page > 0:
+            back = cb.encode(cb.ForYouPage(period, page - 1))
+            nav.append(Button(t(lang, "btn.prev"), callback_data=back))
+        nav.append(Button(f"{page + 1}/{pages}", callback_data=cb.encode(cb.Noop())))
+        if page + 1 < pages:
+            forward = cb.encode(cb.ForYouPage(period, page + 1))
+            nav.append(Button(t(lang, "btn.next"), callback_data=forward))
+        rows.append(tuple(nav))
+    return Reply(join([header, *entries], "\n\n"), tuple(rows), preview_url=None)
 
 
 def period_label(start: dt.date | None, end: dt.date | None, lang: Lang) -> str:

@@ -39,6 +39,10 @@ class VectorIndex:
         self._scales = np.zeros(0, np.float32)
         self._row: dict[int, int] = {}
 
+    def ids(self) -> list[int]:
+        """Every paper id held, in the order added."""
+        return self._ids[: self._size].tolist()
+
     def __len__(self) -> int:
         return self._size
 

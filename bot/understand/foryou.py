@@ -1,0 +1,124 @@
+""" "For you": each chat's taste, retrained after every rating, and its ranking of a period's
+papers with a one-line reason each.
+
+The taste (understand/taste) sees a paper as its embedding beside its topic profile. A
+chat's verdicts come from storage/ratings; "unseen" means the chat has no verdict on the
+paper yet (not rated, not saved).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.core.models import Paper
+from bot.core.topics import BUILTIN
+from bot.understand.semantic import Semantic
+from bot.understand.taste import Rating, Taste, features
+from bot.understand.topic_model import topic_profile
+from storage import papers as archive
+from storage import ratings
+from storage.db import Database
+
+PERIODS = {"week": 7, "month": 30}
+BACKGROUND = 30  # unrated archive papers a chat's model takes as weak negatives
+CLOSE = 0.5  # a liked paper at least this similar is named as the reason
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One paper for a chat, and why: the liked paper it is closest to, or else its topic."""
+
+    paper: Paper
+    liked: Paper | None
+    topic: str | None
+
+
+class ForYou:
+    """Tastes and rankings per chat, in memory: a rating retrains its chat's taste at once
+    (milliseconds), and a ranking is kept for paging until the next rating."""
+
+    def __init__(self, db: Database, semantic: Semantic) -> None:
+        self.db = db
+        self.semantic = semantic
+        # chat -> its taste, the papers of its ratings (aligned), every paper it has a
+        # verdict on
+        self._tastes: dict[int, tuple[Taste, list[Paper], set[int]]] = {}
+        self._picks: dict[tuple[int, str, dt.date], list[Pick]] = {}
+
+    async def retrain(self, chat_id: int, now: dt.datetime) -> Taste:
+        """Fit the chat's taste from all its verdicts (after each rating)."""
+        verdicts = await ratings.chat_verdicts(self.db, chat_id)
+        rated = await self._with_features([v.paper_id for v in verdicts])
+        by_id = {pid: (paper, row) for pid, paper, row in rated}
+        history = [
+            Rating(by_id[v.paper_id][1], v.value, (now - v.at).total_seconds() / 86_400)
+            for v in verdicts
+            if v.paper_id in by_id
+        ]
+        rated_papers = [by_id[v.paper_id][0] for v in verdicts if v.paper_id in by_id]
+        judged = {v.paper_id for v in verdicts}
+        taste = Taste(history, await self._background(chat_id, judged))
+        self._tastes[chat_id] = (taste, rated_papers, judged)
+        self._picks = {key: value for key, value in self._picks.items() if key[0] != chat_id}
+        return taste
+
+    async def picks(self, chat_id: int, period: str, now: dt.datetime) -> list[Pick] | None:
+        """The period's papers the chat has no verdict on, best first; None before any
+        rating (nothing to rank by)."""
+        today = now.astimezone(dt.UTC).date()
+        key = (chat_id, period, today)
+        if key in self._picks:
+            return self._picks[key]
+        if chat_id not in self._tastes:
+            await self.retrain(chat_id, now)
+        taste, rated_papers, judged = self._tastes[chat_id]
+        if not taste.learnt:
+            return None
+        listed = await archive.papers_listed_since(
+            self.db, today - dt.timedelta(days=PERIODS[period])
+        )
+        candidates = await self._with_features([pid for pid, _ in listed if pid not in judged])
+        if not candidates:
+            self._picks[key] = []
+            return []
+        matrix = np.stack([row for _, _, row in candidates])
+        order = np.argsort(-taste.scores(matrix), kind="stable")
+        picks = []
+        for index in order:
+            _, paper, row = candidates[index]
+            closest = taste.closest_liked(row)
+            liked = None
+            if closest is not None:
+                vector = taste.ratings[closest].vector[: len(row) - len(BUILTIN)]
+                if float(vector @ row[: len(vector)]) >= CLOSE:
+                    liked = rated_papers[closest]
+            topic = list(BUILTIN)[int(np.argmax(row[-len(BUILTIN) :]))]
+            picks.append(Pick(paper, liked, topic))
+        self._picks[key] = picks
+        return picks
+
+    async def _with_features(self, paper_ids: list[int]) -> list[tuple[int, Paper, np.ndarray]]:
+        """Papers with their taste features, leaving out those not embedded yet."""
+        index, model = self.semantic.index, self.semantic.topic_model
+        vectors = {pid: v for pid in paper_ids if (v := index.vector(pid)) is not None}
+        found = await archive.papers_keyed(self.db, list(vectors))
+        ids = [pid for pid in paper_ids if pid in found]
+        if not ids or model is None:
+            return []
+        papers = [found[pid] for pid in ids]
+        matrix = np.stack([vectors[pid] for pid in ids])
+        rows = features(matrix, topic_profile(papers, matrix, model))
+        return [(pid, papers[i], rows[i]) for i, pid in enumerate(ids)]
+
+    async def _background(self, chat_id: int, rated: set[int]) -> np.ndarray | None:
+        """The same few unrated archive papers for a chat every time (seeded by its id)."""
+        ids = [pid for pid in self.semantic.index.ids() if pid not in rated]
+        if not ids:
+            return None
+        chosen = random.Random(chat_id).sample(ids, min(BACKGROUND, len(ids)))
+        rows = await self._with_features(chosen)
+        return np.stack([row for _, _, row in rows]) if rows else None
