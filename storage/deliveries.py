@@ -42,6 +42,7 @@ class Owed:
     chat_id: int
     listing: Listing
     due_at: dt.datetime
+    position: int | None = None  # the chat's own order (its taste); None: the digest's
 
 
 _LISTING_SELECT = (
@@ -95,7 +96,7 @@ async def enqueue(db: Database, owed: Iterable[Owed], done: Sequence[Listing]) -
             item.chat_id,
             item.listing.paper_id,
             item.listing.digest_date.isoformat(),
-            item.listing.position,
+            item.listing.position if item.position is None else item.position,
             utc_text(item.due_at),
         )
         for item in owed

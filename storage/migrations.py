@@ -230,4 +230,10 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (chat_id, paper_id, user_id)
     ) WITHOUT ROWID;
     """,
+    # 10: the order a chat's cards come in, and "only my top N of each day".
+    """
+    ALTER TABLE chats ADD COLUMN rank TEXT NOT NULL DEFAULT 'auto'
+        CHECK (rank IN ('auto', 'votes', 'foryou'));  -- auto: foryou from 5 ratings on
+    ALTER TABLE chats ADD COLUMN foryou_only INTEGER NOT NULL DEFAULT 0;  -- 0: every paper
+    """,
 )

@@ -6,13 +6,13 @@ import json
 
 import aiosqlite
 
-from bot.core.chat_settings import ChatSettings, Format, SettingChange
+from bot.core.chat_settings import ChatSettings, Format, Rank, SettingChange
 from storage.chats import upsert_chat
 from storage.db import Database
 
 _SETTINGS_COLUMNS = (
     "chat_id, type, language, thread_id, delivery_time, timezone, format, min_votes, quiet,"
-    " paused, active"
+    " paused, active, rank, foryou_only"
 )
 
 
@@ -29,6 +29,8 @@ def _settings(row: aiosqlite.Row) -> ChatSettings:
         quiet=bool(row["quiet"]),
         paused=bool(row["paused"]),
         active=bool(row["active"]),
+        rank=Rank(row["rank"]),
+        foryou_only=row["foryou_only"],
     )
 
 

@@ -8,6 +8,7 @@ from bot.core.chat_settings import (
     SETTINGS,
     ChatSettings,
     Format,
+    Rank,
     SettingError,
     parse_setting,
     read_setting,
@@ -32,6 +33,10 @@ from bot.render.menus import render_settings
         (["quiet", "off"], "quiet", False),
         (["pause"], "paused", True),
         (["재개"], "paused", False),
+        (["rank", "ForYou"], "rank", Rank.FORYOU),
+        (["순서", "votes"], "rank", Rank.VOTES),
+        (["foryou-only", "5"], "foryou_only", 5),
+        (["맞춤만", "off"], "foryou_only", 0),
     ],
 )
 def test_typed_settings_read_as_stored_values(words, column, value):
@@ -55,6 +60,9 @@ def test_typed_settings_read_as_stored_values(words, column, value):
         (["format", "poster"], True),
         (["language", "fr"], True),
         (["quiet", "maybe"], True),
+        (["rank", "random"], True),
+        (["foryou-only", "51"], True),
+        (["foryou-only", "-1"], True),
     ],
 )
 def test_words_that_make_no_setting_are_refused(words, names_setting):
@@ -82,7 +90,7 @@ def test_every_menu_button_decodes_to_a_change_of_its_setting():
     options = [cb.decode(b.callback_data) for row in menu.buttons for b in row]
     assert options and all(isinstance(o, cb.SetOption) for o in options)
     names = {o.name for o in options}
-    assert names == {"time", "fmt", "votes", "lang", "quiet", "pause"}
+    assert names == {"time", "fmt", "votes", "rank", "lang", "quiet", "pause"}
     for option in options:
         change = read_setting(option.name, option.value)
         assert change.text == option.value  # round trip: what the button sends is stored

@@ -115,3 +115,34 @@ async def test_after_summaries_a_topic_they_mention_is_matched_once_counted_from
     old = NOW + dt.timedelta(days=RECENT_DAYS + 1)  # a listing no longer recent: left alone
     assert await rematch(db, {other}, old, SEOUL) == 0
     assert await rematch(db, {other}, NOW, SEOUL) == 1
+
+
+class ReverseTaste:
+    """A taste that likes the digest backwards, for chat 2 only (chat 1 has no ratings)."""
+
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    async def order(self, chat, papers, now):
+        self.asked.append(chat.chat_id)
+        return list(reversed(range(len(papers)))) if chat.chat_id == 2 else None
+
+
+async def test_each_chat_gets_its_papers_in_its_own_order_and_only_its_top_n(db):
+    papers = await store(db, "2024/10/18")
+    digest_order = [p.arxiv_id for p in papers]
+    await subscribe(db, 1)  # no taste: the digest's order
+    await subscribe(db, 2)  # its taste's order
+    await subscribe(db, 3, rank="votes")  # the digest's order, whatever its taste
+    await subscribe(db, 4, top="3")  # no taste: the digest's best 3 (by votes)
+    await subscribe(db, 5, top="3", rank="votes")
+    taste = ReverseTaste()
+
+    await fan_out(db, NOW, SEOUL, taste=taste)
+
+    rows = {chat: [arxiv_id for arxiv_id, _ in items] for chat, items in (await owed(db)).items()}
+    assert rows[1] == digest_order
+    assert rows[2] == digest_order[::-1]
+    assert rows[3] == digest_order
+    assert rows[4] == rows[5] == digest_order[:3]
+    assert sorted(taste.asked) == [1, 2, 4]  # rank votes never asks

@@ -4,6 +4,7 @@ Korean and English, similar papers, and words alone when the model is missing.""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -16,6 +17,7 @@ import pytest
 
 from bot.app.application import SEMANTIC_TASK
 from bot.app.cli import main
+from bot.core.chat_settings import ChatSettings, Rank
 from bot.source.ingest import ingest
 from bot.understand.embedder import Embedder, load_embedder
 from bot.understand.index import VectorIndex
@@ -320,3 +322,15 @@ async def test_foryou_learns_from_ratings_and_pages_its_picks(tmp_path, embedder
         following = [d[2:] for d in second.callback_data() if d.startswith("p:")]
         assert following and not set(following) & set(first)
         assert "fy:m:0" in second.callback_data()
+
+        # A new digest reaches this chat in its taste's order (rank auto: 7 ratings >= 5).
+        foryou, db = bot.services.foryou, bot.services.db
+        day = await archive.digest_papers(db, dt.date(2026, 8, 13))
+        papers = [await archive.get_paper_with_id(db, p.arxiv_id) for p in day]
+        chat_settings = ChatSettings(chat_id=user["id"], type="private")
+        order = await foryou.order(chat_settings, papers, clock.now())
+        assert order is not None and sorted(order) == list(range(len(papers)))
+        ranked = [papers[i][1].arxiv_id for i in order]
+        assert ranked.index("2608.06729") < 3, ranked  # AtlasVLA, a VLA paper, near the top
+        by_votes = dataclasses.replace(chat_settings, rank=Rank.VOTES)
+        assert await foryou.order(by_votes, papers, clock.now()) is None

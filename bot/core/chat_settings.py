@@ -17,6 +17,12 @@ from bot.core.i18n import DEFAULT_LANG, LANGUAGES, Lang
 from bot.core.schedule import parse_hhmm
 
 
+class Rank(enum.StrEnum):
+    AUTO = "auto"  # by the chat's taste once it has 5 ratings, by votes before
+    VOTES = "votes"  # the digest's order
+    FORYOU = "foryou"  # by the chat's taste as soon as it has any
+
+
 class Format(enum.StrEnum):
     CARDS = "cards"  # one card per paper
     COMPACT = "compact"  # one list per digest
@@ -37,6 +43,8 @@ class ChatSettings:
     quiet: bool = False
     paused: bool = False
     active: bool = True
+    rank: Rank = Rank.AUTO
+    foryou_only: int = 0  # deliver only the chat's top N of each digest; 0: every paper
 
     @property
     def is_group(self) -> bool:
@@ -76,6 +84,14 @@ def _zone(text: str) -> str:
 
 def _votes(text: str) -> int:
     if not (text.isdigit() and len(text) <= 6):
+        raise ValueError(text)
+    return int(text)
+
+
+def _top(text: str) -> int:
+    if text.lower() in _OFF:
+        return 0
+    if not (text.isdigit() and int(text) <= 50):
         raise ValueError(text)
     return int(text)
 
@@ -127,6 +143,9 @@ SETTINGS: Mapping[str, Setting] = {
         Setting("lang", "language", ("lang", "language", "언어"), _languages),
         Setting("quiet", "quiet", ("quiet", "조용히"), _switch),
         Setting("pause", "paused", ("pause", "일시중지"), _switch),
+        Setting("rank", "rank", ("rank", "order", "순서"), _choice({r.value: r for r in Rank})),
+        Setting("top", "foryou_only", ("foryou-only", "top", "맞춤만"), _top, False,
+                "settings.bad_top"),
     )
 }  # fmt: skip
 # Words that are a whole command on their own: /settings pause, /settings resume.

@@ -162,6 +162,12 @@ EN: dict[str, str] = {
     "settings.format.compact": "one list per digest",
     "settings.min_votes": "Minimum votes: {votes}",
     "settings.notifications": "Notifications: {state}",
+    "settings.order": "Order: {order}",
+    "settings.rank.auto": "auto",
+    "settings.rank.votes": "by votes",
+    "settings.rank.foryou": "for you",
+    "settings.top": "only the top {count} a day",
+    "settings.bad_top": "Use /settings foryou-only N with N from 1 to 50, or off.",
     "settings.on": "on",
     "settings.off": "off (quiet)",
     "settings.status": "Status: {state}",
@@ -172,7 +178,8 @@ EN: dict[str, str] = {
     "settings.bad": (
         "I didn't understand that. Examples: /settings time 08:30, /settings time instant, "
         "/settings tz Asia/Seoul, /settings votes 10, /settings format compact, "
-        "/settings quiet on, /settings pause, /settings resume"
+        "/settings quiet on, /settings pause, /settings resume, /settings rank foryou, "
+        "/settings foryou-only 5"
     ),
     "settings.bad_zone": "“{zone}” is not a time zone I know. Use a name like Asia/Seoul or Europe/Berlin.",
     "btn.instant": "⚡ Instant",
@@ -336,6 +343,12 @@ KO: dict[str, str] = {
     "settings.format.compact": "다이제스트마다 목록 하나",
     "settings.min_votes": "최소 추천 수: {votes}",
     "settings.notifications": "알림: {state}",
+    "settings.order": "순서: {order}",
+    "settings.rank.auto": "자동",
+    "settings.rank.votes": "추천순",
+    "settings.rank.foryou": "맞춤순",
+    "settings.top": "하루 상위 {count}편만",
+    "settings.bad_top": "/settings foryou-only N 으로 써 주세요 (N은 1~50, 끄려면 off).",
     "settings.on": "켜짐",
     "settings.off": "꺼짐 (조용히)",
     "settings.status": "상태: {state}",

@@ -143,7 +143,9 @@ class Services:
                 given=todo,
             )
             log.info("summaries: %s", report.line())
-            await rematch(self.db, waiting, polled, self.settings.timezone, self.semantic)
+            await rematch(
+                self.db, waiting, polled, self.settings.timezone, self.semantic, self.foryou
+            )
         except Exception:  # logged; the next poll tries again
             log.exception("summaries failed")
         finally:
@@ -248,7 +250,9 @@ class Services:
 
     async def _fan_out(self, what: str, now: dt.datetime, report: IngestReport) -> PollResult:
         """New listings become deliveries; the poll is logged with every problem it met."""
-        deliveries = await fan_out(self.db, self.clock.now(), self.settings.timezone, self.semantic)
+        deliveries = await fan_out(
+            self.db, self.clock.now(), self.settings.timezone, self.semantic, self.foryou
+        )
         log.info(
             "%s: %d inputs, %d changed, %d new digests, %d new papers, %d deliveries, %d errors",
             *(what, report.inputs, report.changed, len(report.new_digests)),

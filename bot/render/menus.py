@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.chat_settings import ChatSettings, Format
+from bot.core.chat_settings import ChatSettings, Format, Rank
 from bot.core.commands import HELP_COMMANDS
 from bot.core.i18n import LANGUAGES, Lang, t
 from bot.core.topics import BUILTIN, EVERYTHING
@@ -37,7 +37,7 @@ def render_start(lang: Lang, name: str) -> Reply:
 
 MENU_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "21:00")
 MENU_VOTES = (0, 5, 10, 20, 50)
-MENU_LINES = ("time", "fmt", "votes", "lang", "quiet", "pause")  # SETTINGS' names
+MENU_LINES = ("time", "fmt", "votes", "rank", "lang", "quiet", "pause")  # SETTINGS' names
 
 
 def delivery_text(settings: ChatSettings, zone: str, lang: Lang) -> str:
@@ -56,6 +56,11 @@ def setting_line(settings: ChatSettings, name: str, zone: str, lang: Lang) -> st
         return t(lang, "settings.min_votes", votes=settings.min_votes)
     if name == "lang":
         return t(lang, "settings.language", language=t(lang, "language.name"))
+    if name in ("rank", "top"):
+        order = t(lang, f"settings.rank.{settings.rank}")
+        if settings.foryou_only:
+            order += " · " + t(lang, "settings.top", count=settings.foryou_only)
+        return t(lang, "settings.order", order=order)
     if name == "quiet":
         state = "settings.off" if settings.quiet else "settings.on"
         return t(lang, "settings.notifications", state=t(lang, state))
@@ -84,6 +89,9 @@ def render_settings(settings: ChatSettings, zone: str, lang: Lang) -> Reply:
         tuple(times[4:]),
         tuple(option(t(lang, f"btn.{f}"), "fmt", f, settings.format == f) for f in Format),
         tuple(option(f"▲{v}", "votes", str(v), settings.min_votes == v) for v in MENU_VOTES),
+        tuple(
+            option(t(lang, f"settings.rank.{r}"), "rank", r.value, settings.rank == r) for r in Rank
+        ),
         tuple(option(t(code, "language.name"), "lang", code, code == lang) for code in LANGUAGES),
         (
             option(t(lang, "btn.quiet_off" if quiet else "btn.quiet_on"), "quiet", str(1 - quiet)),

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.core.chat_settings import ChatSettings
+from bot.core.chat_settings import ChatSettings, Rank
 from bot.core.models import Paper
 from bot.core.schedule import next_delivery
 from bot.core.topics import Topic
@@ -35,20 +35,35 @@ class TopicMatcher(Protocol):
     ) -> dict[Topic, set[str]] | None: ...
 
 
+class TasteRanker(Protocol):
+    """Orders a chat's papers by its taste (``understand.foryou.ForYou``)."""
+
+    async def order(
+        self, chat: ChatSettings, papers: Sequence[tuple[int, Paper]], now: dt.datetime
+    ) -> list[int] | None:
+        """Indexes into ``papers``, best first; None to keep the digest's order."""
+        ...
+
+
 async def fan_out(
-    db: Database, now: dt.datetime, default_zone: ZoneInfo, meaning: TopicMatcher | None = None
+    db: Database,
+    now: dt.datetime,
+    default_zone: ZoneInfo,
+    meaning: TopicMatcher | None = None,
+    taste: TasteRanker | None = None,
 ) -> int:
     """Turn every listing not yet fanned out into outbox rows; returns rows created.
 
     Only listings of digests dated within ``RECENT_DAYS`` of now are pushed; each goes to the
-    chats whose topics match it and whose minimum votes it meets, due at each chat's hour.
+    chats whose topics match it and whose minimum votes it meets, due at each chat's hour, in
+    the chat's order (its taste, or the digest's) and only its top N where it asked for that.
     """
     listings = await outbox.unfanned(db)
     if not listings:
         return 0
     oldest = now.date() - dt.timedelta(days=RECENT_DAYS)
     recent = [item for item in listings if item.digest_date >= oldest]
-    owed, chats = await _owed(db, recent, now, default_zone, meaning)
+    owed, chats = await _owed(db, recent, now, default_zone, meaning, taste)
     created = await outbox.enqueue(db, owed, listings)
     log.info(
         "fan-out: %d listings (%d recent) → %d deliveries to %d chats",
@@ -66,6 +81,7 @@ async def rematch(
     polled: dt.datetime,
     default_zone: ZoneInfo,
     meaning: TopicMatcher | None = None,
+    taste: TasteRanker | None = None,
 ) -> int:
     """After summaries were written for ``arxiv_ids``: match their recent listings again,
     now with the summaries' text, so a topic only a summary mentions still brings the card.
@@ -78,7 +94,7 @@ async def rematch(
     listings = await outbox.fanned_listings(db, arxiv_ids, oldest)
     if not listings:
         return 0
-    owed, _ = await _owed(db, listings, polled, default_zone, meaning)
+    owed, _ = await _owed(db, listings, polled, default_zone, meaning, taste)
     created = await outbox.enqueue(db, owed, [])
     if created:
         log.info("fan-out after summaries: %d more deliveries", created)
@@ -91,6 +107,7 @@ async def _owed(
     now: dt.datetime,
     default_zone: ZoneInfo,
     meaning: TopicMatcher | None,
+    taste: TasteRanker | None,
 ) -> tuple[list[outbox.Owed], list[tuple[ChatSettings, list[str]]]]:
     """The rows ``listings`` owe the subscribed chats, and those chats."""
     if not listings:
@@ -106,8 +123,40 @@ async def _owed(
         for chat, keys in chats:
             wanted = set().union(*(matches[Topic(key)] for key in keys))
             due = next_delivery(now, chat.delivery_time, chat.zone(default_zone))
-            for item in listings:
-                votes = item.paper.votes or 0
-                if item.paper.arxiv_id in wanted and votes >= chat.min_votes:
-                    owed.append(outbox.Owed(chat.chat_id, item, due))
+            mine = [
+                item
+                for item in listings
+                if item.paper.arxiv_id in wanted and (item.paper.votes or 0) >= chat.min_votes
+            ]
+            owed += await _in_chat_order(chat, mine, due, now, taste)
     return owed, chats
+
+
+async def _in_chat_order(
+    chat: ChatSettings,
+    mine: list[outbox.Listing],
+    due: dt.datetime,
+    now: dt.datetime,
+    taste: TasteRanker | None,
+) -> list[outbox.Owed]:
+    """A chat's rows: per digest, in its taste's order where it has one (positions
+    renumbered), and only its top ``foryou_only`` where it asked for that."""
+    if not mine:
+        return []
+    order = None
+    if taste is not None and chat.rank != Rank.VOTES:
+        order = await taste.order(chat, [(item.paper_id, item.paper) for item in mine], now)
+    if order is None:
+        if not chat.foryou_only:
+            return [outbox.Owed(chat.chat_id, item, due) for item in mine]
+        order = list(range(len(mine)))  # the digest's order: its best by votes
+    owed: list[outbox.Owed] = []
+    taken: dict[dt.date, int] = {}
+    for index in order:
+        item = mine[index]
+        rank = taken.get(item.digest_date, 0)
+        if chat.foryou_only and rank >= chat.foryou_only:
+            continue
+        taken[item.digest_date] = rank + 1
+        owed.append(outbox.Owed(chat.chat_id, item, due, position=rank))
+    return owed

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from bot.core.chat_settings import ChatSettings, Rank
 from bot.core.models import Paper
 from bot.core.topics import BUILTIN
 from bot.understand.semantic import Semantic
-from bot.understand.taste import Rating, Taste, features
+from bot.understand.taste import MIN_FOR_MODEL, Rating, Taste, features
 from bot.understand.topic_model import topic_profile
 from storage import papers as archive
 from storage import ratings
@@ -48,6 +50,7 @@ class ForYou:
         # verdict on
         self._tastes: dict[int, tuple[Taste, list[Paper], set[int]]] = {}
         self._picks: dict[tuple[int, str, dt.date], list[Pick]] = {}
+        self._features: dict[int, np.ndarray] = {}  # paper id -> its taste features
 
     async def retrain(self, chat_id: int, now: dt.datetime) -> Taste:
         """Fit the chat's taste from all its verdicts (after each rating)."""
@@ -101,18 +104,46 @@ class ForYou:
         self._picks[key] = picks
         return picks
 
+    async def order(
+        self, chat: ChatSettings, papers: Sequence[tuple[int, Paper]], now: dt.datetime
+    ) -> list[int] | None:
+        """Fan-out's order for a chat's papers (indexes, best first), or None for the
+        digest's: ``rank auto`` needs ``MIN_FOR_MODEL`` ratings, ``rank foryou`` any.
+        Papers not embedded yet go last, in the digest's order."""
+        if chat.rank == Rank.VOTES:
+            return None
+        if chat.chat_id not in self._tastes:
+            await self.retrain(chat.chat_id, now)
+        taste = self._tastes[chat.chat_id][0]
+        needed = MIN_FOR_MODEL if chat.rank == Rank.AUTO else 1
+        if not taste.learnt or len(taste.ratings) < needed:
+            return None
+        rows = {pid: row for pid, _, row in await self._with_features([p for p, _ in papers])}
+        known = [i for i, (pid, _) in enumerate(papers) if pid in rows]
+        unknown = [i for i, (pid, _) in enumerate(papers) if pid not in rows]
+        if not known:
+            return None
+        scores = taste.scores(np.stack([rows[papers[i][0]] for i in known]))
+        return [known[j] for j in np.argsort(-scores, kind="stable")] + unknown
+
     async def _with_features(self, paper_ids: list[int]) -> list[tuple[int, Paper, np.ndarray]]:
-        """Papers with their taste features, leaving out those not embedded yet."""
+        """Papers with their taste features, leaving out those not embedded yet. Features are
+        kept per paper: one fan-out ranks the same day's papers for every chat."""
         index, model = self.semantic.index, self.semantic.topic_model
         vectors = {pid: v for pid in paper_ids if (v := index.vector(pid)) is not None}
         found = await archive.papers_keyed(self.db, list(vectors))
         ids = [pid for pid in paper_ids if pid in found]
         if not ids or model is None:
             return []
-        papers = [found[pid] for pid in ids]
-        matrix = np.stack([vectors[pid] for pid in ids])
-        rows = features(matrix, topic_profile(papers, matrix, model))
-        return [(pid, papers[i], rows[i]) for i, pid in enumerate(ids)]
+        missing = [pid for pid in ids if pid not in self._features]
+        if missing:
+            if len(self._features) > 50_000:
+                self._features.clear()
+            papers = [found[pid] for pid in missing]
+            matrix = np.stack([vectors[pid] for pid in missing])
+            rows = features(matrix, topic_profile(papers, matrix, model))
+            self._features.update(zip(missing, rows, strict=True))
+        return [(pid, found[pid], self._features[pid]) for pid in ids]
 
     async def _background(self, chat_id: int, rated: set[int]) -> np.ndarray | None:
         """The same few unrated archive papers for a chat every time (seeded by its id)."""
