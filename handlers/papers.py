@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler
 
 from bot.core.arxiv import parse_arxiv_ref
@@ -14,6 +15,7 @@ from bot.core.i18n import Lang, t
 from bot.core.limits import ECHO_CHARS, MAX_QUERY
 from bot.core.models import Paper
 from bot.core.user_text import clean
+from bot.deliver.bot_api import says
 from bot.render import callbacks as cb
 from bot.render.cards import render_card
 from bot.render.html import shorten
@@ -199,7 +201,34 @@ async def rate(update: Update, context: Context, request: cb.Rate) -> None:
     said = {1: "rate.liked", -1: "rate.disliked", 0: "rate.removed"}[tally.mine]
     await answer(query, t(lang, said))
     await _retrain(update, context)
-    await _refresh_buttons(update, context, lang, request.arxiv_id)
+    if request.in_list:
+        await _mark_row(update, request.arxiv_id, tally.mine)
+    else:
+        await _refresh_buttons(update, context, lang, request.arxiv_id)
+
+
+async def _mark_row(update: Update, arxiv_id: str, mine: int) -> None:
+    """On /start's list: a ✓ on the button this user chose for the paper, none on the other."""
+    query = update.callback_query
+    markup = query.message.reply_markup if query.message else None
+    if markup is None:
+        return
+    rows = []
+    for row in markup.inline_keyboard:
+        buttons = []
+        for button in row:
+            tapped = cb.decode(button.callback_data)
+            label = button.text.removeprefix("✓ ")
+            if isinstance(tapped, cb.Rate) and tapped.arxiv_id == arxiv_id:
+                label = ("✓ " if tapped.value == mine else "") + label
+                button = InlineKeyboardButton(label, callback_data=button.callback_data)
+            buttons.append(button)
+        rows.append(buttons)
+    try:
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+    except BadRequest as error:
+        if not says(error, "message is not modified"):
+            raise
 
 
 async def _retrain(update: Update, context: Context) -> None:

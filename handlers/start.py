@@ -16,10 +16,11 @@ from telegram.ext import (
 
 from bot.core.i18n import t
 from bot.render import callbacks as cb
+from bot.render.lists import render_cold_start
 from bot.render.menus import render_help, render_start
 from handlers.common import Context, answer, language, say, send
 from handlers.papers import show_paper_or_best_hit
-from storage import chats
+from storage import chats, ratings
 
 # Deep links allow only [A-Za-z0-9_-]: paper_2406_11230 stands for 2406.11230.
 _DEEP_LINK = re.compile(r"^paper[_-](\d{4})[._-](\d{4,5})$")
@@ -37,6 +38,10 @@ async def start(update: Update, context: Context) -> None:
         return
     user = update.effective_user
     await send(update, context, render_start(lang, user.first_name if user else ""))
+    if chat.type == ChatType.PRIVATE and not await ratings.chat_verdicts(db, chat.id):
+        picks = await context.services.cold_start()
+        if picks:  # an empty archive has nothing to offer yet
+            await send(update, context, render_cold_start(picks, lang))
 
 
 async def help_command(update: Update, context: Context) -> None:

@@ -27,9 +27,37 @@ async def bot(tmp_path: Path):
 
 
 async def test_start_greets_in_english(bot: Harness):
-    (reply,) = await bot.say(EN_CHAT, EN_USER, "/start")
+    reply, _ = await bot.say(EN_CHAT, EN_USER, "/start", count=2)
     assert reply.text.startswith("Hi Ada! I'm Paperboy.")
     assert "/top 5 week" in reply.text
+
+
+async def test_start_offers_five_papers_of_the_month_on_different_topics_to_rate(bot: Harness):
+    _, offer = await bot.say(EN_CHAT, EN_USER, "/start", count=2)
+    assert_valid(offer)
+    assert offer.text.startswith("🎯 Teach me your taste")
+    topics = [line.removeprefix("🏷 ") for line in offer.text.splitlines() if line.startswith("🏷")]
+    assert len(topics) == 5 and len(set(topics)) == 5
+    data = offer.callback_data()
+    assert len(data) == 10 and all(d[:2] in ("q+", "q-") for d in data)
+    first = data[0][3:]
+    answers = len(bot.api.callback_answers)
+    bot.api.push_callback(offer, EN_USER, data[0])
+    await bot.api.wait_for(lambda: len(bot.api.callback_answers) > answers)
+    await bot.api.wait_for(
+        lambda: any(c.method == "editMessageReplyMarkup" and c.ok for c in bot.api.calls)
+    )
+    edited = [c for c in bot.api.calls if c.method == "editMessageReplyMarkup"][-1]
+    labels = [b["text"] for b in edited.params["reply_markup"]["inline_keyboard"][0]]
+    assert labels == ["✓ 1 👍", "1 👎"]
+    rows = await bot.services.db.execute_fetchall(
+        "SELECT p.arxiv_id, r.value FROM ratings r JOIN papers p ON p.id = r.paper_id"
+        " WHERE r.chat_id = ?",
+        (EN_CHAT["id"],),
+    )
+    assert [tuple(r) for r in rows] == [(first, 1)]
+    (again,) = await bot.say(EN_CHAT, EN_USER, "/start")  # rated once: no second offer
+    assert again.text.startswith("Hi Ada!")
 
 
 def assert_valid(sent) -> None:
@@ -70,7 +98,7 @@ async def test_commands_are_registered_per_scope_and_language(bot: Harness):
 
 
 async def test_start_in_korean_registers_the_chat(bot: Harness):
-    (reply,) = await bot.say(KO_CHAT, KO_USER, "/start")
+    reply, _ = await bot.say(KO_CHAT, KO_USER, "/start", count=2)
     assert reply.text.startswith("지수님, 반가워요! 페이퍼보이입니다.")
     assert "/help" in reply.text
     db = bot.services.db

@@ -24,8 +24,9 @@ async def test_commands_round_trip_through_the_webhook(tmp_path):
     async with bot_running(tmp_path / "w.sqlite3", str(FIXTURES), env=env) as bot:
         (hook,) = bot.api.webhook_history
         assert hook["url"] == url and len(hook["secret_token"]) >= 32  # generated per start
-        (reply,) = await bot.say(CHAT, USER, "/start")
+        reply, to_rate = await bot.say(CHAT, USER, "/start", count=2)
         assert reply.text.startswith("Hi Ada") or "Paperboy" in reply.text
+        assert to_rate.text.startswith("🎯 Teach me your taste")
         (results,) = await bot.say(CHAT, USER, "/search diffusion")
         assert results.text.startswith("🔎 Results for “diffusion”")
         assert bot.api.webhook_answers and set(bot.api.webhook_answers) == {200}

@@ -86,6 +86,11 @@ EN: dict[str, str] = {
     "foryou.none": "No unrated papers from this period yet. Try /foryou month.",
     "foryou.unavailable": "For you needs the paper embeddings, which are not loaded right now.",
     "foryou.usage": "Use /foryou, /foryou week or /foryou month.",
+    "coldstart.title": "🎯 Teach me your taste",
+    "coldstart.how": (
+        "Five papers from the past month, on different topics. Tap 👍 or 👎 for each: "
+        "/foryou and your digests learn from it."
+    ),
     # settings
     "settings.title": "Settings",
     "settings.language": "Language: {language}",
@@ -276,6 +281,11 @@ KO: dict[str, str] = {
     "foryou.none": "이 기간에 아직 평가하지 않은 논문이 없어요. /foryou month 를 써 보세요.",
     "foryou.unavailable": "맞춤 추천에는 논문 임베딩이 필요한데, 지금은 불러오지 않았어요.",
     "foryou.usage": "/foryou, /foryou week 또는 /foryou month 로 써 주세요.",
+    "coldstart.title": "🎯 취향을 알려 주세요",
+    "coldstart.how": (
+        "지난 한 달의 논문 다섯 편이에요. 주제가 모두 달라요. 각각 👍 또는 👎를 눌러 주시면 "
+        "/foryou 와 다이제스트가 그에 맞춰져요."
+    ),
     "settings.title": "설정",
     "settings.language": "언어: {language}",
     "language.name": "한국어",

@@ -26,7 +26,7 @@ from bot.source.poll import poll, refresh_votes
 from bot.summarize.client import ChatClient
 from bot.summarize.prompt import PROMPT_VERSION
 from bot.summarize.writer import summarize
-from bot.understand.foryou import ForYou
+from bot.understand.foryou import ForYou, cold_start
 from bot.understand.semantic import Semantic
 from storage import deliveries as outbox
 from storage import papers as archive
@@ -74,6 +74,10 @@ class Services:
     foryou: ForYou | None = None  # chats' tastes ("For you"), with the semantic index
     indexing: asyncio.Task[int] | None = None
     backfilling: tuple[int, int] | None = None  # days done and planned, while it runs
+
+    async def cold_start(self) -> list[tuple[Paper, str]]:
+        """/start's papers to rate (understand/foryou.cold_start)."""
+        return await cold_start(self.db, self.foryou, self.clock.now())
 
     async def poll_now(self) -> PollResult:
         """Poll every source once (never two polls at a time), fan out, wake the sender."""

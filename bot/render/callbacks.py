@@ -30,10 +30,12 @@ class ToggleSave:
 
 @dataclass(frozen=True)
 class Rate:
-    """👍 (``value`` 1) or 👎 (-1) on a card."""
+    """👍 (``value`` 1) or 👎 (-1) on a card, or on a row of /start's papers to rate
+    (``in_list``)."""
 
     arxiv_id: str
     value: int
+    in_list: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,8 @@ def encode(callback: Callback) -> str:
             data = f"p:{arxiv_id}"
         case ToggleSave(arxiv_id):
             data = f"bm:{arxiv_id}"
-        case Rate(arxiv_id, value):
-            data = f"r{'+' if value > 0 else '-'}:{arxiv_id}"
+        case Rate(arxiv_id, value, in_list):
+            data = f"{'q' if in_list else 'r'}{'+' if value > 0 else '-'}:{arxiv_id}"
         case Similar(arxiv_id):
             data = f"sim:{arxiv_id}"
         case SearchPage(session_id, page):
@@ -119,8 +121,8 @@ def decode(data: str | None) -> Callback | None:
         return OpenPaper(rest)
     if kind == "bm" and _ARXIV.fullmatch(rest):
         return ToggleSave(rest)
-    if kind in ("r+", "r-") and _ARXIV.fullmatch(rest):
-        return Rate(rest, 1 if kind == "r+" else -1)
+    if kind in ("r+", "r-", "q+", "q-") and _ARXIV.fullmatch(rest):
+        return Rate(rest, 1 if kind[1] == "+" else -1, in_list=kind[0] == "q")
     if kind == "sim" and _ARXIV.fullmatch(rest):
         return Similar(rest)
     if kind == "s":

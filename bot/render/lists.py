@@ -169,6 +169,35 @@ def render_foryou_page(
     return Reply(join([header, *entries], "\n\n"), tuple(rows), preview_url=None)
 
 
+def render_cold_start(picks: Sequence[tuple[Paper, str]], lang: Lang) -> Reply:
+    """/start's papers to rate at once: (paper, its topic) each, numbered, with a 👍 and a
+    👎 button per number."""
+    entries = [
+        join(
+            [
+                join(
+                    [
+                        f"{n}. ",
+                        bold(link(shorten(paper.title, LIST_TITLE), abs_url(paper.arxiv_id))),
+                    ]
+                ),
+                escape(f"🏷 {topic}"),
+            ],
+            "\n",
+        )
+        for n, (paper, topic) in enumerate(picks, 1)
+    ]
+    rows = tuple(
+        (
+            Button(f"{n} 👍", callback_data=cb.encode(cb.Rate(paper.arxiv_id, 1, in_list=True))),
+            Button(f"{n} 👎", callback_data=cb.encode(cb.Rate(paper.arxiv_id, -1, in_list=True))),
+        )
+        for n, (paper, _) in enumerate(picks, 1)
+    )
+    text = join([bold(t(lang, "coldstart.title")), t(lang, "coldstart.how"), *entries], "\n\n")
+    return Reply(text, rows, preview_url=None)
+
+
 def period_label(start: dt.date | None, end: dt.date | None, lang: Lang) -> str:
     if start is None:
         return t(lang, "period.all")

@@ -17,13 +17,14 @@ import numpy as np
 
 from bot.core.chat_settings import ChatSettings, Rank
 from bot.core.models import Paper
-from bot.core.topics import BUILTIN
+from bot.core.topics import BUILTIN, Topic
 from bot.understand.semantic import Semantic
 from bot.understand.taste import MIN_FOR_MODEL, Rating, Taste, features
 from bot.understand.topic_model import topic_profile
 from storage import papers as archive
 from storage import ratings
 from storage.db import Database
+from storage.matching import match_topics
 
 PERIODS = {"week": 7, "month": 30}
 BACKGROUND = 30  # unrated archive papers a chat's model takes as weak negatives
@@ -55,7 +56,7 @@ class ForYou:
     async def retrain(self, chat_id: int, now: dt.datetime) -> Taste:
         """Fit the chat's taste from all its verdicts (after each rating)."""
         verdicts = await ratings.chat_verdicts(self.db, chat_id)
-        rated = await self._with_features([v.paper_id for v in verdicts])
+        rated = await self.features_of([v.paper_id for v in verdicts])
         by_id = {pid: (paper, row) for pid, paper, row in rated}
         history = [
             Rating(by_id[v.paper_id][1], v.value, (now - v.at).total_seconds() / 86_400)
@@ -84,7 +85,7 @@ class ForYou:
         listed = await archive.papers_listed_since(
             self.db, today - dt.timedelta(days=PERIODS[period])
         )
-        candidates = await self._with_features([pid for pid, _ in listed if pid not in judged])
+        candidates = await self.features_of([pid for pid, _ in listed if pid not in judged])
         if not candidates:
             self._picks[key] = []
             return []
@@ -118,7 +119,7 @@ class ForYou:
         needed = MIN_FOR_MODEL if chat.rank == Rank.AUTO else 1
         if not taste.learnt or len(taste.ratings) < needed:
             return None
-        rows = {pid: row for pid, _, row in await self._with_features([p for p, _ in papers])}
+        rows = {pid: row for pid, _, row in await self.features_of([p for p, _ in papers])}
         known = [i for i, (pid, _) in enumerate(papers) if pid in rows]
         unknown = [i for i, (pid, _) in enumerate(papers) if pid not in rows]
         if not known:
@@ -126,7 +127,7 @@ class ForYou:
         scores = taste.scores(np.stack([rows[papers[i][0]] for i in known]))
         return [known[j] for j in np.argsort(-scores, kind="stable")] + unknown
 
-    async def _with_features(self, paper_ids: list[int]) -> list[tuple[int, Paper, np.ndarray]]:
+    async def features_of(self, paper_ids: list[int]) -> list[tuple[int, Paper, np.ndarray]]:
         """Papers with their taste features, leaving out those not embedded yet. Features are
         kept per paper: one fan-out ranks the same day's papers for every chat."""
         index, model = self.semantic.index, self.semantic.topic_model
@@ -151,5 +152,54 @@ class ForYou:
         if not ids:
             return None
         chosen = random.Random(chat_id).sample(ids, min(BACKGROUND, len(ids)))
-        rows = await self._with_features(chosen)
+        rows = await self.features_of(chosen)
         return np.stack([row for _, _, row in rows]) if rows else None
+
+
+COLD_START = 5  # papers /start offers to rate
+COLD_START_DAYS = 30
+
+
+async def cold_start(
+    db: Database, foryou: ForYou | None, now: dt.datetime
+) -> list[tuple[Paper, str]]:
+    """/start's papers to rate at once: the past month's most voted, one per topic (the
+    topic model's best guess with the embeddings, the first keyword topic without), then
+    the next most voted if there are fewer topics than places."""
+    since = now.astimezone(dt.UTC).date() - dt.timedelta(days=COLD_START_DAYS)
+    listed = await archive.papers_listed_since(db, since)
+    listed.sort(key=lambda item: -(item[1].votes or 0))
+    listed = listed[:200]
+    topics = await _main_topics(foryou, listed)
+    picks: list[tuple[Paper, str]] = []
+    used: set[str] = set()
+    for pid, paper in listed:
+        topic = topics.get(pid)
+        if topic is not None and topic not in used:
+            used.add(topic)
+            picks.append((paper, topic))
+        if len(picks) == COLD_START:
+            return picks
+    chosen = {paper.arxiv_id for paper, _ in picks}
+    for pid, paper in listed:
+        if len(picks) == COLD_START:
+            break
+        if paper.arxiv_id not in chosen:
+            picks.append((paper, topics.get(pid) or "—"))
+    return picks
+
+
+async def _main_topics(foryou: ForYou | None, papers: list[tuple[int, Paper]]) -> dict[int, str]:
+    """Each paper's most likely built-in topic, where one can be told."""
+    if foryou is not None:
+        rows = await foryou.features_of([pid for pid, _ in papers])
+        if rows:
+            slugs = list(BUILTIN)
+            return {pid: slugs[int(np.argmax(row[-len(slugs) :]))] for pid, _, row in rows}
+    matched = match_topics([paper for _, paper in papers], [Topic(slug) for slug in BUILTIN])
+    found: dict[int, str] = {}
+    for slug in BUILTIN:
+        for pid, paper in papers:
+            if pid not in found and paper.arxiv_id in matched[Topic(slug)]:
+                found[pid] = slug
+    return found
