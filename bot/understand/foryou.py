@@ -52,6 +52,7 @@ class ForYou:
         self._tastes: dict[int, tuple[Taste, list[Paper], set[int]]] = {}
         self._picks: dict[tuple[int, str, dt.date], list[Pick]] = {}
         self._features: dict[int, np.ndarray] = {}  # paper id -> its taste features
+        self._background_pool: list[int] | None = None
 
     async def retrain(self, chat_id: int, now: dt.datetime) -> Taste:
         """Fit the chat's taste from all its verdicts (after each rating)."""
@@ -119,7 +120,7 @@ class ForYou:
         needed = MIN_FOR_MODEL if chat.rank == Rank.AUTO else 1
         if not taste.learnt or len(taste.ratings) < needed:
             return None
-        rows = {pid: row for pid, _, row in await self.features_of([p for p, _ in papers])}
+        rows = await self._rows([pid for pid, _ in papers])
         known = [i for i, (pid, _) in enumerate(papers) if pid in rows]
         unknown = [i for i, (pid, _) in enumerate(papers) if pid not in rows]
         if not known:
@@ -128,32 +129,43 @@ class ForYou:
         return [known[j] for j in np.argsort(-scores, kind="stable")] + unknown
 
     async def features_of(self, paper_ids: list[int]) -> list[tuple[int, Paper, np.ndarray]]:
-        """Papers with their taste features, leaving out those not embedded yet. Features are
-        kept per paper: one fan-out ranks the same day's papers for every chat."""
-        index, model = self.semantic.index, self.semantic.topic_model
-        vectors = {pid: v for pid in paper_ids if (v := index.vector(pid)) is not None}
-        found = await archive.papers_keyed(self.db, list(vectors))
-        ids = [pid for pid in paper_ids if pid in found]
-        if not ids or model is None:
-            return []
-        missing = [pid for pid in ids if pid not in self._features]
+        """Papers with their taste features, leaving out those not embedded yet."""
+        rows = await self._rows(paper_ids)
+        found = await archive.papers_keyed(self.db, list(rows))
+        return [(pid, found[pid], rows[pid]) for pid in paper_ids if pid in found]
+
+    async def _rows(self, paper_ids: list[int]) -> dict[int, np.ndarray]:
+        """Taste features by paper id (papers not embedded yet are left out). They are kept:
+        one fan-out ranks the same day's papers for every chat, and reads the database only
+        for papers it has not seen."""
+        model = self.semantic.topic_model
+        if model is None:
+            return {}
+        missing = [pid for pid in paper_ids if pid not in self._features]
         if missing:
-            if len(self._features) > 50_000:
-                self._features.clear()
-            papers = [found[pid] for pid in missing]
-            matrix = np.stack([vectors[pid] for pid in missing])
-            rows = features(matrix, topic_profile(papers, matrix, model))
-            self._features.update(zip(missing, rows, strict=True))
-        return [(pid, found[pid], self._features[pid]) for pid in ids]
+            vectors = {
+                pid: v for pid in missing if (v := self.semantic.index.vector(pid)) is not None
+            }
+            found = await archive.papers_keyed(self.db, list(vectors))
+            ids = [pid for pid in missing if pid in found]
+            if ids:
+                if len(self._features) > 50_000:
+                    self._features.clear()
+                papers = [found[pid] for pid in ids]
+                matrix = np.stack([vectors[pid] for pid in ids])
+                rows = features(matrix, topic_profile(papers, matrix, model))
+                self._features.update(zip(ids, rows, strict=True))
+        return {pid: self._features[pid] for pid in paper_ids if pid in self._features}
 
     async def _background(self, chat_id: int, rated: set[int]) -> np.ndarray | None:
-        """The same few unrated archive papers for a chat every time (seeded by its id)."""
-        ids = [pid for pid in self.semantic.index.ids() if pid not in rated]
-        if not ids:
-            return None
-        chosen = random.Random(chat_id).sample(ids, min(BACKGROUND, len(ids)))
-        rows = await self.features_of(chosen)
-        return np.stack([row for _, _, row in rows]) if rows else None
+        """A few unrated archive papers as weak negatives: one fixed sample for every chat
+        (its features computed once), less the papers this chat rated."""
+        if self._background_pool is None:
+            ids = self.semantic.index.ids()
+            self._background_pool = random.Random(0).sample(ids, min(2 * BACKGROUND, len(ids)))
+        chosen = [pid for pid in self._background_pool if pid not in rated][:BACKGROUND]
+        rows = await self._rows(chosen)
+        return np.stack(list(rows.values())) if rows else None
 
 
 COLD_START = 5  # papers /start offers to rate
