@@ -43,13 +43,14 @@ GROUP = FakeBotApi.group_chat(-100900, "Hostile group")
 SENTINEL = FakeBotApi.user(1299, "en", "Sentinel")
 COMMANDS = [
     "start", "help", "top", "search", "paper", "subscribe", "unsubscribe", "topics",
-    "settings", "digest", "saved", "stop", "stats", "ingest", "nosuchcommand",
+    "settings", "digest", "saved", "stop", "forget", "foryou", "stats", "ingest", "nosuchcommand",
 ]  # fmt: skip
 MARKUP = [
     "<b>", "</i>", "<a href='javascript:x'>", "&amp;", "&#0;", "&", "<", ">", "\u202e",
     "\u200b", "\u2066", "\x00", "\n", "0", "-1", "9" * 30, "2410.09342", "3112.10122",
     "https://arxiv.org/abs/2410.09342", "llm -survey", ",", " ", "week", "month", "all", "ko",
     "en", "07:30", "25:99", "lang", "time", "votes", "format", "compact", "-", "*", "@",
+    "rank", "foryou", "foryou-only", "auto", "51",
 ]  # fmt: skip
 CALLBACK_PREFIXES = [
     "",
@@ -57,6 +58,9 @@ CALLBACK_PREFIXES = [
     "bm:",
     "r+:",
     "r-:",
+    "q+:",
+    "fy:w:",
+    "fy:m:",
     "sim:",
     "s:",
     "set:",
