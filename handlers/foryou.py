@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
-from bot.core.i18n import Lang
+from bot.core.i18n import Lang, t
 from bot.core.limits import FORYOU_PAGE
 from bot.render import callbacks as cb
 from bot.render.lists import render_foryou_page
@@ -33,6 +33,9 @@ async def foryou(update: Update, context: Context) -> None:
 async def foryou_page(update: Update, context: Context, request: cb.ForYouPage) -> None:
     query = update.callback_query
     lang = await language(update, context)
+    if update.effective_chat is None:  # a shared inline message belongs to no chat
+        await answer(query, t(lang, "stale_button"))
+        return
     page = await _page(context, update.effective_chat.id, lang, request.period, request.page)
     if isinstance(page, Reply):
         await answer(query)

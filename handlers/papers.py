@@ -53,7 +53,7 @@ async def _refresh_buttons(update: Update, context: Context, lang: Lang, arxiv_i
     whoever tapped last."""
     query = update.callback_query
     found = await archive.get_paper(context.db, arxiv_id)
-    if found is None or query.message is None:
+    if found is None or query.message is None or update.effective_chat is None:
         return
     user_id = query.from_user.id
     saved = await chats.is_bookmarked(context.db, user_id, arxiv_id)
@@ -187,6 +187,9 @@ async def rate(update: Update, context: Context, request: cb.Rate) -> None:
     """👍 or 👎 for the chat: each member counts once; the same tap again takes it back."""
     query = update.callback_query
     lang = await language(update, context)
+    if update.effective_chat is None:  # a shared inline message belongs to no chat
+        await answer(query, t(lang, "stale_button"))
+        return
     tally = await ratings.rate(
         context.db,
         update.effective_chat.id,
@@ -234,7 +237,7 @@ async def _mark_row(update: Update, arxiv_id: str, mine: int) -> None:
 async def _retrain(update: Update, context: Context) -> None:
     """The chat's taste follows each rating (and each save) at once: milliseconds."""
     services = context.services
-    if services.foryou is not None:
+    if services.foryou is not None and update.effective_chat is not None:
         await services.foryou.retrain(update.effective_chat.id, services.clock.now())
 
 
