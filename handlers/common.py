@@ -73,6 +73,15 @@ async def edit(query: CallbackQuery, reply: Reply, only_keyboard: bool = False) 
             raise
 
 
+async def button_chat(update: Update, lang: Lang) -> int | None:
+    """The chat a tapped button sits in; None, with the tap answered as expired, for a
+    shared inline message, which belongs to no chat."""
+    if update.effective_chat is None:
+        await answer(update.callback_query, t(lang, "stale_button"))
+        return None
+    return update.effective_chat.id
+
+
 async def answer(query: CallbackQuery, text: str | None = None) -> None:
     """Answer a button tap; one answered too late (Telegram's 15 s) is only logged."""
     try:

@@ -6,12 +6,22 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
-from bot.core.i18n import Lang, t
+from bot.core.i18n import Lang
 from bot.core.limits import FORYOU_PAGE
 from bot.render import callbacks as cb
 from bot.render.lists import render_foryou_page
 from bot.render.reply import Reply
-from handlers.common import Context, answer, command_args, edit, language, on_button, say, send
+from handlers.common import (
+    Context,
+    answer,
+    button_chat,
+    command_args,
+    edit,
+    language,
+    on_button,
+    say,
+    send,
+)
 
 # What a user may type after /foryou, Korean included.
 _PERIODS = {"": "week", "week": "week", "month": "month", "주": "week", "달": "month"}
@@ -33,10 +43,9 @@ async def foryou(update: Update, context: Context) -> None:
 async def foryou_page(update: Update, context: Context, request: cb.ForYouPage) -> None:
     query = update.callback_query
     lang = await language(update, context)
-    if update.effective_chat is None:  # a shared inline message belongs to no chat
-        await answer(query, t(lang, "stale_button"))
+    if (chat_id := await button_chat(update, lang)) is None:
         return
-    page = await _page(context, update.effective_chat.id, lang, request.period, request.page)
+    page = await _page(context, chat_id, lang, request.period, request.page)
     if isinstance(page, Reply):
         await answer(query)
         await edit(query, page)

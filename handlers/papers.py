@@ -24,6 +24,7 @@ from handlers.common import (
     Context,
     answer,
     argument,
+    button_chat,
     command_args,
     edit,
     language,
@@ -187,12 +188,11 @@ async def rate(update: Update, context: Context, request: cb.Rate) -> None:
     """👍 or 👎 for the chat: each member counts once; the same tap again takes it back."""
     query = update.callback_query
     lang = await language(update, context)
-    if update.effective_chat is None:  # a shared inline message belongs to no chat
-        await answer(query, t(lang, "stale_button"))
+    if (chat_id := await button_chat(update, lang)) is None:
         return
     tally = await ratings.rate(
         context.db,
-        update.effective_chat.id,
+        chat_id,
         query.from_user.id,
         request.arxiv_id,
         request.value,
