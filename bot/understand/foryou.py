@@ -130,14 +130,16 @@ class ForYou:
 
     async def features_of(self, paper_ids: list[int]) -> list[tuple[int, Paper, np.ndarray]]:
         """Papers with their taste features, leaving out those not embedded yet."""
-        rows = await self._rows(paper_ids)
-        found = await archive.papers_keyed(self.db, list(rows))
-        return [(pid, found[pid], rows[pid]) for pid in paper_ids if pid in found]
+        found = await archive.papers_keyed(self.db, paper_ids)
+        rows = await self._rows(paper_ids, found)
+        return [(pid, found[pid], rows[pid]) for pid in paper_ids if pid in rows]
 
-    async def _rows(self, paper_ids: list[int]) -> dict[int, np.ndarray]:
+    async def _rows(
+        self, paper_ids: list[int], found: dict[int, Paper] | None = None
+    ) -> dict[int, np.ndarray]:
         """Taste features by paper id (papers not embedded yet are left out). They are kept:
         one fan-out ranks the same day's papers for every chat, and reads the database only
-        for papers it has not seen."""
+        for papers it has not seen (none when the caller already read them, ``found``)."""
         model = self.semantic.topic_model
         if model is None:
             return {}
@@ -146,8 +148,9 @@ class ForYou:
             vectors = {
                 pid: v for pid in missing if (v := self.semantic.index.vector(pid)) is not None
             }
-            found = await archive.papers_keyed(self.db, list(vectors))
-            ids = [pid for pid in missing if pid in found]
+            if found is None:
+                found = await archive.papers_keyed(self.db, list(vectors))
+            ids = [pid for pid in missing if pid in found and pid in vectors]
             if ids:
                 if len(self._features) > 50_000:
                     self._features.clear()
