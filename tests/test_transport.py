@@ -3,13 +3,15 @@ failures mapped to the exceptions PTB's own transport raises."""
 
 from __future__ import annotations
 
+import aiohttp
 import pytest
+from aiohttp import web
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot.deliver.transport import AiohttpRequest
 from tests.fakebot.server import TOKEN, FakeBotApi
-from tests.loopback import free_port
+from tests.loopback import free_port, serve
 
 
 def bot_at(url: str, read_timeout: float = 5.0) -> Bot:
@@ -43,3 +45,37 @@ async def test_a_stalled_answer_is_timed_out_and_no_server_a_network_error():
     with pytest.raises(NetworkError):
         await bot.send_message(5, "nobody")
     await bot.request.shutdown()
+
+
+async def test_the_environment_s_proxy_carries_requests_unless_no_proxy_names_the_host(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    seen: list[str] = []
+
+    async def forward(request: web.Request) -> web.Response:
+        seen.append(str(request.url))  # a proxy is asked for the whole URL
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(request.url, data=await request.read(), headers=request.headers) as got,
+        ):
+            return web.Response(body=await got.read(), status=got.status)
+
+    proxy = web.Application()
+    proxy.router.add_route("*", "/{tail:.*}", forward)
+    runner, proxy_url = await serve(proxy)
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy_url)
+    try:
+        async with FakeBotApi() as api:
+            async with bot_at(api.url) as bot:
+                await bot.send_message(5, "through the proxy")
+            assert api.sent[-1].text == "through the proxy"
+            assert any(url.endswith("/sendMessage") for url in seen)
+            seen.clear()
+            monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+            async with bot_at(api.url) as bot:
+                await bot.send_message(5, "direct")
+            assert api.sent[-1].text == "direct" and seen == []
+    finally:
+        await runner.cleanup()

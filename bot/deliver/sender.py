@@ -16,14 +16,14 @@ import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from telegram import Bot, Message
+from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot.core.chat_settings import ChatSettings, Format
 from bot.core.clock import Clock
 from bot.core.i18n import t
 from bot.core.models import Delivery
-from bot.deliver.bot_api import says, send_reply
+from bot.deliver.bot_api import says, send_card
 from bot.deliver.budget import Budget, retry_seconds
 from bot.deliver.sent_log import SentLog
 from bot.render.cards import render_card
@@ -253,7 +253,7 @@ class Sender:
         """Deliver one row's (or one compact digest's) messages, and record what became of
         them."""
         ids = [row.id for row in rows]
-        message: Message | None = None
+        message_id: int | None = None
         for reply in replies:
             with_preview = True
             while True:
@@ -267,14 +267,13 @@ class Sender:
                         self.stats.retried += 1
                         return Outcome(Fate.WAIT, chat, until)
                 try:
-                    message = await send_reply(
+                    message_id = await send_card(
                         self.bot,
                         chat.chat_id,
                         reply,
                         thread_id=chat.thread_id,
                         quiet=chat.quiet,
                         with_preview=with_preview,
-                        broadcast=True,
                         paid=self.paid,
                     )
                     break
@@ -306,7 +305,6 @@ class Sender:
                         )
                         return await self._give_up(chat, ids, error)
                     return await self._wait(chat, ids, self._backoff(attempts), error, count=True)
-        message_id = message.message_id if message else None
         await self.sent_log.record(ids, message_id, self.clock.now())
         self.stats.sent += len(replies)
         return Outcome(Fate.SENT, chat)
