@@ -118,15 +118,38 @@ async def enqueue(db: Database, owed: Iterable[Owed], done: Sequence[Listing]) -
     return created
 
 
-async def due(db: Database, now: dt.datetime, limit: int = 500) -> list[Delivery]:
-    """Pending rows due by ``now``: by due time, then chat, then digest order."""
-    async with db.execute(
-        "SELECT d.id, d.chat_id, d.paper_id, p.arxiv_id, d.digest_date, d.position, d.due_at,"
-        " d.attempts FROM deliveries d JOIN papers p ON p.id = d.paper_id"
-        " WHERE d.status = 'pending' AND d.due_at <= ?"
-        " ORDER BY d.due_at, d.chat_id, d.digest_date, d.position LIMIT ?",
-        (utc_text(now), limit),
-    ) as cursor:
+_DUE_COLUMNS = (
+    "SELECT d.id, d.chat_id, d.paper_id, p.arxiv_id, d.digest_date, d.position, d.due_at,"
+    " d.attempts FROM deliveries d JOIN papers p ON p.id = d.paper_id"
+    " WHERE d.status = 'pending' AND d.due_at <= ?"
+)
+_DUE_ORDER = " ORDER BY d.due_at, d.chat_id, d.digest_date, d.position, d.id"
+
+
+async def due(
+    db: Database, now: dt.datetime, limit: int = 500, after: Delivery | None = None
+) -> list[Delivery]:
+    """Pending rows due by ``now``: by due time, then chat, then digest order; only those
+    that come after ``after`` in that order, so reads can walk the outbox while the rows
+    already read are still pending."""
+    sql, args = _DUE_COLUMNS, [utc_text(now)]
+    if after is not None:
+        sql += " AND (d.due_at, d.chat_id, d.digest_date, d.position, d.id) > (?, ?, ?, ?, ?)"
+        args += [
+            *(utc_text(after.due_at), after.chat_id, after.digest_date.isoformat()),
+            *(after.position, after.id),
+        ]
+    return await _deliveries(db, sql + _DUE_ORDER + " LIMIT ?", [*args, limit])
+
+
+async def due_for_chat(db: Database, now: dt.datetime, chat_id: int) -> list[Delivery]:
+    """Every pending row due by ``now`` for one chat, in the order ``due`` gives them."""
+    sql = _DUE_COLUMNS + " AND d.chat_id = ?" + _DUE_ORDER
+    return await _deliveries(db, sql, [utc_text(now), chat_id])
+
+
+async def _deliveries(db: Database, sql: str, args: Sequence[object]) -> list[Delivery]:
+    async with db.execute(sql, args) as cursor:
         rows = await cursor.fetchall()
     return [
         Delivery(

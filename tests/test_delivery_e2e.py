@@ -446,6 +446,42 @@ async def test_paid_broadcast_sends_cards_paid_and_replies_free(tmp_path: Path, 
         assert bot.api.paid_sends == 9
 
 
+async def test_the_outbox_is_read_again_before_the_workers_run_dry(
+    tmp_path: Path, sources: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Reads of 20 rows for 14 chats of 9 cards: each read comes while sends are still in
+    flight (no worker waits for the slowest chat of the last read), and still every chat
+    gets its cards once, in digest order, one at a time."""
+    budget = Budget(BudgetLimits(per_second=1000))
+    limits = RateLimits(per_second=1000, per_group_minute=20)
+    async with bot_running(tmp_path / "f.sqlite3", str(sources), limits, budget=budget) as bot:
+        readers = [FakeBotApi.user(4100 + i, "en") for i in range(14)]
+        for reader in readers:
+            await bot.say(FakeBotApi.private_chat(reader), reader, "/subscribe")
+        sender = bot.services.sender
+        sender.batch, sender.workers = 20, 3
+        in_flight_at_reads: list[int] = []
+        due = outbox.due
+
+        async def watched_due(*args, **kwargs):
+            in_flight_at_reads.append(budget.free.window.in_flight)
+            return await due(*args, **kwargs)
+
+        monkeypatch.setattr(outbox, "due", watched_due)
+        bot.api.latency = (0.02, 0.04)
+        arrive(sources)
+        await bot.services.poll_now()
+        await bot.deliver()
+        await bot.api.wait_for(lambda: len(bot.api.sent) >= 14 + 14 * 9)
+        await bot.deliver()
+        for reader in readers:
+            assert card_ids(bot, FakeBotApi.private_chat(reader)["id"]) == digest_ids()
+        counts = await outbox.counts(bot.services.db)
+        assert (counts["pending"], counts["sent"]) == (0, 14 * 9)
+        assert len(in_flight_at_reads) > 6  # 126 rows, at most 20 a read
+        assert max(in_flight_at_reads[1:]) > 0
+
+
 async def test_a_group_whose_minute_is_used_waits_in_the_outbox_not_in_a_worker(
     tmp_path: Path, sources: Path
 ):

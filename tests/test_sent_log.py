@@ -44,3 +44,20 @@ async def test_a_failed_commit_reaches_every_send_in_it(db, monkeypatch):
     monkeypatch.undo()
     await log.record(ids, 1, NOW)  # the log recovers for the next sends
     assert (await outbox.counts(db))["sent"] == 9
+
+
+async def test_reads_walk_the_outbox_past_rows_still_pending(db):
+    """The sender reads on while the rows it read are still being sent (still pending):
+    ``after`` resumes past them, and one chat's rows can be read whole."""
+    await queued(db, 5)
+    everything = await outbox.due(db, LATER, limit=1000)
+    walked, after = [], None
+    while page := await outbox.due(db, LATER, limit=7, after=after):
+        walked += page
+        after = page[-1]
+    assert walked == everything  # no row twice, none skipped, the same order
+    chat = everything[20].chat_id
+    assert await outbox.due_for_chat(db, LATER, chat) == [
+        row for row in everything if row.chat_id == chat
+    ]
+    assert await outbox.due(db, NOW - (LATER - NOW), limit=1000) == []  # nothing due yet
