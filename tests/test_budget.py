@@ -121,6 +121,22 @@ async def test_places_are_spaced_so_a_reply_never_waits_out_a_burst():
     await lane.enter(Priority.REPLY)  # after one interval there is a place again
 
 
+async def test_a_fast_lane_catches_up_a_busy_loop_s_lag_not_just_three_places():
+    """At 1,000/s three places are 3 ms, less than one turn of a busy loop: a lane late by
+    20 ms may grant that many places at once (and no more), so the rate holds."""
+    now = ManualTime()
+    lane = Lane("paid", Window(1000, 1.0, now), now)
+    granted = 0
+    for _ in range(40):
+        task = asyncio.create_task(lane.enter(Priority.BROADCAST))
+        await asyncio.sleep(0)
+        if task.done():
+            granted += 1
+        else:
+            task.cancel()
+    assert granted == 1 + int(0.02 / lane.interval)  # 20 ms of places: 19, and the first
+
+
 def test_spacing_follows_the_answer_time_so_the_window_need_not_bind():
     now = ManualTime()
     lane = Lane("paid", Window(1000, 1.0, now), now)
