@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,9 @@ def utc_text(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime(_TIME)
 
 
+@functools.lru_cache(maxsize=256)
 def _utc(text: str) -> dt.datetime:
+    """Cached: the rows of one fan-out share their due time, and strptime is slow."""
     return dt.datetime.strptime(text, _TIME).replace(tzinfo=dt.UTC)
 
 

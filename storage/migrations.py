@@ -236,4 +236,12 @@ MIGRATIONS: tuple[str, ...] = (
         CHECK (rank IN ('auto', 'votes', 'foryou'));  -- auto: foryou from 5 ratings on
     ALTER TABLE chats ADD COLUMN foryou_only INTEGER NOT NULL DEFAULT 0;  -- 0: every paper
     """,
+    # 11: the outbox in the order the sender walks it (storage/deliveries.py, ``due``), so a
+    # read of the next rows is a range of this index, not a sort of every pending row (a
+    # digest to 20,000 chats: 300,000 rows sorted for each read of 15,000).
+    """
+    DROP INDEX deliveries_due;
+    CREATE INDEX deliveries_due ON deliveries (due_at, chat_id, digest_date, position)
+        WHERE status = 'pending';
+    """,
 )
