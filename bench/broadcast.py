@@ -31,6 +31,7 @@ from bench.remote_fake import Plan, RemoteFake, Report
 from bot.app.application import FIRST_POLL_TASK, build_application, running
 from bot.app.config import load_settings
 from bot.core.models import Digest
+from bot.deliver.budget import GUARD
 from bot.parse.markdown import parse_digest
 from bot.select.fan_out import fan_out
 from storage import papers as archive
@@ -149,7 +150,15 @@ def show(report: Report, figures: dict[str, float], paid: bool) -> None:
         )
     print(
         f"budget: a reply waited at most {figures['reply_wait_max_ms']:.0f} ms for its place; "
-        f"requests took {figures['answer_ms']:.1f} ms on average from leaving to their answer"
+        f"requests took {figures['answer_ms']:.1f} ms on average from their place to their answer"
+    )
+    # A place is held from its grant until a second after the answer (bot/deliver/budget.py),
+    # so no strict window, whenever the server counts, can see more than the limit: that caps
+    # the rate at limit / (1 s + guard + answer time) however fast the bot is.
+    ceiling = (rate if paid else min(rate, limit)) / (1 + GUARD + figures["answer_ms"] / 1000)
+    print(
+        f"the budget's ceiling at that answer time: {ceiling:.0f} msg/s = {ceiling / limit:.3f}"
+        f" of {limit:g}; the delivery rate is {overall / ceiling:.3f} of it"
     )
     print(f"lost: {lost}, duplicated: {report.duplicates}; target 0 and 0")
     if paid:
