@@ -3,13 +3,15 @@
 Run: ``python -m bench.topics`` (needs ../shared/corpus for the papers' text) prints, for the
 held-out half, each built-in topic's precision, recall and F1 by keywords alone and by the
 model, and the free-text threshold's macro-F1. ``--write`` fits on the tune half and writes
-bot/understand/topic_model.json (what the bot ships).
+bot/understand/topic_model.json (what the bot ships). ``--curve`` fits on 50%, 75% and all of
+the tune half and prints the held-out macro-F1 of each (~4 minutes): whether more labels help.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import random
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -188,25 +190,44 @@ def _free_text_f1(
     )
 
 
-def report(
-    items: list[Labelled], vectors: np.ndarray, model: TopicModel, embedder: Embedder
-) -> None:
+def held_out(
+    items: list[Labelled], vectors: np.ndarray, model: TopicModel | None, embedder: Embedder
+) -> dict[str, tuple[float, float, float]]:
+    """Each built-in topic's precision, recall and F1 on the held-out half: by ``model``, or
+    by keywords alone when it is None."""
     held = [i for i, item in enumerate(items) if not item.tune]
     subset = [items[i] for i in held]
     topics = [Topic(slug) for slug in BUILTIN]
-    by_model = _predict(subset, vectors[held], topics, model, embedder)
-    by_words = _predict(subset, [None] * len(subset), topics, model, embedder)
-    print(f"held-out half: {len(subset)} papers (tune half: {len(items) - len(subset)})")
+    if model is None:
+        model, papers_vectors = TopicModel("", {}, 1.0), [None] * len(subset)
+    else:
+        papers_vectors = list(vectors[held])
+    found = _predict(subset, papers_vectors, topics, model, embedder)
+    return {
+        topic.key: scores(
+            [item.paper.arxiv_id in found[topic] for item in subset],
+            [topic.key in item.topics for item in subset],
+        )
+        for topic in topics
+    }
+
+
+def report(
+    items: list[Labelled], vectors: np.ndarray, model: TopicModel, embedder: Embedder
+) -> None:
+    held = [item for item in items if not item.tune]
+    by_model = held_out(items, vectors, model, embedder)
+    by_words = held_out(items, vectors, None, embedder)
+    print(f"held-out half: {len(held)} papers (tune half: {len(items) - len(held)})")
     print(f"{'topic':11s} {'n':>3s}  keywords P / R / F1     model P / R / F1")
     words_f1, model_f1 = [], []
-    for topic in topics:
-        gold = [topic.key in item.topics for item in subset]
-        w = scores([item.paper.arxiv_id in by_words[topic] for item in subset], gold)
-        m = scores([item.paper.arxiv_id in by_model[topic] for item in subset], gold)
+    for slug in BUILTIN:
+        gold = [slug in item.topics for item in held]
+        w, m = by_words[slug], by_model[slug]
         words_f1.append(w[2])
         model_f1.append(m[2])
         print(
-            f"{topic.key:11s} {sum(gold):3d}  {w[0]:.2f} / {w[1]:.2f} / {w[2]:.2f}"
+            f"{slug:11s} {sum(gold):3d}  {w[0]:.2f} / {w[1]:.2f} / {w[2]:.2f}"
             f"       {m[0]:.2f} / {m[1]:.2f} / {m[2]:.2f}"
         )
     print(
@@ -220,7 +241,28 @@ def report(
     )
 
 
-def main(write: bool) -> None:
+def curve(items: list[Labelled], vectors: np.ndarray, embedder: Embedder) -> None:
+    """Held-out macro-F1 when fitting on part of the tune half (random parts, seeded): does
+    the model want more labels, or better features?"""
+    rng = random.Random(12)
+    tune = [i for i, item in enumerate(items) if item.tune]
+    held = [i for i, item in enumerate(items) if not item.tune]
+    for fraction, repeats in ((0.5, 3), (0.75, 3), (1.0, 1)):
+        results = []
+        for _ in range(repeats):
+            chosen = sorted(rng.sample(tune, round(fraction * len(tune)))) + held
+            subset = [items[i] for i in chosen]
+            model = fit(subset, vectors[chosen], embedder)
+            f1 = [f for _, _, f in held_out(subset, vectors[chosen], model, embedder).values()]
+            results.append(float(np.mean(f1)))
+        print(
+            f"fitted on {round(fraction * len(tune))} tune papers: held-out macro-F1 "
+            + ", ".join(f"{r:.3f}" for r in results),
+            flush=True,
+        )
+
+
+def main(write: bool, learning_curve: bool) -> None:
     if not CORPUS.is_dir():
         sys.exit(f"bench: {CORPUS} not found; the labelled papers' text is in ../shared/corpus")
     embedder = load_embedder()
@@ -228,6 +270,9 @@ def main(write: bool) -> None:
         sys.exit("bench: the embedding model did not load")
     items = read_labelled()
     vectors = embedder.papers([item.paper for item in items])
+    if learning_curve:
+        curve(items, vectors, embedder)
+        return
     model = fit(items, vectors, embedder) if write else load_topic_model()
     if model is None:
         sys.exit("bench: no topic model; run with --write")
@@ -240,4 +285,8 @@ def main(write: bool) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true", help="fit on the tune half and save")
-    main(parser.parse_args().write)
+    parser.add_argument(
+        "--curve", action="store_true", help="held-out F1 when fitting on 50/75/100%% of it"
+    )
+    arguments = parser.parse_args()
+    main(arguments.write, arguments.curve)
