@@ -6,6 +6,8 @@ directory and the bot polls; scheduled deliveries go out when the test moves the
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import shutil
 from collections.abc import AsyncIterator
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.application import SENDER_TASK
 from bot.core.topics import parse_topics
 from bot.deliver.budget import Budget, BudgetLimits, Priority
 from bot.parse.markdown import parse_digest
@@ -480,6 +483,43 @@ async def test_the_outbox_is_read_again_before_the_workers_run_dry(
         assert (counts["pending"], counts["sent"]) == (0, 14 * 9)
         assert len(in_flight_at_reads) > 6  # 126 rows, at most 20 a read
         assert max(in_flight_at_reads[1:]) > 0
+
+
+async def test_a_failed_read_of_the_outbox_leaves_no_worker_behind(
+    bot: Harness, sources: Path, monkeypatch: pytest.MonkeyPatch
+):
+    await bot.say(CHAT, USER, "/subscribe")
+    sender_task = bot.app.bot_data.tasks[SENDER_TASK]  # only this test's drain reads
+    sender_task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await sender_task
+    reads = 0
+    due = outbox.due
+
+    async def failing_second_read(*args, **kwargs):
+        nonlocal reads
+        reads += 1
+        if reads == 2:
+            raise RuntimeError("disk I/O error")
+        return await due(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "due", failing_second_read)
+    bot.services.sender.batch = 3  # the second read comes while the first chat is served
+    bot.api.latency = (0.02, 0.04)
+    arrive(sources)
+    await bot.services.poll_now()
+    with pytest.raises(RuntimeError, match="disk I/O"):
+        await bot.deliver()
+    workers = [
+        task
+        for task in asyncio.all_tasks()
+        if getattr(task.get_coro(), "__qualname__", "") == "Sender._worker"
+    ]
+    assert workers == []
+    monkeypatch.undo()
+    bot.api.latency = None
+    await bot.deliver()  # the rows are still there, and go now, in order, once each
+    assert card_ids(bot, CHAT["id"]) == digest_ids()
 
 
 async def test_a_group_whose_minute_is_used_waits_in_the_outbox_not_in_a_worker(

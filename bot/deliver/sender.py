@@ -176,9 +176,10 @@ class Sender:
                 for _ in workers:
                     queue.put_nowait(None)
                 await asyncio.gather(*workers)
-            finally:
+            finally:  # the feed failed, or the drain was cancelled: no worker outlives it
                 for worker in workers:
                     worker.cancel()
+                await asyncio.gather(*workers, return_exceptions=True)
             return self.stats.sent - before
 
     async def _feed(
