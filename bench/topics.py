@@ -5,6 +5,9 @@ held-out half, each built-in topic's precision, recall and F1 by keywords alone 
 model, and the free-text threshold's macro-F1. ``--write`` fits on the tune half and writes
 bot/understand/topic_model.json (what the bot ships). ``--curve`` fits on 50%, 75% and all of
 the tune half and prints the held-out macro-F1 of each (~4 minutes): whether more labels help.
+``--agreement`` compares the first labels with a blind second labelling of 150 held-out papers
+(tests/data/topic_labels_second.tsv): how consistent the gold set is, and the model against
+each labelling on the same papers.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from storage.matching import column_matches
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 LABELS = ROOT / "tests" / "data" / "topic_labels.tsv"
+SECOND = ROOT / "tests" / "data" / "topic_labels_second.tsv"
 WEIGHTS = list(itertools.product((0, 1, 2), (0, 1, 2), (0, 0.5, 1), (0, 2, 4, 6)))
 # Free text as a subscriber might type it, one per built-in topic: fits the free-text threshold.
 PROBES = {
@@ -262,7 +266,43 @@ def curve(items: list[Labelled], vectors: np.ndarray, embedder: Embedder) -> Non
         )
 
 
-def main(write: bool, learning_curve: bool) -> None:
+def read_second() -> dict[int, set[str]]:
+    """The blind second labelling: row number -> topics."""
+    rows = [line.split("\t") for line in SECOND.read_text(encoding="utf-8").splitlines()]
+    return {int(row[0]): set(filter(None, row[2].split(","))) for row in rows if row[0][0] != "#"}
+
+
+def agreement(
+    items: list[Labelled], vectors: np.ndarray, model: TopicModel, embedder: Embedder
+) -> None:
+    """Per topic: the F1 of the first labels against the second (the labeller's own
+    consistency, a ceiling for any model judged by these labels), and the model's F1 against
+    each labelling on the same papers."""
+    second = read_second()
+    chosen = [i for i, item in enumerate(items) if item.number in second]
+    subset = [items[i] for i in chosen]
+    found = _predict(subset, list(vectors[chosen]), [Topic(s) for s in BUILTIN], model, embedder)
+    print(f"{len(subset)} papers labelled twice")
+    print(f"{'topic':11s} first second  agreement F1   model F1 vs first / vs second")
+    columns: list[tuple[float, float, float]] = []
+    for slug in BUILTIN:
+        first = [slug in item.topics for item in subset]
+        again = [slug in second[item.number] for item in subset]
+        predicted = [item.paper.arxiv_id in found[Topic(slug)] for item in subset]
+        row = (scores(again, first)[2], scores(predicted, first)[2], scores(predicted, again)[2])
+        columns.append(row)
+        print(
+            f"{slug:11s} {sum(first):5d} {sum(again):6d}  {row[0]:12.2f}"
+            f"   {row[1]:.2f} / {row[2]:.2f}"
+        )
+    means = np.mean(columns, axis=0)
+    print(
+        f"macro-F1: agreement {means[0]:.3f}; model vs first {means[1]:.3f},"
+        f" vs second {means[2]:.3f}"
+    )
+
+
+def main(write: bool, learning_curve: bool, compare: bool = False) -> None:
     if not CORPUS.is_dir():
         sys.exit(f"bench: {CORPUS} not found; the labelled papers' text is in ../shared/corpus")
     embedder = load_embedder()
@@ -279,6 +319,9 @@ def main(write: bool, learning_curve: bool) -> None:
     if write:
         save_topic_model(model)
         print("wrote bot/understand/topic_model.json")
+    if compare:
+        agreement(items, vectors, model, embedder)
+        return
     report(items, vectors, model, embedder)
 
 
@@ -288,5 +331,8 @@ if __name__ == "__main__":
     parser.add_argument(
         "--curve", action="store_true", help="held-out F1 when fitting on 50/75/100%% of it"
     )
+    parser.add_argument(
+        "--agreement", action="store_true", help="the first labels against a blind second pass"
+    )
     arguments = parser.parse_args()
-    main(arguments.write, arguments.curve)
+    main(arguments.write, arguments.curve, arguments.agreement)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.core.models import Paper
@@ -82,3 +84,22 @@ def test_builtin_topics_match_real_digests():
     assert len(found[Topic("llm")]) >= 3
     assert found[Topic("video")] and found[Topic("3d")] and found[Topic("code")]
     assert found[Topic("llm")] != found[Topic("vision")]
+
+
+def _labels(name: str) -> dict[int, tuple[str, set[str]]]:
+    path = Path(__file__).parent / "data" / name
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+    return {
+        int(n): (arxiv_id, set(filter(None, topics.split(","))))
+        for n, arxiv_id, topics, _ in (row for row in rows if not row[0].startswith("#"))
+    }
+
+
+def test_the_blind_second_labelling_covers_the_held_out_rows_it_says_with_builtin_topics():
+    """bench.topics --agreement pairs rows by number: a row that drifted from its paper, or a
+    topic that is not built in, would make the consistency figure in the README wrong."""
+    first, second = _labels("topic_labels.tsv"), _labels("topic_labels_second.tsv")
+    assert sorted(second) == [n for n in range(305, 605) if n % 2 == 1]
+    for number, (arxiv_id, topics) in second.items():
+        assert first[number][0] == arxiv_id
+        assert topics <= set(BUILTIN)
