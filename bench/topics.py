@@ -269,7 +269,11 @@ def curve(items: list[Labelled], vectors: np.ndarray, embedder: Embedder) -> Non
 def read_second() -> dict[int, set[str]]:
     """The blind second labelling: row number -> topics."""
     rows = [line.split("\t") for line in SECOND.read_text(encoding="utf-8").splitlines()]
-    return {int(row[0]): set(filter(None, row[2].split(","))) for row in rows if row[0][0] != "#"}
+    return {
+        int(row[0]): set(filter(None, row[2].split(",")))
+        for row in rows
+        if not row[0].startswith("#")
+    }
 
 
 def agreement(
