@@ -244,4 +244,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX deliveries_due ON deliveries (due_at, chat_id, digest_date, position)
         WHERE status = 'pending';
     """,
+    # 12: a digest's own summary, judged against its paper (bot/summarize/verify.py): NULL not
+    # judged yet (shown, as before), 'ok', or the reason it is withheld from readers. Storing a
+    # paper's summary or abstract anew sets it back to NULL.
+    """
+    ALTER TABLE papers ADD COLUMN digest_check TEXT;
+    CREATE INDEX papers_digest_unchecked ON papers (id) WHERE digest_check IS NULL;
+    """,
 )

@@ -32,7 +32,7 @@ SEARCH_SCORED = 500
 PAPER_COLUMNS = (
     "p.id, p.arxiv_id, p.title, p.thumbnail, p.votes, p.votes_date, p.authors, p.sections,"
     " p.summary, p.first_date, p.last_date, p.abstract, p.ai_summary, p.ai_keywords,"
-    " p.github_repo, p.github_stars, p.project_page, p.num_comments,"
+    " p.github_repo, p.github_stars, p.project_page, p.num_comments, p.digest_check,"
     # Generated summaries' sections (JSON), one per language/model/prompt, split by U+001F:
     # JSON escapes control characters, so the separator never occurs inside one.
     " (SELECT group_concat(s.sections, char(31)) FROM summaries s WHERE s.paper_id = p.id)"
@@ -41,6 +41,8 @@ PAPER_COLUMNS = (
 PAPER_SELECT = f"SELECT {PAPER_COLUMNS} FROM papers p"  # every paper column, for any query
 # Text columns an API listing fills in when a markdown digest had none, and the reverse.
 _FILLABLE = ("abstract", "ai_summary", "github_repo", "project_page")
+# papers.digest_check of a digest summary that passed the summary check (migration 12).
+CHECK_OK = "ok"
 # Counts that follow the newest observation.
 _LIVE = ("github_stars", "num_comments")
 
@@ -211,6 +213,8 @@ async def _merge_paper(
     if paper.ai_keywords and row["ai_keywords"] == "[]":
         changes["ai_keywords"] = json.dumps(list(paper.ai_keywords), ensure_ascii=False)
         reindex = True
+    if reindex and row["digest_check"] is not None:
+        changes["digest_check"] = None  # the summary or what it is judged against changed
     for column in _LIVE:
         value = getattr(paper, column)
         if value is not None and value != row[column]:
@@ -283,6 +287,7 @@ def paper_from_row(row: aiosqlite.Row, date: str | None = None) -> Paper:
         project_page=row["project_page"],
         num_comments=row["num_comments"],
         generated_text=_generated_text(row["generated"]),
+        digest_withheld=row["digest_check"] not in (None, CHECK_OK),
     )
 
 

@@ -12,7 +12,7 @@ from bot.core.models import Paper
 from bot.core.summary_choice import Generated, for_reader
 from storage.db import Database
 from storage.deliveries import utc_text
-from storage.papers import PAPER_COLUMNS, paper_from_row, reindex
+from storage.papers import PAPER_COLUMNS, PAPER_SELECT, paper_from_row, reindex
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,56 @@ async def counts(
     return {"stored": stored, "pending": waiting, "refused": refused, "tokens": tokens}
 
 
-async def titles(db: Database) -> list[str]:
-    """Every paper's title: the background that says which terms are rare."""
-    return [row[0] for row in await db.execute_fetchall("SELECT title FROM papers")]
+async def references(db: Database) -> list[Paper]:
+    """Every paper with what it says of itself (title, abstract, AI summary and keywords):
+    the archive the summary check judges against. Other fields are left empty."""
+    rows = await db.execute_fetchall(
+        "SELECT arxiv_id, title, abstract, ai_summary, ai_keywords FROM papers"
+    )
+    return [
+        Paper(
+            arxiv_id=arxiv_id,
+            title=title,
+            url="",
+            abstract=abstract,
+            ai_summary=ai_summary,
+            ai_keywords=tuple(json.loads(keywords)),
+        )
+        for arxiv_id, title, abstract, ai_summary, keywords in rows
+    ]
+
+
+async def row_ids(db: Database) -> dict[str, int]:
+    """Each paper's row id by arXiv id (the vector index keys papers by row id)."""
+    return {a: i for a, i in await db.execute_fetchall("SELECT arxiv_id, id FROM papers")}
+
+
+async def unchecked_digest_summaries(
+    db: Database, limit: int = 500
+) -> list[tuple[Paper, list[str]]]:
+    """Papers whose digest summary has not been judged yet, each with the arXiv ids of every
+    paper listed on the same day (its rivals)."""
+    rows = await db.execute_fetchall(
+        f"{PAPER_SELECT} WHERE p.digest_check IS NULL"
+        " AND (p.sections != '[]' OR p.summary != '') ORDER BY p.id LIMIT ?",
+        (limit,),
+    )
+    out = []
+    for row in rows:
+        day = await db.execute_fetchall(
+            "SELECT q.arxiv_id FROM digest_entries e JOIN papers q ON q.id = e.paper_id"
+            " WHERE e.digest_date = ? ORDER BY e.position",
+            (row["last_date"],),
+        )
+        out.append((paper_from_row(row), [arxiv_id for (arxiv_id,) in day]))
+    return out
+
+
+async def set_digest_checks(db: Database, verdicts: Mapping[str, str]) -> None:
+    """Record the summary check's verdict on digest summaries: ``CHECK_OK`` or a reason."""
+    async with db.transaction():
+        await db.executemany(
+            "UPDATE papers SET digest_check = ? WHERE arxiv_id = ?",
+            [(verdict, arxiv_id) for arxiv_id, verdict in verdicts.items()],
+        )
+    db.search_cache.generation += 1

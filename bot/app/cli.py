@@ -39,8 +39,10 @@ from bot.source import backfill
 from bot.source.ingest import ingest
 from bot.source.reader import new_client
 from bot.summarize.client import ChatClient
+from bot.summarize.verify import verify_digest_summaries
 from bot.summarize.writer import summarize
 from bot.understand.embedder import load_embedder
+from bot.understand.meaning import archive_meaning
 from bot.understand.semantic import Semantic
 from storage import papers as archive
 from storage import summaries
@@ -300,17 +302,22 @@ async def _cmd_ingest(db: Database, args: argparse.Namespace) -> int:
         print(f"{len(report.issues)} problem(s):", file=sys.stderr)
         for issue in report.issues:
             print(f"  {issue}", file=sys.stderr)
+    semantic = None
     if report.papers_new and not args.no_index:
-        await _embed_new(db, args.settings)
+        semantic = await _embed_new(db, args.settings)
+    checked = await verify_digest_summaries(db, await archive_meaning(db, semantic))
+    if checked.judged:
+        print(f"Checked {checked.line()}.")
     return EXIT_OK if report.loaded_anything else EXIT_FAILED
 
 
-async def _embed_new(db: Database, settings: Settings) -> None:
+async def _embed_new(db: Database, settings: Settings) -> Semantic | None:
     """After an ingest or a backfill: vectors for the papers that have none yet."""
     semantic = _semantic(db, settings)
     if semantic is not None:
         done = await semantic.catch_up(_counter(sys.stderr, "embedding"))
         print(f"Embedded {done:,} paper(s) for semantic search.")
+    return semantic
 
 
 def _semantic(db: Database, settings: Settings) -> Semantic | None:

@@ -44,6 +44,9 @@ class Paper:
     # Every summary Paperboy wrote for the paper, in any language, as plain text: search and
     # topics match it, so a Korean query finds a paper that arrived in English.
     generated_text: str = ""
+    # The digest's own summary failed the summary check (issue 24): readers get the next
+    # choice (bot/core/summary_choice.py) and a quiet note instead.
+    digest_withheld: bool = False
 
     def __post_init__(self) -> None:
         # Callers may pass a plain dict; freeze it so a Paper can never change after creation.

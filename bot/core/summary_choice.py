@@ -1,6 +1,8 @@
-"""Which summary a reader sees: a digest's own Korean sections always win over generated
-ones; otherwise the reader's language, then Korean, then the English fallback (the API's AI
-summary and abstract, which every card already shows when it has no sections)."""
+"""Which summary a reader sees: a digest's own Korean sections win over generated ones
+unless the summary check withheld them; otherwise the reader's language, then Korean, then
+the English fallback (the API's AI summary and abstract, which every card already shows when
+it has no sections). A withheld digest summary is never shown as the paper's: the paper
+keeps ``digest_withheld`` so the card can say so quietly."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ class Generated:
 
 def for_reader(paper: Paper, lang: str, generated: Mapping[str, Generated]) -> Paper:
     """``paper`` with the sections a reader of ``lang`` should see, marked when generated."""
+    if paper.digest_withheld:
+        paper = dataclasses.replace(paper, sections={}, summary="")
     own = bool(paper.sections or paper.summary)  # a digest's, in Korean
     if lang != "ko" and lang in generated:
         return _with(paper, generated[lang])

@@ -25,8 +25,10 @@ from bot.source.ingest import IngestReport
 from bot.source.poll import poll, refresh_votes
 from bot.summarize.client import ChatClient
 from bot.summarize.prompt import PROMPT_VERSION
+from bot.summarize.verify import verify_digest_summaries
 from bot.summarize.writer import summarize
 from bot.understand.foryou import ForYou, cold_start
+from bot.understand.meaning import archive_meaning
 from bot.understand.semantic import Semantic
 from storage import deliveries as outbox
 from storage import papers as archive
@@ -92,6 +94,7 @@ class Services:
                     # Topics match meaning: the new papers are embedded before fan-out (newest
                     # first, so an old backlog waits for the background catch-up).
                     await self._index(self.semantic, limit=report.papers_new)
+                await self.verify_digest_summaries()  # before fan-out: cards show the verdict
                 result = await self._fan_out("poll", now, report)
                 await outbox.set_meta(self.db, "last_poll", result.summary())
                 if self.summarizing is None or self.summarizing.done():
@@ -145,6 +148,7 @@ class Services:
                 self.clock,
                 concurrency=self.settings.llm_concurrency,
                 given=todo,
+                meaning=await archive_meaning(self.db, self.semantic),
             )
             log.info("summaries: %s", report.line())
             await rematch(
@@ -225,7 +229,20 @@ class Services:
             return 0
         if done:
             log.info("embedded %d papers; %d in the index", done, len(semantic.index))
+        if limit is None:  # the background catch-up: digest summaries never judged, too
+            await self.verify_digest_summaries()
         return done
+
+    async def verify_digest_summaries(self) -> None:
+        """Judge the digest summaries not judged yet (bot/summarize/verify.py)."""
+        try:
+            meaning = await archive_meaning(self.db, self.semantic)
+            report = await verify_digest_summaries(self.db, meaning)
+        except Exception:  # logged; the next poll tries again
+            log.exception("checking digest summaries failed")
+            return
+        if report.judged:
+            log.info("%s", report.line())
 
     async def summary_counts(self) -> dict[str, int] | None:
         """Summaries written, recent papers waiting, refusals and today's tokens; None when

@@ -84,6 +84,8 @@ def _card_markup(paper: Paper, lang: Lang, blocks: list[_Block]) -> Markup:
     meta.append(votes_text(paper.votes, lang))
     if paper.summary_model:
         meta.append(f"🤖 {shorten(paper.summary_model, 40)}")  # the summary is generated
+    if paper.digest_withheld:
+        meta.append(t(lang, "card.digest_withheld"))  # the digest's summary failed the check
     head.append(escape(" · ".join(meta)))
     if paper.authors:
         head.append(escape("👥 " + authors_text(paper.authors, lang)))

@@ -21,6 +21,7 @@ CSV_FIELDS = (
     "summary",
     "generated_ko",
     "generated_en",
+    "digest_summary_withheld",
     "ai_summary",
     "abstract",
 )
@@ -49,7 +50,8 @@ def csv_row(
         "last_date": dates[-1].isoformat() if dates else "",
         "votes": "" if paper.votes is None else str(paper.votes),
         "authors": "; ".join(paper.authors),
-        "summary": sections(paper.sections) or paper.summary,
+        "summary": "" if paper.digest_withheld else sections(paper.sections) or paper.summary,
+        "digest_summary_withheld": "yes" if paper.digest_withheld else "",
         "generated_ko": sections(generated["ko"].sections) if "ko" in generated else "",
         "generated_en": sections(generated["en"].sections) if "en" in generated else "",
         "ai_summary": paper.ai_summary,

@@ -43,8 +43,11 @@ def paper_detail_json(
             "pdf_url": pdf_url(paper.arxiv_id),
             "hf_url": hf_url(paper.arxiv_id),
             "dates": [d.isoformat() for d in dates],
-            "sections": dict(paper.sections),
-            "summary": paper.summary,
+            # A digest summary that failed the summary check is not the paper's: kept apart.
+            "sections": {} if paper.digest_withheld else dict(paper.sections),
+            "summary": "" if paper.digest_withheld else paper.summary,
+            "digest_summary_withheld": paper.digest_withheld,
+            "withheld_summary": paper.summary_text if paper.digest_withheld else "",
             "abstract": paper.abstract,
             "ai_summary": paper.ai_summary,
             "ai_keywords": list(paper.ai_keywords),
@@ -103,10 +106,13 @@ def paper_detail(paper: Paper, dates: list[dt.date], generated: Mapping[str, Gen
     if paper.authors:
         lines.append(f"Authors: {', '.join(paper.authors)}")
     lines.append(f"PDF: {pdf_url(paper.arxiv_id)}    Hugging Face: {hf_url(paper.arxiv_id)}")
-    for name, text in paper.sections.items():
-        lines += ["", f"## {name}", text]
-    if paper.summary:
-        lines += ["", "## Summary", paper.summary]
+    if paper.digest_withheld:
+        lines += ["", "(The digest's summary is withheld: it failed the summary check.)"]
+    else:
+        for name, text in paper.sections.items():
+            lines += ["", f"## {name}", text]
+        if paper.summary:
+            lines += ["", "## Summary", paper.summary]
     if paper.github_repo or paper.project_page:
         stars = f" (★{paper.github_stars})" if paper.github_stars else ""
         lines.append("")

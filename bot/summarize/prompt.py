@@ -38,9 +38,3 @@ def messages(paper: Paper, lang: str, complaints: list[str]) -> list[dict[str, s
     for complaint in complaints:
         chat.append({"role": "user", "content": f"Your last answer was unusable: {complaint}"})
     return chat
-
-
-def reference(paper: Paper) -> str:
-    """What a summary must be about: the paper's title, as the check was measured against
-    (keywords would raise the bar for papers with many: a later measurement may add them)."""
-    return paper.title

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 
 from bot.core.clock import Clock
 from bot.core.models import Paper
-from bot.summarize.check import TermWeights, check, parse_answer
+from bot.summarize.check import Reference, parse_answer
 from bot.summarize.client import ChatClient, EndpointError
-from bot.summarize.prompt import PROMPT_VERSION, messages, reference
+from bot.summarize.judge import Judge, Meaning
+from bot.summarize.prompt import PROMPT_VERSION, messages
+from bot.summarize.verify import load_judge
 from storage import papers as archive
 from storage import summaries
 from storage.db import Database
@@ -56,7 +58,7 @@ class SummaryReport:
 
 
 async def write_summary(
-    client: ChatClient, paper: Paper, lang: str, neighbours: Sequence[str], weights: TermWeights
+    client: ChatClient, paper: Paper, lang: str, day: Sequence[str], judge: Judge
 ) -> Written:
     """Ask until an answer passes the check, at most ``1 + RETRIES`` times."""
     complaints: list[str] = []
@@ -70,9 +72,8 @@ async def write_summary(
             return Written(None, ENDPOINT, tokens, requests)
         requests += 1
         tokens += completion.tokens
-        verdict = check(
-            parse_answer(completion.content), lang, reference(paper), neighbours, weights
-        )
+        answer = parse_answer(completion.content)
+        verdict = await asyncio.to_thread(judge.answer, answer, lang, Reference.of(paper), day)
         if verdict.ok:
             return Written(verdict.sections, None, tokens, requests)
         reason = verdict.reason or reason
@@ -93,17 +94,18 @@ async def summarize(
     concurrency: int = 4,
     progress: Callable[[int, int, str], None] | None = None,
     given: Mapping[str, list[Paper]] | None = None,
+    meaning: Meaning | None = None,
 ) -> SummaryReport:
     """Summarise every paper listed from ``start`` to ``end`` that lacks a summary (or the
     papers ``given`` per language, when the caller looked them up already), at most
-    ``concurrency`` requests at a time."""
+    ``concurrency`` requests at a time. ``meaning``: a sentence encoder for the check."""
     report = SummaryReport()
-    weights = TermWeights(await summaries.titles(db))
+    judge = await load_judge(db, meaning)
     gate = asyncio.Semaphore(concurrency)
 
     async def one(paper: Paper, key: SummaryKey, others: list[str]) -> None:
         async with gate:
-            written = await write_summary(client, paper, key.lang, others, weights)
+            written = await write_summary(client, paper, key.lang, others, judge)
         await _keep(db, paper.arxiv_id, key, written, report, clock.now())
         if progress is not None:
             done = report.stored + sum(report.refused.values())
@@ -117,7 +119,7 @@ async def summarize(
             todo = await summaries.pending(db, key, start, end, limit, force)
         neighbours = await _neighbours(db, todo)
         report.asked += len(todo)
-        await asyncio.gather(*(one(p, key, neighbours[p.arxiv_id]) for p in todo))
+        await asyncio.gather(*(one(p, key, neighbours.get(p.arxiv_id, [])) for p in todo))
     return report
 
 
@@ -143,12 +145,8 @@ async def _keep(
 
 
 async def _neighbours(db: Database, papers: Sequence[Paper]) -> dict[str, list[str]]:
-    """For each paper, the references of the other papers of its digest."""
+    """For each paper, the arXiv ids of the papers of its digest."""
     by_day: dict[dt.date, list[str]] = defaultdict(list)
     for day in {paper.date for paper in papers if paper.date}:
-        by_day[day] = [reference(p) for p in await archive.digest_papers(db, day)]
-    return {
-        paper.arxiv_id: [r for r in by_day[paper.date] if r != reference(paper)]
-        for paper in papers
-        if paper.date
-    }
+        by_day[day] = [p.arxiv_id for p in await archive.digest_papers(db, day)]
+    return {paper.arxiv_id: by_day[paper.date] if paper.date else [] for paper in papers}
