@@ -118,16 +118,16 @@ def parse_answer(content: str) -> dict[str, object] | None:
         return None
     if not isinstance(value, dict):
         return None
-    rest = text[end:]
-    following = rest.find("{")
-    if following >= 0:
-        try:
-            decoder.raw_decode(rest, following)
-        except ValueError:
-            pass
-        else:
-            return None
-    return value
+    return None if _holds_object(decoder, text[end:]) else value
+
+
+def _holds_object(decoder: json.JSONDecoder, text: str) -> bool:
+    """Whether a complete JSON object starts at the first brace of ``text``."""
+    start = text.find("{")
+    try:
+        return start >= 0 and isinstance(decoder.raw_decode(text, start)[0], dict)
+    except ValueError:
+        return False
 
 
 def section_text(value: object) -> str | None:
@@ -236,24 +236,6 @@ def on_topic(
     if any(fit(r) >= own for r in rivals.day if r.arxiv_id != paper.arxiv_id):
         return False
     return all(fit(r) < own + RIVAL_MARGIN for r in rivals.archive if r.arxiv_id != paper.arxiv_id)
-
-
-def check(
-    answer: Mapping[str, object] | None,
-    lang: str,
-    paper: Reference,
-    rivals: Rivals,
-    weights: TermWeights,
-    cosines: Mapping[str, float] | None = None,
-) -> Verdict:
-    """Judge one model answer for ``paper``: its form, then whether it is about this paper."""
-    verdict = read_answer(answer, lang)
-    if not verdict.ok:
-        return verdict
-    if not on_topic("\n".join(verdict.sections.values()), paper, rivals, weights, cosines):
-        detail = "Summarise this paper only, naming its method, models and results."
-        return Verdict({}, OFF_TOPIC, detail)
-    return verdict
 
 
 def unsupported_claims(summary: str, paper: Reference) -> list[str]:

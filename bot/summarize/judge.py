@@ -57,10 +57,6 @@ class Judge:
                 if self.weights.counts[term] <= rare:
                     self._postings.setdefault(term, []).append(reference.arxiv_id)
 
-    def add(self, reference: Reference) -> None:
-        """A paper the archive gained after the judge was built (its weights stay)."""
-        self.references[reference.arxiv_id] = reference
-
     def rivals(self, summary: str, day: Sequence[str], exclude: str) -> Rivals:
         """The day's other papers, and the archived papers that could fit ``summary`` best."""
         scores: Counter[str] = Counter()
@@ -74,7 +70,7 @@ class Judge:
         archive = [self.references[a] for a in dict.fromkeys(found) if a not in skip]
         return Rivals(
             [self.references[a] for a in day if a != exclude and a in self.references],
-            [r for r in archive if r is not None],
+            archive,
         )
 
     def _cosines(self, summary: str, paper: Reference, rivals: Rivals) -> dict[str, float] | None:
