@@ -12,7 +12,7 @@ from bot.core.models import Paper
 from bot.core.summary_choice import Generated, for_reader
 from storage.db import Database
 from storage.deliveries import utc_text
-from storage.papers import PAPER_COLUMNS, PAPER_SELECT, paper_from_row, reindex
+from storage.papers import CHECK_OK, PAPER_COLUMNS, PAPER_SELECT, paper_from_row, reindex
 
 
 @dataclass(frozen=True)
@@ -199,4 +199,7 @@ async def set_digest_checks(db: Database, verdicts: Mapping[str, str]) -> None:
             "UPDATE papers SET digest_check = ? WHERE arxiv_id = ?",
             [(verdict, arxiv_id) for arxiv_id, verdict in verdicts.items()],
         )
+        for arxiv_id, verdict in verdicts.items():
+            if verdict != CHECK_OK:  # its words leave the index with it
+                await reindex(db, arxiv_id)
     db.search_cache.generation += 1

@@ -22,7 +22,7 @@ from storage.summaries import SummaryKey
 from tests.bot_harness import ManualClock, bot_running
 from tests.conftest import FIXTURES, ROOT
 from tests.fakebot.server import FakeBotApi
-from tests.fakellm import FakeLLM, korean_summary
+from tests.fakellm import FakeLLM, abstract_summary, korean_summary
 from tests.test_bot_e2e import assert_valid
 
 NOW = dt.datetime(2026, 8, 20, 0, 0, tzinfo=dt.UTC)
@@ -215,3 +215,39 @@ async def test_without_a_model_the_new_day_is_published_after_the_poll(tmp_path:
         text = (site / "2026" / "08" / "19.md").read_text(encoding="utf-8")
     (digest,) = parse_digest(text).digests
     assert len(digest.papers) == 26 and all(p.summary.startswith("- ") for p in digest.papers)
+
+
+async def test_answers_built_from_the_abstract_give_every_card_korean(tmp_path: Path):
+    """An endpoint that answers well but never with the title's words, in the shapes small
+    models use (parts as lists of sentences, chatter after the JSON); one answer first
+    summarises another paper of the day and is asked again."""
+    user = FakeBotApi.user(3007, "ko", "서연")
+    titles = [" ".join(e["paper"]["title"].split()) for e in json.loads(API_DAY.read_bytes())]
+    async with FakeLLM(latency=0.05, from_abstract=True) as llm:
+        prompts = {t: f"Title: {t}\nAbstract: {a}" for t, a in _abstracts().items()}
+        parts = abstract_summary(prompts[titles[1]]).items()
+        listed = {k: [v, "두 번째 문장입니다."] for k, v in parts}
+        llm.answer(titles[1], json.dumps(listed, ensure_ascii=False))
+        chatty = json.dumps(abstract_summary(prompts[titles[2]]), ensure_ascii=False)
+        llm.answer(titles[2], chatty + "\n도움이 되셨길 바랍니다!")
+        swapped = json.dumps(abstract_summary(prompts[titles[5]]), ensure_ascii=False)
+        llm.answer(titles[3], swapped)  # another paper's summary, then its own
+        async with new_day_for(tmp_path, user, llm) as (bot, mark):
+            assert bot.services.summarizing is not None
+            await bot.services.summarizing
+            cards = await bot.api.wait_sent(user["id"], count=26, after=mark)
+    assert llm.asked(titles[3]) == 2 and all(llm.asked(t) == 1 for t in titles if t != titles[3])
+    (retry,) = [r for r in llm.requests if len(r["messages"]) > 2]
+    assert "Summarise this paper only" in retry["messages"][-1]["content"]
+    assert len(cards) == 26 and all("🤖 fake-model" in c.text for c in cards)
+    for card in cards:
+        assert_valid(card)
+    (own,) = [c for c in cards if titles[3].split(":")[0] in c.text]
+    assert "이 연구는" in own.text and json.loads(swapped)["whats_new"] not in own.text
+
+
+def _abstracts() -> dict[str, str]:
+    return {
+        " ".join(e["paper"]["title"].split()): " ".join(e["paper"]["summary"].split())
+        for e in json.loads(API_DAY.read_bytes())
+    }

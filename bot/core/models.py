@@ -70,9 +70,10 @@ class Paper:
     @property
     def searchable_text(self) -> str:
         """What search and topics match besides title and authors: the Korean summary, the
-        AI summary, the abstract, the AI keywords and the summaries Paperboy wrote."""
+        AI summary, the abstract, the AI keywords and the summaries Paperboy wrote. A
+        withheld digest summary is about another paper: it finds nothing and quotes nothing."""
         parts = [
-            self.summary_text,
+            "" if self.digest_withheld else self.summary_text,
             self.ai_summary,
             self.abstract,
             ", ".join(self.ai_keywords),
