@@ -50,16 +50,22 @@ class Corpus:
     pairs: list[str]  # papers with an abstract and a digest summary
     wrong: set[str]  # pairs whose digest summary is not about the paper (by hand)
     unsure: set[str]
+    late_wrong: set[str]  # wrong, found after the split was drawn: in a half, not measured
 
     @property
     def good(self) -> list[str]:
-        return [a for a in self.pairs if a not in self.wrong and a not in self.unsure]
+        labelled = self.wrong | self.unsure | self.late_wrong
+        return [a for a in self.pairs if a not in labelled]
 
     def halves(self) -> tuple[list[str], list[str]]:
-        order = sorted(self.good)
+        """The tune and test halves of the good pairs, as drawn once."""
+        order = sorted(self.good + sorted(self.late_wrong))
         random.Random(SEED).shuffle(order)
         half = len(order) // 2
-        return sorted(order[:half]), sorted(order[half:])
+        return (
+            sorted(a for a in order[:half] if a not in self.late_wrong),
+            sorted(a for a in order[half:] if a not in self.late_wrong),
+        )
 
     def english(self, arxiv_id: str) -> Paper:
         """A paper as an English-only listing would hold it: no digest summary."""
@@ -101,7 +107,8 @@ def load_corpus(root: Path = CORPUS) -> Corpus:
             labels[arxiv_id] = label
     wrong = {a for a, label in labels.items() if label == "wrong"}
     unsure = {a for a, label in labels.items() if label == "unsure"}
-    return Corpus(papers, dict(api_days), dict(digest_days), pairs, wrong, unsure)
+    late = {a for a, label in labels.items() if label == "late-wrong"}
+    return Corpus(papers, dict(api_days), dict(digest_days), pairs, wrong, unsure, late)
 
 
 def answer_of(paper: Paper) -> dict[str, object] | None:
@@ -236,18 +243,39 @@ def measure(corpus: Corpus, judge: Judge, ids: list[str], similar: dict[str, str
     return Measure(judged, kept, swapped, close, dict(refused))
 
 
-def digest_failures(corpus: Corpus, judge: Judge) -> list[str]:
-    """Every digest summary of the corpus that the check withholds (its papers as the bot
-    would hold them: with the abstract where the API listed it, else the title alone)."""
-    failed = []
+@dataclass(frozen=True)
+class DigestVerdicts:
+    """The corpus's digest summaries as the bot judges them (bot.summarize.verify)."""
+
+    summaries: int
+    judged: int  # with an abstract
+    withheld: list[str]
+    thin_failing: int  # without an abstract: shown unjudged; the title rule would withhold these
+
+
+def digest_failures(corpus: Corpus, judge: Judge) -> DigestVerdicts:
+    """Every digest summary of the corpus, its paper as the bot would hold it: with the
+    abstract where the API listed it (judged), else its title alone (shown unjudged)."""
+    withheld = []
+    summaries = judged = thin_failing = 0
     full = {a: Reference.of(p) for a, p in corpus.papers.items()}
+    seen: set[str] = set()
     for day, ids in corpus.digest_days.items():
         listed = list(dict.fromkeys(ids + corpus.api_days.get(day, [])))
         for arxiv_id in dict.fromkeys(ids):
             text = corpus.papers[arxiv_id].summary_text
-            if text and not judge.about(text, full[arxiv_id], listed):
-                failed.append(arxiv_id)
-    return failed
+            if not text or arxiv_id in seen:
+                continue
+            seen.add(arxiv_id)
+            summaries += 1
+            ok = judge.about(text, full[arxiv_id], listed)
+            if full[arxiv_id].thin:
+                thin_failing += not ok
+                continue
+            judged += 1
+            if not ok:
+                withheld.append(arxiv_id)
+    return DigestVerdicts(summaries, judged, withheld, thin_failing)
 
 
 def claim_rate(corpus: Corpus) -> tuple[int, int]:
@@ -317,13 +345,17 @@ def main() -> None:
         meaning.prime([gist(corpus.papers[a].summary_text) for a in corpus.pairs])
     for name, part in (("tune", tune), ("test", test)):
         print(f"{name} half: {measure(corpus, judge, part, similar).line()}")
-    failed = digest_failures(corpus, judge)
-    labelled = [a for a in failed if a in corpus.pairs]
+    digest = digest_failures(corpus, judge)
+    labelled = [a for a in digest.withheld if a in corpus.pairs]
     caught = sum(a in corpus.wrong for a in labelled)
+    late = sum(a in corpus.late_wrong for a in labelled)
     print(
-        f"digest summaries withheld: {len(failed):,} of {len(corpus.papers):,} papers;"
-        f" of the labelled pairs: {caught}/{len(corpus.wrong)} wrong ones caught,"
-        f" {len(labelled) - caught} good ones withheld"
+        f"digest summaries: {digest.summaries:,}; {digest.judged:,} with an abstract judged,"
+        f" {len(digest.withheld)} withheld ({caught}/{len(corpus.wrong)} labelled wrong ones"
+        f" caught, {late} found wrong on a second reading, {len(labelled) - caught - late}"
+        f" good ones withheld); without an abstract"
+        f" {digest.summaries - digest.judged:,} shown unjudged (the title rule would withhold"
+        f" {digest.thin_failing})"
     )
     flagged, total = claim_rate(corpus)
     print(f"good summaries stating a % or multiplier the abstract does not: {flagged / total:.3f}")
