@@ -21,8 +21,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-import aiosqlite
-
 from bot.app import doctor
 from bot.app.config import ConfigError, Settings, load_settings
 from bot.core.arxiv import parse_arxiv_ref
@@ -44,8 +42,8 @@ from bot.summarize.writer import summarize
 from bot.understand.embedder import load_embedder
 from bot.understand.meaning import archive_meaning
 from bot.understand.semantic import Semantic
+from storage import health, summaries
 from storage import papers as archive
-from storage import summaries
 from storage.db import Database, SchemaTooNewError, connect
 from storage.export import papers_since as export_pages
 from storage.papers import SEARCH_MODES
@@ -541,18 +539,15 @@ async def _cmd_backup(db: Database, args: argparse.Namespace) -> int:
     target = args.path
     partial = _prepare_target(target, args.db_path)
     try:
-        async with aiosqlite.connect(partial) as copy:
-            await db.conn.backup(copy)
-            ((verdict,),) = await copy.execute_fetchall("PRAGMA integrity_check")
-            ((papers,),) = await copy.execute_fetchall("SELECT COUNT(*) FROM papers")
-        if verdict != "ok":
-            print(f"paperboy backup: the copy failed its check ({verdict})", file=sys.stderr)
+        copy = await health.backup(db, partial)
+        if copy.verdict != "ok":
+            print(f"paperboy backup: the copy failed its check ({copy.verdict})", file=sys.stderr)
             return EXIT_FAILED
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
     size = target.stat().st_size / 1e6
-    print(f"Backed up {papers:,} papers ({size:.1f} MB) to {target}; integrity ok.")
+    print(f"Backed up {copy.papers:,} papers ({size:.1f} MB) to {target}; integrity ok.")
     return EXIT_OK
 
 

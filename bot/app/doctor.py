@@ -17,7 +17,7 @@ import httpx
 from bot.core.settings import HF_API_SOURCE, Settings
 from bot.parse.hf_api import day_url
 from bot.source.inputs import expand_template, is_template, is_url
-from storage.db import schema_version
+from storage.health import health, newest_digest, subscribed_chats
 from storage.migrations import MIGRATIONS
 
 CHATS_CHECKED = 200  # subscribed chats asked about; more are counted, not asked
@@ -78,21 +78,22 @@ async def _database(path: Path) -> Check:
         return Check(False, "database", f"{path} does not exist yet: `paperboy run` or "
                      "`paperboy ingest` creates it")  # fmt: skip
     try:
-        async with aiosqlite.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            ((verdict,),) = await conn.execute_fetchall("PRAGMA quick_check")
-            version = await schema_version(conn)
-            ((papers,),) = await conn.execute_fetchall("SELECT COUNT(*) FROM papers")
+        found = await health(path)
     except aiosqlite.Error as error:
         return Check(False, "database", f"{path} cannot be read ({error}); restore a backup")
     size = _megabytes(path)
-    if verdict != "ok":
-        return Check(False, "database", f"integrity check failed ({verdict}); restore a backup")
-    if version < len(MIGRATIONS):
-        state = f"schema {version} of {len(MIGRATIONS)} (`paperboy run` migrates it)"
+    if found.verdict != "ok":
+        return Check(
+            False, "database", f"integrity check failed ({found.verdict}); restore a backup"
+        )
+    if found.version < len(MIGRATIONS):
+        state = f"schema {found.version} of {len(MIGRATIONS)} (`paperboy run` migrates it)"
     else:
-        state = f"schema {version}"
+        state = f"schema {found.version}"
     return Check(
-        True, "database", f"{path}: integrity ok, {state}, {papers:,} papers, {size:.1f} MB"
+        True,
+        "database",
+        f"{path}: integrity ok, {state}, {found.papers:,} papers, {size:.1f} MB",
     )
 
 
@@ -124,12 +125,7 @@ async def _newest(db_path: Path, source: str) -> str | None:
     """The newest digest date the archive holds from ``source`` (a template by its fixed
     part, a directory by its path)."""
     prefix = source.split("{", 1)[0] if is_template(source) else source
-    async with aiosqlite.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
-        ((newest,),) = await conn.execute_fetchall(
-            "SELECT MAX(date) FROM digests WHERE source = ? OR substr(source, 1, ?) = ?",
-            (source, len(prefix), prefix),
-        )
-    return newest
+    return await newest_digest(db_path, source, prefix)
 
 
 async def _llm(settings: Settings, http: httpx.AsyncClient) -> Check:
@@ -159,12 +155,7 @@ async def _llm(settings: Settings, http: httpx.AsyncClient) -> Check:
 
 
 async def _chats(settings: Settings, db_path: Path, http: httpx.AsyncClient) -> Check:
-    async with aiosqlite.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
-        rows = await conn.execute_fetchall(
-            "SELECT chat_id FROM chats WHERE active = 1 AND chat_id IN"
-            " (SELECT chat_id FROM subscriptions) ORDER BY chat_id"
-        )
-    chats = [row[0] for row in rows]
+    chats = await subscribed_chats(db_path)
     lost: list[str] = []
     for chat_id in chats[:CHATS_CHECKED]:
         answer = await _telegram(settings, http, "getChat", chat_id=chat_id)

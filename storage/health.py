@@ -1,0 +1,70 @@
+"""Looks at a database file from outside the bot: whether it is sound, what it holds, and a
+checked online copy. Read-only (``mode=ro``) except the copy's own file, so ``paperboy
+doctor`` can look at the archive of a running bot without taking a lock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+
+from storage.db import Database, schema_version
+
+
+@dataclass(frozen=True)
+class Health:
+    verdict: str  # SQLite's integrity check: "ok", or what is wrong
+    version: int  # the schema version
+    papers: int
+
+
+@asynccontextmanager
+async def read_only(path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    async with aiosqlite.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        yield conn
+
+
+async def _health(conn: aiosqlite.Connection, check: str) -> Health:
+    ((verdict,),) = await conn.execute_fetchall(f"PRAGMA {check}")
+    version = await schema_version(conn)
+    ((papers,),) = await conn.execute_fetchall("SELECT COUNT(*) FROM papers")
+    return Health(str(verdict), version, int(papers))
+
+
+async def health(path: Path) -> Health:
+    """SQLite's quick check, the schema version and the paper count (raises aiosqlite.Error
+    when the file is not a readable database)."""
+    async with read_only(path) as conn:
+        return await _health(conn, "quick_check")
+
+
+async def backup(db: Database, target: Path) -> Health:
+    """SQLite's online backup of ``db`` into ``target`` (a consistent copy while the bot
+    writes), then the copy's full integrity check."""
+    async with aiosqlite.connect(target) as copy:
+        await db.conn.backup(copy)
+        return await _health(copy, "integrity_check")
+
+
+async def newest_digest(path: Path, source: str, prefix: str) -> str | None:
+    """The newest digest date held from ``source``, or from any source starting ``prefix``
+    (a URL template's fixed part)."""
+    async with read_only(path) as conn:
+        ((newest,),) = await conn.execute_fetchall(
+            "SELECT MAX(date) FROM digests WHERE source = ? OR substr(source, 1, ?) = ?",
+            (source, len(prefix), prefix),
+        )
+    return newest
+
+
+async def subscribed_chats(path: Path) -> list[int]:
+    """The active chats with at least one subscription, in id order."""
+    async with read_only(path) as conn:
+        rows = await conn.execute_fetchall(
+            "SELECT chat_id FROM chats WHERE active = 1 AND chat_id IN"
+            " (SELECT chat_id FROM subscriptions) ORDER BY chat_id"
+        )
+    return [int(row[0]) for row in rows]
