@@ -164,6 +164,6 @@ def test_the_checks_catch_a_rogue_module(tmp_path: Path):
         "bot.deliver.sender.Sender",
     ]
     assert telegram_imports(rogue) == ["telegram", "telegram.Bot"]
-    assert sql_strings(rogue) == ["SELECT * FROM papers WHERE id = "]
+    assert sql_strings(rogue) == ["SELECT * FROM papers WHERE id ="]
     loop = circles([("bot.render.rogue", rogue), ("bot.render.other", other)])
     assert loop == [["bot.render.other", "bot.render.rogue", "bot.render.other"]]
