@@ -21,8 +21,8 @@ from aiohttp import web
 from bot.source import backfill
 from bot.source.ingest import ingest
 from bot.source.reader import new_client
+from storage.archive import ArchiveStats, archive_stats
 from storage.db import connect
-from storage.papers import ArchiveStats, archive_stats
 from tests.fakesources import FakeSources
 from tests.loopback import serve
 

@@ -34,8 +34,7 @@ from bot.core.models import Digest
 from bot.deliver.budget import GUARD
 from bot.parse.markdown import parse_digest
 from bot.select.fan_out import fan_out
-from storage import papers as archive
-from storage import subscriptions
+from storage import archive, subscriptions
 from storage.db import Database
 from tests.conftest import fixture_text
 from tests.fakebot.server import TOKEN, RateLimits
@@ -99,17 +98,17 @@ async def run(args: argparse.Namespace) -> tuple[Report, dict[str, float]]:
         settings = load_settings(env, env_file=None)
         app = build_application(settings)
         async with running(app):
-            services = app.bot_data.running
+            pipeline = app.bot_data.running
             await app.bot_data.tasks[FIRST_POLL_TASK]
-            await subscribe_all(services.db, args.chats)
-            await archive.store_digest(services.db, digest, "bench")
+            await subscribe_all(pipeline.db, args.chats)
+            await archive.store_digest(pipeline.db, digest, "bench")
             began = time.perf_counter()
-            queued = await fan_out(services.db, services.clock.now(), settings.timezone)
+            queued = await fan_out(pipeline.db, pipeline.clock.now(), settings.timezone)
             figures["fan_out_s"] = time.perf_counter() - began
             figures["queued"] = queued
             await fake.ask("readers")
             began = time.perf_counter()
-            services.sender.wake()
+            pipeline.sender.wake()
             await fake.ask("wait", expected, duration * 1.5 + 120)
             figures["elapsed_s"] = time.perf_counter() - began
             await asyncio.sleep(2)  # anything arriving now is a duplicate

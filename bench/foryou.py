@@ -41,8 +41,7 @@ from bot.understand.foryou import ForYou
 from bot.understand.semantic import Semantic
 from bot.understand.taste import Rating, Taste, features
 from bot.understand.topic_model import load_topic_model, topic_profile
-from storage import papers as archive
-from storage import ratings
+from storage import archive, ratings
 from storage.db import Database, connect
 
 DAY = 25

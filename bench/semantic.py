@@ -26,8 +26,8 @@ from bot.source.ingest import ingest
 from bot.understand.embedder import Embedder, load_embedder
 from bot.understand.semantic import Semantic
 from storage import vectors
+from storage.archive import search, store_digest
 from storage.db import connect
-from storage.papers import search, store_digest
 
 ROOT = Path(__file__).resolve().parents[1]
 HF_API = CORPUS.parent / "hf_api"

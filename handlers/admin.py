@@ -11,9 +11,7 @@ from telegram.ext import Application, CommandHandler, filters
 from bot.core.i18n import Lang, t
 from bot.render.reply import render_text
 from handlers.common import Context, language, say, send
-from storage import chats
-from storage import deliveries as outbox
-from storage import papers as archive
+from storage import archive, chats, meta, outbox
 
 
 def _poll_figures(summary: dict) -> dict[str, object]:
@@ -44,24 +42,24 @@ async def stats(update: Update, context: Context) -> None:
         digests=f"{archive_stats.digests:,}",
         latest=archive_stats.last_date or "-",
         **await outbox.counts(db),
-        last_poll=_poll_line(await outbox.get_meta(db, "last_poll"), lang),  # type: ignore[arg-type]
+        last_poll=_poll_line(await meta.read(db, "last_poll"), lang),  # type: ignore[arg-type]
     )
     body += "\n" + await _summaries_line(context, lang)
     await send(update, context, render_text(f"📊 {t(lang, 'stats.title')}\n{body}"))
 
 
 async def _summaries_line(context: Context, lang: Lang) -> str:
-    counts = await context.services.summary_counts()
+    counts = await context.pipeline.summary_counts()
     if counts is None:
         return t(lang, "stats.summaries_off")
-    model = context.services.writer.model  # type: ignore[union-attr]
+    model = context.pipeline.writer.model  # type: ignore[union-attr]
     return t(lang, "stats.summaries", model=model, **{k: f"{v:,}" for k, v in counts.items()})
 
 
 async def ingest(update: Update, context: Context) -> None:
     lang = await language(update, context)
     await say(update, context, lang, "ingest.started")
-    result = (await context.services.poll_now()).summary()
+    result = (await context.pipeline.poll_now()).summary()
     await say(update, context, lang, "ingest.done", **_poll_figures(result))
 
 

@@ -1,4 +1,4 @@
-"""What every handler needs: the typed context, the services, the chat's language, and
+"""What every handler needs: the typed context, the pipeline, the chat's language, and
 sending or editing a ``Reply``."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from telegram.ext import CallbackContext, CallbackQueryHandler, ExtBot
 
 from bot.core.i18n import Lang, lang_from_code, t
 from bot.deliver.bot_api import keyboard, preview, says, send_reply
-from bot.pipeline.services import BotData, Services
+from bot.pipeline import BotData, Pipeline
 from bot.render import callbacks as cb
 from bot.render.reply import Reply, render_text
 from storage import chats
@@ -26,10 +26,10 @@ ButtonT = TypeVar("ButtonT", bound=cb.Callback)
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
     """The context every handler gets (``ContextTypes(context=Context)``): PTB's, with a
-    typed ``bot_data`` and the running services at hand."""
+    typed ``bot_data`` and the running pipeline at hand."""
 
     @property
-    def services(self) -> Services:
+    def pipeline(self) -> Pipeline:
         return self.bot_data.running
 
     @property
@@ -146,6 +146,6 @@ def on_button(
 
 async def note_loading(update: Update, context: Context, lang: Lang) -> None:
     """While the first backfill runs, answers may miss papers: say how far it is."""
-    percent = context.services.loading_percent
+    percent = context.pipeline.loading_percent
     if percent is not None:
         await say(update, context, lang, "archive.loading", percent=percent)

@@ -56,10 +56,10 @@ async def foryou_page(update: Update, context: Context, request: cb.ForYouPage) 
 
 async def _page(context: Context, chat_id: int, lang: Lang, period: str, page: int) -> Reply | str:
     """The page, or the message key saying why there is none."""
-    services = context.services
-    if services.foryou is None:
+    pipeline = context.pipeline
+    if pipeline.foryou is None:
         return "foryou.unavailable"
-    picks = await services.foryou.picks(chat_id, period, services.clock.now())
+    picks = await pipeline.foryou.picks(chat_id, period, pipeline.clock.now())
     if picks is None:
         return "foryou.no_ratings"
     if not picks:

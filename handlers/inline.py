@@ -14,8 +14,7 @@ from bot.deliver.bot_api import keyboard, preview
 from bot.render.cards import render_card, votes_text
 from bot.render.html import shorten
 from handlers.common import Context
-from storage import papers as archive
-from storage import summaries
+from storage import archive, summaries
 
 
 async def inline_query(update: Update, context: Context) -> None:

@@ -33,8 +33,7 @@ from handlers.common import (
     say,
     send,
 )
-from storage import chats, ratings, summaries
-from storage import papers as archive
+from storage import archive, chats, ratings, summaries
 
 
 async def send_card(update: Update, context: Context, paper: Paper, lang: Lang) -> None:
@@ -45,7 +44,7 @@ async def send_card(update: Update, context: Context, paper: Paper, lang: Lang) 
         db, update.effective_chat.id, paper.arxiv_id, user.id if user else None
     )
     paper = await summaries.as_read(db, paper, lang)
-    similar = context.services.settings.semantic
+    similar = context.pipeline.settings.semantic
     await send(update, context, render_card(paper, lang, saved, similar, tally))
 
 
@@ -59,7 +58,7 @@ async def _refresh_buttons(update: Update, context: Context, lang: Lang, arxiv_i
     user_id = query.from_user.id
     saved = await chats.is_bookmarked(context.db, user_id, arxiv_id)
     tally = await ratings.tally(context.db, update.effective_chat.id, arxiv_id, user_id)
-    similar = context.services.settings.semantic
+    similar = context.pipeline.settings.semantic
     await edit(query, render_card(found, lang, saved, similar, tally), only_keyboard=True)
 
 
@@ -73,7 +72,7 @@ async def top(update: Update, context: Context) -> None:
         await say(update, context, lang, "top.usage")
         return
     if request.period == "rising":
-        since = context.services.clock.now() - dt.timedelta(hours=24)
+        since = context.pipeline.clock.now() - dt.timedelta(hours=24)
         rising = await archive.rising_papers(db, since, request.count)
         if not rising:
             await say(update, context, lang, "top.rising_none")
@@ -196,7 +195,7 @@ async def rate(update: Update, context: Context, request: cb.Rate) -> None:
         query.from_user.id,
         request.arxiv_id,
         request.value,
-        context.services.clock.now(),
+        context.pipeline.clock.now(),
     )
     if tally is None:
         await answer(query, t(lang, "stale_button"))
@@ -236,9 +235,9 @@ async def _mark_row(update: Update, arxiv_id: str, mine: int) -> None:
 
 async def _retrain(update: Update, context: Context) -> None:
     """The chat's taste follows each rating (and each save) at once: milliseconds."""
-    services = context.services
-    if services.foryou is not None and update.effective_chat is not None:
-        await services.foryou.retrain(update.effective_chat.id, services.clock.now())
+    pipeline = context.pipeline
+    if pipeline.foryou is not None and update.effective_chat is not None:
+        await pipeline.foryou.retrain(update.effective_chat.id, pipeline.clock.now())
 
 
 SIMILAR_PAPERS = 5
@@ -248,7 +247,7 @@ async def similar_papers(update: Update, context: Context, request: cb.Similar) 
     """The papers nearest in meaning to a card's paper, as a list with a button each."""
     query = update.callback_query
     lang = await language(update, context)
-    semantic = context.services.semantic
+    semantic = context.pipeline.semantic
     if semantic is None:
         await answer(query, t(lang, "similar.unavailable"))
         return

@@ -30,8 +30,7 @@ from handlers.common import (
     send,
 )
 from handlers.papers import show_paper_or_best_hit
-from storage import chats
-from storage import papers as archive
+from storage import archive, chats
 
 
 async def search_reply(context: Context, query: str, page: int, lang: Lang) -> Reply | None:

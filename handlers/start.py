@@ -39,7 +39,7 @@ async def start(update: Update, context: Context) -> None:
     user = update.effective_user
     await send(update, context, render_start(lang, user.first_name if user else ""))
     if chat.type == ChatType.PRIVATE and not await ratings.chat_verdicts(db, chat.id):
-        picks = await context.services.cold_start()
+        picks = await context.pipeline.cold_start()
         if picks:  # an empty archive has nothing to offer yet
             await send(update, context, render_cold_start(picks, lang))
 

@@ -75,7 +75,7 @@ async def _current(update: Update, context: Context) -> tuple[ChatSettings, str]
     chat = update.effective_chat
     found = await subs.chat_settings(context.db, chat.id)
     current = found or ChatSettings(chat_id=chat.id, type=chat.type)
-    return current, current.timezone or context.services.settings.timezone.key
+    return current, current.timezone or context.pipeline.settings.timezone.key
 
 
 async def subscribe(update: Update, context: Context) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.core.i18n import LANGUAGES, Lang
 from bot.core.limits import MAX_QUERY
 from bot.core.models import Paper
+from storage.archive import PAPER_SELECT, paper_from_row
 from storage.db import Database
-from storage.papers import PAPER_SELECT, paper_from_row
 
 _SESSION_MEMORY = 10_000
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from bot.core.models import Paper
 from bot.core.summary_choice import Generated
+from storage.archive import PAPER_SELECT, paper_from_row
 from storage.db import Database
-from storage.papers import PAPER_SELECT, paper_from_row
 
 
 @dataclass(frozen=True)

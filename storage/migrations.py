@@ -198,7 +198,7 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     """,
     # 8: full-text rows keyed by arXiv order (``papers.arxiv_key``), not by insertion order,
-    # so a search can read the newest matches first and stop (storage/papers.py, _RANK_SQL).
+    # so a search can read the newest matches first and stop (storage/archive.py, _RANK_SQL).
     # A backfill inserts old papers late; their key still sorts them where they belong.
     # The key: YYMM * 10^6 + number * 10, + 1 for a five-digit number (no two ids share one).
     f"""
@@ -236,7 +236,7 @@ MIGRATIONS: tuple[str, ...] = (
         CHECK (rank IN ('auto', 'votes', 'foryou'));  -- auto: foryou from 5 ratings on
     ALTER TABLE chats ADD COLUMN foryou_only INTEGER NOT NULL DEFAULT 0;  -- 0: every paper
     """,
-    # 11: the outbox in the order the sender walks it (storage/deliveries.py, ``due``), so a
+    # 11: the outbox in the order the sender walks it (storage/outbox.py, ``due``), so a
     # read of the next rows is a range of this index, not a sort of every pending row (a
     # digest to 20,000 chats: 300,000 rows sorted for each read of 15,000).
     """

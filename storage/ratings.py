@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.core.models import Tally
 from storage.db import Database
+from storage.timestamps import utc_text
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ async def rate(
                 "INSERT INTO ratings (chat_id, paper_id, user_id, value, rated_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, paper_id, user_id)"
                 " DO UPDATE SET value = excluded.value, rated_at = excluded.rated_at",
-                (chat_id, paper_id, user_id, value, _utc(now)),
+                (chat_id, paper_id, user_id, value, utc_text(now)),
             )
         return await _tally(db, chat_id, paper_id, user_id)
 
@@ -101,7 +102,3 @@ async def forget(db: Database, chat_id: int) -> Forgotten:
         )
         chat = await db.execute("DELETE FROM chats WHERE chat_id = ?", (chat_id,))
     return Forgotten(ratings.rowcount, saves.rowcount, chat.rowcount > 0)
-
-
-def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from bot.core.models import Paper
 from bot.core.summary_choice import Generated, for_reader
+from storage.archive import CHECK_OK, PAPER_COLUMNS, PAPER_SELECT, paper_from_row, reindex
 from storage.db import Database
-from storage.deliveries import utc_text
-from storage.papers import CHECK_OK, PAPER_COLUMNS, PAPER_SELECT, paper_from_row, reindex
+from storage.timestamps import utc_text
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator, Iterable
 import numpy as np
 
 from bot.core.models import Paper
+from storage.archive import PAPER_COLUMNS, paper_from_row
 from storage.db import Database
-from storage.papers import PAPER_COLUMNS, paper_from_row
 
 _DTYPE = np.dtype("<f2")
 

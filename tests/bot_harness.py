@@ -17,7 +17,7 @@ from telegram.ext import Application
 from bot.app.application import FIRST_POLL_TASK, build_application, running
 from bot.app.config import load_settings
 from bot.deliver.budget import Budget, BudgetLimits
-from bot.pipeline.services import Services
+from bot.pipeline import Pipeline
 from tests.conftest import FIXTURES
 from tests.fakebot.server import TOKEN, FakeBotApi, RateLimits, Sent
 from tests.loopback import free_port
@@ -45,7 +45,7 @@ class Harness:
     clock: ManualClock
 
     @property
-    def services(self) -> Services:
+    def pipeline(self) -> Pipeline:
         return self.app.bot_data.running
 
     async def say(self, chat: dict, user: dict, text: str, count: int = 1) -> list[Sent]:
@@ -61,7 +61,7 @@ class Harness:
 
     async def deliver(self) -> int:
         """Send whatever is due now (as the sender task would), and return how many went."""
-        return await self.services.sender.drain()
+        return await self.pipeline.sender.drain()
 
 
 _TEMPLATES: dict[str, Path] = {}

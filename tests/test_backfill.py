@@ -13,8 +13,8 @@ from bot.app.application import BACKFILL_TASK
 from bot.app.cli import main
 from bot.source import backfill
 from bot.source.reader import new_client
-from storage import deliveries as outbox
-from storage.papers import archive_stats
+from storage import meta, outbox
+from storage.archive import archive_stats
 from tests.bot_harness import ManualClock, bot_running
 from tests.conftest import FIXTURES, ROOT
 from tests.fakebot.server import FakeBotApi
@@ -100,7 +100,7 @@ async def test_a_source_that_keeps_failing_stops_and_says_resume(db, server, mon
     report, _ = await run(db, server, which="hf-api", since=TODAY - dt.timedelta(days=2))
     assert report.stopped is not None and "HTTP 503" in report.stopped
     assert "run again to resume" in report.line()
-    assert await outbox.get_meta(db, "backfill:hf-api") is None  # nothing marked done
+    assert await meta.read(db, "backfill:hf-api") is None  # nothing marked done
 
 
 @pytest.fixture
@@ -153,11 +153,11 @@ async def test_an_empty_archive_fills_itself_while_the_bot_answers(tmp_path):
             note, _ = await bot.say(chat, user, "/search agents", count=2)
             assert note.text.startswith("📥 The archive is still loading (")
             await task
-            assert bot.services.loading_percent is None
+            assert bot.pipeline.loading_percent is None
             (reply,) = await bot.say(chat, user, "/top all 3")
             assert reply.text.startswith("🏆")
-            assert await outbox.unfanned(bot.services.db) == []  # nothing delivered as new
-            stats = await archive_stats(bot.services.db)
+            assert await outbox.unfanned(bot.pipeline.db) == []  # nothing delivered as new
+            stats = await archive_stats(bot.pipeline.db)
             assert stats.digests == 3  # the fixture days up to "today": 2023-11-20, 21, 12-12
 
 

@@ -50,7 +50,7 @@ async def test_start_offers_five_papers_of_the_month_on_different_topics_to_rate
     edited = [c for c in bot.api.calls if c.method == "editMessageReplyMarkup"][-1]
     labels = [b["text"] for b in edited.params["reply_markup"]["inline_keyboard"][0]]
     assert labels == ["✓ 1 👍", "1 👎"]
-    rows = await bot.services.db.execute_fetchall(
+    rows = await bot.pipeline.db.execute_fetchall(
         "SELECT p.arxiv_id, r.value FROM ratings r JOIN papers p ON p.id = r.paper_id"
         " WHERE r.chat_id = ?",
         (EN_CHAT["id"],),
@@ -101,7 +101,7 @@ async def test_start_in_korean_registers_the_chat(bot: Harness):
     reply, _ = await bot.say(KO_CHAT, KO_USER, "/start", count=2)
     assert reply.text.startswith("지수님, 반가워요! 페이퍼보이입니다.")
     assert "/help" in reply.text
-    db = bot.services.db
+    db = bot.pipeline.db
     async with db.execute(
         "SELECT type, active FROM chats WHERE chat_id = ?", (KO_CHAT["id"],)
     ) as c:
@@ -321,7 +321,7 @@ async def test_ratings_count_each_member_once_per_chat(bot: Harness):
     assert bot.api.callback_answers[-1]["text"] == "Rating taken back"
     assert await tap(EN_USER, down) == ["👍 1", "👎 1"]
     assert await tap(EN_USER, up) == ["👍 2", "👎"]  # changed its mind: one vote each
-    rows = await bot.services.db.execute_fetchall(
+    rows = await bot.pipeline.db.execute_fetchall(
         "SELECT user_id, value FROM ratings WHERE chat_id = ? ORDER BY user_id", (GROUP["id"],)
     )
     assert [tuple(r) for r in rows] == [(EN_USER["id"], 1), (KO_USER["id"], 1)]
@@ -335,7 +335,7 @@ async def test_ratings_count_each_member_once_per_chat(bot: Harness):
 
 
 async def test_forget_after_stop_deletes_ratings_saves_and_settings(bot: Harness):
-    db = bot.services.db
+    db = bot.pipeline.db
     await bot.say(EN_CHAT, EN_USER, "/subscribe llm")
     (card,) = await bot.say(EN_CHAT, EN_USER, "/paper 2410.09342")
     for data in ("r+:2410.09342", "bm:2410.09342"):
@@ -418,7 +418,7 @@ async def test_hostile_input_gets_a_clean_answer(bot: Harness, text: str):
 
 
 async def test_a_handler_failure_gets_one_short_apology(bot: Harness, monkeypatch, caplog):
-    from storage import papers as archive
+    from storage import archive
 
     async def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")

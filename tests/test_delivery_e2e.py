@@ -20,7 +20,7 @@ from bot.app.application import SENDER_TASK
 from bot.core.topics import parse_topics
 from bot.deliver.budget import Budget, BudgetLimits, Priority
 from bot.parse.markdown import parse_digest
-from storage import deliveries as outbox
+from storage import outbox
 from storage.matching import match_topics
 from tests.bot_harness import Harness, ManualClock, bot_running
 from tests.conftest import FIXTURES, fixture_text
@@ -84,7 +84,7 @@ async def bot(tmp_path: Path, sources: Path):
 
 
 async def poll_and_wait(bot: Harness, chat_id: int, count: int, after: int) -> list:
-    await bot.services.poll_now()
+    await bot.pipeline.poll_now()
     return await bot.api.wait_sent(chat_id, count=count, after=after)
 
 
@@ -100,12 +100,12 @@ async def test_instant_delivery_in_digest_order_exactly_once(bot: Harness, sourc
     assert first.link_preview_options["show_above_text"] is True
     assert "💡 What's New" in first.text
     # The same file again, a touched file, another poll: nothing more.
-    await bot.services.poll_now()
+    await bot.pipeline.poll_now()
     (sources / "2024-10-18.md").touch()
-    await bot.services.poll_now()
+    await bot.pipeline.poll_now()
     await bot.deliver()
     assert len(card_ids(bot, CHAT["id"], mark)) == 9
-    counts = await outbox.counts(bot.services.db)
+    counts = await outbox.counts(bot.pipeline.db)
     assert counts == {"pending": 0, "sent": 9, "failed": 0, "cancelled": 0}
 
 
@@ -127,7 +127,7 @@ async def test_backfill_is_archived_silently(bot: Harness, sources: Path):
     await bot.say(CHAT, USER, "/subscribe")
     mark = bot.api.mark()
     arrive(sources, "2024/08/07")  # two months before the clock
-    result = await bot.services.poll_now()
+    result = await bot.pipeline.poll_now()
     assert result.report.papers_new == 12 and result.deliveries == 0
     await bot.deliver()
     assert card_ids(bot, CHAT["id"], mark) == []
@@ -141,12 +141,12 @@ async def test_scheduled_delivery_at_the_chats_local_hour(bot: Harness, sources:
     mark = bot.api.mark()
     bot.clock.current = dt.datetime(2024, 10, 18, 0, 0, tzinfo=dt.UTC) - dt.timedelta(hours=3)
     arrive(sources)
-    await bot.services.poll_now()
+    await bot.pipeline.poll_now()
     assert await bot.deliver() == 0  # 06:00 in Seoul: not yet
     bot.clock.advance(hours=2, minutes=59)
     assert await bot.deliver() == 0
     bot.clock.advance(minutes=1)  # 09:00 in Seoul
-    bot.services.sender.wake()
+    bot.pipeline.sender.wake()
     await bot.api.wait_sent(KO_CHAT["id"], count=9, after=mark)
     assert "💡 새로운 점" in bot.api.sent[mark].text
 
@@ -160,8 +160,8 @@ async def test_time_zone_setting_moves_the_hour(bot: Harness, sources: Path):
     (reply,) = await bot.say(CHAT, USER, "/settings tz Mars/Base")
     assert reply.text.startswith("“Mars/Base” is not a time zone")
     arrive(sources)
-    await bot.services.poll_now()
-    async with bot.services.db.execute("SELECT DISTINCT due_at FROM deliveries") as cursor:
+    await bot.pipeline.poll_now()
+    async with bot.pipeline.db.execute("SELECT DISTINCT due_at FROM deliveries") as cursor:
         due = [row[0] for row in await cursor.fetchall()]
     assert due == ["2024-10-18T12:30:00"]  # 14:30 CEST
 
@@ -171,7 +171,7 @@ async def test_topics_and_exclusions_match_like_search(bot: Harness, sources: Pa
     assert reply.text.startswith("Subscribed to: llm -survey.")
     mark = bot.api.mark()
     arrive(sources)
-    await bot.services.poll_now()
+    await bot.pipeline.poll_now()
     await bot.deliver()
     papers = [p for d in parse_digest(fixture_text(DIGEST)).digests for p in d.papers]
     expected = match_topics(papers, parse_topics("llm -survey"))[parse_topics("llm -survey")[0]]
@@ -189,7 +189,7 @@ async def test_free_text_topic_and_topics_buttons(bot: Harness, sources: Path):
     assert "✓ video" in [b["text"] for b in edited.buttons()]
     mark = bot.api.mark()
     arrive(sources)
-    await bot.services.poll_now()
+    await bot.pipeline.poll_now()
     await bot.deliver()
     assert "2410.09342" in card_ids(bot, CHAT["id"], mark)
     (reply,) = await bot.say(CHAT, USER, "/unsubscribe mapreduce")
@@ -205,7 +205,7 @@ async def test_min_votes(bot: Harness, sources: Path):
     assert "Minimum votes: 5" in edited.text
     mark = bot.api.mark()
     arrive(sources)
-    await bot.services.poll_now()
+    await bot.pipeline.poll_now()
     await bot.deliver()
     assert card_ids(bot, CHAT["id"], mark) == ["2410.09342", "2410.10819"]  # 34 and 5 votes
 
@@ -228,7 +228,7 @@ async def test_quiet_and_pause(bot: Harness, sources: Path):
     (reply,) = await bot.say(CHAT, USER, "/settings pause")
     assert reply.text == "✓ Saved: Status: paused"
     arrive(sources)
-    await bot.services.poll_now()
+    await bot.pipeline.poll_now()
     assert await bot.deliver() == 0
     await bot.say(CHAT, USER, "/settings resume")
     mark = bot.api.mark()
@@ -279,13 +279,13 @@ async def test_blocked_chat_is_deactivated_and_comes_back_with_start(bot: Harnes
     await bot.say(CHAT, USER, "/subscribe")
     bot.api.blocked.add(CHAT["id"])
     arrive(sources)
-    await bot.services.poll_now()
+    await bot.pipeline.poll_now()
     await bot.deliver()
     sends = [
         c for c in bot.api.calls if c.method == "sendMessage" and c.params["chat_id"] == CHAT["id"]
     ]
     assert len([c for c in sends if not c.ok]) == 1  # one 403, then no more attempts
-    assert await outbox.counts(bot.services.db) == {
+    assert await outbox.counts(bot.pipeline.db) == {
         "pending": 0,
         "sent": 0,
         "failed": 0,
@@ -309,7 +309,7 @@ async def test_kicked_from_a_group_marks_it_inactive_at_once(bot: Harness, sourc
     await bot.api.wait_for(lambda: True)
 
     async def inactive() -> bool:
-        async with bot.services.db.execute(
+        async with bot.pipeline.db.execute(
             "SELECT active FROM chats WHERE chat_id = ?", (GROUP["id"],)
         ) as cursor:
             return (await cursor.fetchone())[0] == 0
@@ -320,7 +320,7 @@ async def test_kicked_from_a_group_marks_it_inactive_at_once(bot: Harness, sourc
         await bot.say(CHAT, USER, "/help")  # updates are handled in order
     assert await inactive()
     arrive(sources)
-    result = await bot.services.poll_now()
+    result = await bot.pipeline.poll_now()
     assert result.deliveries == 0
 
 
@@ -333,7 +333,7 @@ async def test_group_migration_moves_subscriptions_and_resends(bot: Harness, sou
     bot.api.migrated[old["id"]] = new_id
     mark = bot.api.mark()
     arrive(sources)
-    await bot.services.poll_now()
+    await bot.pipeline.poll_now()
     await bot.deliver()
     expected = [
         i
@@ -345,7 +345,7 @@ async def test_group_migration_moves_subscriptions_and_resends(bot: Harness, sou
         )[parse_topics("llm")[0]]
     ]
     assert card_ids(bot, new_id, mark) == expected
-    async with bot.services.db.execute("SELECT chat_id, topic FROM subscriptions") as cursor:
+    async with bot.pipeline.db.execute("SELECT chat_id, topic FROM subscriptions") as cursor:
         assert [tuple(r) for r in await cursor.fetchall()] == [(new_id, "llm")]
 
 
@@ -354,14 +354,14 @@ async def test_server_errors_are_retried_with_backoff_in_order(bot: Harness, sou
     mark = bot.api.mark()
     bot.api.server_errors = 2
     arrive(sources)
-    await bot.services.poll_now()
+    await bot.pipeline.poll_now()
     await bot.deliver()
     assert card_ids(bot, CHAT["id"], mark) == []  # the first card failed: the chat waits
     for _ in range(2):
         bot.clock.advance(minutes=5)
         await bot.deliver()
     assert card_ids(bot, CHAT["id"], mark) == digest_ids()
-    async with bot.services.db.execute("SELECT MAX(attempts) FROM deliveries") as cursor:
+    async with bot.pipeline.db.execute("SELECT MAX(attempts) FROM deliveries") as cursor:
         assert (await cursor.fetchone())[0] == 3
 
 
@@ -369,13 +369,13 @@ async def test_a_row_failing_for_good_is_marked_failed(bot: Harness, sources: Pa
     await bot.say(CHAT, USER, "/subscribe")
     bot.api.server_errors = 10_000
     arrive(sources)
-    await bot.services.poll_now()
+    await bot.pipeline.poll_now()
     for _ in range(10):
         await bot.deliver()
         bot.clock.advance(minutes=15)
     bot.api.server_errors = 0
     await bot.deliver()
-    counts = await outbox.counts(bot.services.db)
+    counts = await outbox.counts(bot.pipeline.db)
     assert counts["failed"] == 1 and counts["sent"] == 8  # gave up on one card, not the chat
 
 
@@ -420,7 +420,7 @@ async def test_replies_and_broadcasts_share_one_budget_replies_first(tmp_path: P
         await bot.say(GROUP, ADMIN, "/subscribe")
         mark = bot.api.mark()
         arrive(sources)
-        await bot.services.poll_now()  # wakes the sender task: the broadcast starts
+        await bot.pipeline.poll_now()  # wakes the sender task: the broadcast starts
         expected = 21 * len(digest_ids())
         await bot.api.wait_for(lambda: len(bot.api.sent) - mark >= 20)
         (reply,) = await bot.say(CHAT, USER, "/top")
@@ -461,7 +461,7 @@ async def test_the_outbox_is_read_again_before_the_workers_run_dry(
         readers = [FakeBotApi.user(4100 + i, "en") for i in range(14)]
         for reader in readers:
             await bot.say(FakeBotApi.private_chat(reader), reader, "/subscribe")
-        sender = bot.services.sender
+        sender = bot.pipeline.sender
         sender.batch, sender.workers = 20, 3
         in_flight_at_reads: list[int] = []
         due = outbox.due
@@ -473,13 +473,13 @@ async def test_the_outbox_is_read_again_before_the_workers_run_dry(
         monkeypatch.setattr(outbox, "due", watched_due)
         bot.api.latency = (0.02, 0.04)
         arrive(sources)
-        await bot.services.poll_now()
+        await bot.pipeline.poll_now()
         await bot.deliver()
         await bot.api.wait_for(lambda: len(bot.api.sent) >= 14 + 14 * 9)
         await bot.deliver()
         for reader in readers:
             assert card_ids(bot, FakeBotApi.private_chat(reader)["id"]) == digest_ids()
-        counts = await outbox.counts(bot.services.db)
+        counts = await outbox.counts(bot.pipeline.db)
         assert (counts["pending"], counts["sent"]) == (0, 14 * 9)
         assert len(in_flight_at_reads) > 6  # 126 rows, at most 20 a read
         assert max(in_flight_at_reads[1:]) > 0
@@ -504,10 +504,10 @@ async def test_a_failed_read_of_the_outbox_leaves_no_worker_behind(
         return await due(*args, **kwargs)
 
     monkeypatch.setattr(outbox, "due", failing_second_read)
-    bot.services.sender.batch = 3  # the second read comes while the first chat is served
+    bot.pipeline.sender.batch = 3  # the second read comes while the first chat is served
     bot.api.latency = (0.02, 0.04)
     arrive(sources)
-    await bot.services.poll_now()
+    await bot.pipeline.poll_now()
     with pytest.raises(RuntimeError, match="disk I/O"):
         await bot.deliver()
     workers = [
@@ -532,11 +532,11 @@ async def test_a_group_whose_minute_is_used_waits_in_the_outbox_not_in_a_worker(
         await bot.say(GROUP, ADMIN, "/subscribe")  # one of the group's 4 this minute
         mark = bot.api.mark()
         arrive(sources)
-        await bot.services.poll_now()
+        await bot.pipeline.poll_now()
         await bot.api.wait_for(lambda: len(card_ids(bot, GROUP["id"], mark)) == 3)
         await bot.deliver()  # returns at once: the other six wait in the outbox
         assert card_ids(bot, GROUP["id"], mark) == digest_ids()[:3]
-        counts = await outbox.counts(bot.services.db)
+        counts = await outbox.counts(bot.pipeline.db)
         assert (counts["pending"], counts["sent"]) == (6, 3)
         assert bot.api.too_many_requests == 0
         assert budget.group_wait(GROUP["id"]) > 50
@@ -553,7 +553,7 @@ async def test_rate_limit_429_waits_and_loses_nothing(tmp_path: Path, sources: P
             await bot.api.wait_for(lambda: True)
         mark = bot.api.mark()
         arrive(sources)
-        await bot.services.poll_now()
+        await bot.pipeline.poll_now()
         for _ in range(20):
             await bot.deliver()
             if len(bot.api.sent) - mark >= 27:

@@ -15,8 +15,7 @@ from bot.publish.digest import export_day, write_day
 from bot.render.digest_md import Entry, render_digest
 from bot.source.ingest import IngestReport, ingest, store_text
 from bot.summarize.prompt import PROMPT_VERSION
-from storage import papers as archive
-from storage import summaries
+from storage import archive, summaries
 from storage.db import connect
 from storage.summaries import SummaryKey
 from tests.conftest import CORPUS, FIXTURES, ROOT, needs_corpus

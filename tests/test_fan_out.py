@@ -9,9 +9,7 @@ from bot.core.chat_settings import read_setting
 from bot.core.topics import parse_topics
 from bot.parse.markdown import parse_digest
 from bot.select.fan_out import RECENT_DAYS, fan_out, rematch
-from storage import deliveries as outbox
-from storage import papers as archive
-from storage import subscriptions, summaries
+from storage import archive, outbox, subscriptions, summaries
 from storage.matching import match_topics
 from storage.summaries import SummaryKey
 from tests.conftest import fixture_text

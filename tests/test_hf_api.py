@@ -18,7 +18,7 @@ from bot.parse.hf_api import parse_hf_api
 from bot.render.cards import render_card
 from bot.source.ingest import IngestReport, store_text
 from bot.source.poll import poll, refresh_votes
-from storage import papers as archive
+from storage import archive
 from storage.matching import match_topics
 from tests.bot_harness import ManualClock
 from tests.conftest import CORPUS, ROOT, needs_corpus
@@ -274,14 +274,14 @@ async def test_papers_joining_a_delivered_day_follow_up_once(tmp_path: Path, hub
         await bot.say(chat, user, "/subscribe")
         mark = bot.api.mark()
         (folder / "2026-06-29.md").write_text(MARKDOWN, encoding="utf-8")
-        await bot.services.poll_now()  # the Korean digest: one paper
+        await bot.pipeline.poll_now()  # the Korean digest: one paper
         (card,) = await bot.api.wait_sent(chat["id"], after=mark)
         assert "잠재적 사고 표현" in card.text
         fake.days["2026-06-29"] = load("2026-06-29")  # the API lists the whole day
-        await bot.services.poll_now()
+        await bot.pipeline.poll_now()
         await bot.api.wait_sent(chat["id"], count=17, after=mark)
-        await bot.services.poll_now()
-        await bot.services.refresh_votes()
+        await bot.pipeline.poll_now()
+        await bot.pipeline.refresh_votes()
         await bot.deliver()
         cards = [s for s in bot.api.sent[mark:] if s.chat_id == chat["id"]]
         ids = [s.buttons()[0]["url"].rsplit("/", 1)[-1] for s in cards]
@@ -290,7 +290,7 @@ async def test_papers_joining_a_delivered_day_follow_up_once(tmp_path: Path, hub
         # Live votes: an hour-by-hour refresh a day later ranks /top rising.
         clock.advance(hours=30)
         fake.days["2026-06-29"][0]["paper"]["upvotes"] += 50
-        await bot.services.refresh_votes()
+        await bot.pipeline.refresh_votes()
         (reply,) = await bot.say(chat, user, "/top rising")
         assert reply.text.startswith("🚀 급상승")
         assert "(+50)" in reply.text.splitlines()[2]

@@ -58,7 +58,7 @@ async def test_an_empty_button_gets_the_no_longer_works_line(bot: Harness):
     assert {a.get("text") for a in bot.api.callback_answers} == {
         "This button no longer works. Send the command again."
     }
-    assert await subs.topics(bot.services.db, CHAT["id"]) == []
+    assert await subs.topics(bot.pipeline.db, CHAT["id"]) == []
 
 
 async def test_an_over_long_subscription_is_refused_and_nothing_is_stored(bot: Harness):
@@ -66,7 +66,7 @@ async def test_an_over_long_subscription_is_refused_and_nothing_is_stored(bot: H
     assert reply.text == f"A topic can be at most {TOPIC_CHARS} characters. Nothing was changed."
     (reply,) = await bot.say(KO_CHAT, KO_USER, "/subscribe " + "가" * 5000)
     assert reply.text.startswith(f"주제는 {TOPIC_CHARS}자까지")
-    db = bot.services.db
+    db = bot.pipeline.db
     assert await subs.topics(db, CHAT["id"]) == [] and await subs.topics(db, KO_CHAT["id"]) == []
 
 
@@ -74,10 +74,10 @@ async def test_more_topics_than_a_chat_may_follow_are_refused_whole(bot: Harness
     many = ", ".join(f"topic{i}" for i in range(TOPICS_PER_CHAT + 1))
     (reply,) = await bot.say(CHAT, USER, f"/subscribe {many}")
     assert reply.text.startswith(f"A chat can follow at most {TOPICS_PER_CHAT} topics.")
-    assert await subs.topics(bot.services.db, CHAT["id"]) == []
+    assert await subs.topics(bot.pipeline.db, CHAT["id"]) == []
     exactly = ", ".join(f"topic{i}" for i in range(TOPICS_PER_CHAT))
     await bot.say(CHAT, USER, f"/subscribe {exactly}")
-    assert len(await subs.topics(bot.services.db, CHAT["id"])) == TOPICS_PER_CHAT
+    assert len(await subs.topics(bot.pipeline.db, CHAT["id"])) == TOPICS_PER_CHAT
     (reply,) = await bot.say(CHAT, USER, "/subscribe one more")
     assert reply.text.startswith("A chat can follow at most")
     (reply,) = await bot.say(CHAT, USER, "/subscribe topic3")  # already followed: fine
@@ -86,7 +86,7 @@ async def test_more_topics_than_a_chat_may_follow_are_refused_whole(bot: Harness
 
 async def test_invisible_characters_never_reach_a_stored_topic(bot: Harness):
     await bot.say(CHAT, USER, "/subscribe gauss\u200bian \u202esplatting")
-    assert await subs.topics(bot.services.db, CHAT["id"]) == ["gaussian splatting"]
+    assert await subs.topics(bot.pipeline.db, CHAT["id"]) == ["gaussian splatting"]
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ async def test_an_over_long_search_is_refused_and_nothing_of_it_is_stored(bot: H
     for text in ("/search " + "word " * 100, "word " * 100, "/paper " + "x" * 400):
         (reply,) = await bot.say(CHAT, USER, text)
         assert reply.text == "A search can be at most 300 characters. Try its key words."
-    ((sessions,),) = await bot.services.db.execute_fetchall("SELECT COUNT(*) FROM search_sessions")
+    ((sessions,),) = await bot.pipeline.db.execute_fetchall("SELECT COUNT(*) FROM search_sessions")
     assert sessions == 0
     (reply,) = await bot.say(KO_CHAT, KO_USER, "/search " + "단어 " * 200)
     assert reply.text.startswith("검색어는 300자까지")

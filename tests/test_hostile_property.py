@@ -187,7 +187,7 @@ class BotOnThread:
         await self.harness.say(sentinel, SENTINEL, "/help")  # type: ignore[union-attr]
 
     async def check_storage(self) -> None:
-        db = self.harness.services.db  # type: ignore[union-attr]
+        db = self.harness.pipeline.db  # type: ignore[union-attr]
         ((integrity,),) = await db.execute_fetchall("PRAGMA integrity_check")
         assert integrity == "ok"
         rows = await db.execute_fetchall("SELECT chat_id, topic FROM subscriptions")

@@ -10,7 +10,7 @@ import pytest
 from bot.core.models import Paper
 from bot.core.query import build_query
 from bot.source.ingest import ingest
-from storage import papers as archive
+from storage import archive
 from storage.db import connect
 from tests.conftest import FIXTURES, needs_corpus
 

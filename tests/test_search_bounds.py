@@ -13,7 +13,7 @@ import pytest
 from bot.core.models import Digest, Paper
 from bot.core.query import index_text
 from bot.render.lists import render_search_page
-from storage import papers as archive
+from storage import archive
 from storage.db import connect
 from storage.migrations import MIGRATIONS
 

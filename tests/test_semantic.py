@@ -22,8 +22,7 @@ from bot.source.ingest import ingest
 from bot.understand.embedder import Embedder, load_embedder
 from bot.understand.index import VectorIndex
 from bot.understand.semantic import Semantic
-from storage import papers as archive
-from storage import vectors
+from storage import archive, vectors
 from storage.db import connect
 from tests.bot_harness import ManualClock, bot_running
 from tests.conftest import FIXTURES, ROOT
@@ -208,8 +207,8 @@ async def test_the_similar_button_opens_the_nearest_papers(tmp_path, embedder):
     env = {"PAPERBOY_SEMANTIC": "on"}
     async with bot_running(tmp_path / "b.sqlite3", str(API), env=env) as bot:
         await bot.app.bot_data.tasks[SEMANTIC_TASK]  # the model and the catch-up
-        assert bot.services.indexing is not None
-        await bot.services.indexing
+        assert bot.pipeline.indexing is not None
+        await bot.pipeline.indexing
         (card,) = await bot.say(chat, user, "/paper 2606.28133")
         assert_valid(card)
         similar = [d for d in card.callback_data() if d.startswith("sim:")]
@@ -296,7 +295,7 @@ async def test_foryou_learns_from_ratings_and_pages_its_picks(tmp_path, embedder
     env = {"PAPERBOY_SEMANTIC": "on"}
     async with bot_running(tmp_path / "b.sqlite3", str(API), env=env, clock=clock) as bot:
         await bot.app.bot_data.tasks[SEMANTIC_TASK]
-        await bot.services.indexing
+        await bot.pipeline.indexing
         (reply,) = await bot.say(chat, user, "/foryou")
         assert reply.text.startswith("Rate a few papers with 👍/👎")
         liked = ["2606.28128", "2606.28133", "2606.28276", "2606.18953"]
@@ -307,7 +306,7 @@ async def test_foryou_learns_from_ratings_and_pages_its_picks(tmp_path, embedder
             answers = len(bot.api.callback_answers)
             bot.api.push_callback(card, user, data)
             await bot.api.wait_for(lambda n=answers: len(bot.api.callback_answers) > n)
-        assert bot.services.foryou is not None
+        assert bot.pipeline.foryou is not None
 
         (page,) = await bot.say(chat, user, "/foryou month")
         assert_valid(page)
@@ -324,7 +323,7 @@ async def test_foryou_learns_from_ratings_and_pages_its_picks(tmp_path, embedder
         assert "fy:m:0" in second.callback_data()
 
         # A new digest reaches this chat in its taste's order (rank auto: 7 ratings >= 5).
-        foryou, db = bot.services.foryou, bot.services.db
+        foryou, db = bot.pipeline.foryou, bot.pipeline.db
         day = await archive.digest_papers(db, dt.date(2026, 8, 13))
         papers = [await archive.get_paper_with_id(db, p.arxiv_id) for p in day]
         chat_settings = ChatSettings(chat_id=user["id"], type="private")

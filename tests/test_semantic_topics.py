@@ -121,7 +121,7 @@ async def test_a_korean_free_text_subscription_brings_english_papers_by_meaning(
         assert "로봇 조작" in reply.text
         mark = bot.api.mark()
         shutil.copy(API_DAY, sources / API_DAY.name)
-        await bot.services.poll_now()
+        await bot.pipeline.poll_now()
         await bot.deliver()
         (card,) = await bot.api.wait_sent(user["id"], count=1, after=mark)
     # No word of the subscription is in the paper; its meaning is.

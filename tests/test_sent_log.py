@@ -7,7 +7,7 @@ import asyncio
 
 from bot.deliver.sent_log import SentLog
 from bot.select.fan_out import fan_out
-from storage import deliveries as outbox
+from storage import outbox
 from tests.test_fan_out import LATER, NOW, SEOUL, store, subscribe
 
 

@@ -9,7 +9,7 @@ import pytest
 from bot.source.ingest import ingest
 from bot.source.inputs import expand_sources, expand_template, is_template
 from bot.source.unpack import MEMBER_LIMIT
-from storage.papers import archive_stats
+from storage.archive import archive_stats
 from tests.conftest import FIXTURES
 
 TEMPLATE = (

@@ -13,8 +13,7 @@ import pytest
 from bot.core.chat_settings import read_setting
 from bot.core.models import Digest, Paper
 from bot.parse.markdown import parse_digest
-from storage import chats, subscriptions
-from storage import papers as archive
+from storage import archive, chats, subscriptions
 from storage.db import SchemaTooNewError, connect, schema_version
 from storage.migrations import MIGRATIONS
 from tests.conftest import fixture_text

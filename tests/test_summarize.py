@@ -13,8 +13,7 @@ import pytest
 
 from bot.summarize.client import ATTEMPTS, ChatClient, EndpointError
 from bot.summarize.writer import summarize
-from storage import papers as archive
-from storage import summaries
+from storage import archive, summaries
 from tests.bot_harness import ManualClock
 from tests.conftest import ROOT
 from tests.fakellm import FakeLLM, Stall, Status, korean_summary

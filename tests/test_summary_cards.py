@@ -16,8 +16,7 @@ from bot.parse.markdown import parse_digest
 from bot.render.cards import render_card
 from bot.source.ingest import IngestReport, store_text
 from bot.summarize.prompt import PROMPT_VERSION
-from storage import papers as archive
-from storage import summaries
+from storage import archive, summaries
 from storage.summaries import SummaryKey
 from tests.bot_harness import ManualClock, bot_running
 from tests.conftest import FIXTURES, ROOT
@@ -55,7 +54,7 @@ async def test_paper_cards_use_the_reader_s_summary(tmp_path: Path):
     en_user, ko_user = FakeBotApi.user(3001, "en", "Ada"), FakeBotApi.user(3002, "ko", "지수")
     en_chat, ko_chat = FakeBotApi.private_chat(en_user), FakeBotApi.private_chat(ko_user)
     async with bot_running(tmp_path / "b.sqlite3", str(FIXTURES)) as bot:
-        db = bot.services.db
+        db = bot.pipeline.db
         day = ROOT / "tests" / "fixtures" / "hf_api" / "2026-08-19.json"
         await store_text(db, day.read_text(encoding="utf-8"), str(day), IngestReport())
         api_paper = (await archive.digest_papers(db, dt.date(2026, 8, 19)))[0]
@@ -91,7 +90,7 @@ async def new_day_for(
         await bot.say(chat, user, subscribe)
         mark = bot.api.mark()
         shutil.copy(API_DAY, sources / API_DAY.name)
-        await bot.services.poll_now()
+        await bot.pipeline.poll_now()
         yield bot, mark
 
 
@@ -115,8 +114,8 @@ async def test_a_new_day_reaches_a_korean_chat_with_korean_cards(tmp_path: Path)
         async with new_day_for(tmp_path, user, llm, **admin) as (bot, mark):
             await asyncio.sleep(0.1)
             assert cards_to(bot, user, mark) == []  # held
-            assert bot.services.summarizing is not None
-            await bot.services.summarizing
+            assert bot.pipeline.summarizing is not None
+            await bot.pipeline.summarizing
             cards = await bot.api.wait_sent(user["id"], count=26, after=mark)
             (stats,) = await bot.say(FakeBotApi.private_chat(user), user, "/stats")
     assert "요약 (fake-model): 작성 23, 대기 0, 거절 3, 오늘 토큰 16,000" in stats.text
@@ -173,8 +172,8 @@ async def test_a_topic_only_the_generated_summary_mentions_brings_the_card(tmp_p
             bot,
             mark,
         ):
-            assert bot.services.summarizing is not None
-            await bot.services.summarizing
+            assert bot.pipeline.summarizing is not None
+            await bot.pipeline.summarizing
             bot.clock.advance(hours=9)  # the chat's hour, after the summaries were written
             await bot.deliver()
             (card,) = await bot.api.wait_sent(user["id"], count=1, after=mark)
@@ -195,10 +194,10 @@ async def test_a_new_day_is_published_to_the_digest_dir_once_its_summaries_are_w
         new_day_for(tmp_path, user, llm, PAPERBOY_DIGEST_DIR=str(site)) as (bot, _),
     ):
         assert not published.exists()  # not before the summaries
-        assert bot.services.summarizing is not None
-        await bot.services.summarizing
+        assert bot.pipeline.summarizing is not None
+        await bot.pipeline.summarizing
         text = published.read_text(encoding="utf-8")
-        assert await bot.services.publish(bot.clock.now()) == []  # nothing changed since
+        assert await bot.pipeline.publish(bot.clock.now()) == []  # nothing changed since
     (digest,) = parse_digest(text).digests
     assert digest.date == dt.date(2026, 8, 19) and len(digest.papers) == 26
     assert all("이 논문은 새로운 방법" in p.sections["What's New"] for p in digest.papers)
@@ -211,7 +210,7 @@ async def test_without_a_model_the_new_day_is_published_after_the_poll(tmp_path:
     clock = ManualClock(dt.datetime(2026, 8, 19, 23, 0, tzinfo=dt.UTC))
     env = {"PAPERBOY_DIGEST_DIR": str(site)}
     async with bot_running(tmp_path / "b.sqlite3", str(sources), clock=clock, env=env) as bot:
-        await bot.services.poll_now()
+        await bot.pipeline.poll_now()
         text = (site / "2026" / "08" / "19.md").read_text(encoding="utf-8")
     (digest,) = parse_digest(text).digests
     assert len(digest.papers) == 26 and all(p.summary.startswith("- ") for p in digest.papers)
@@ -233,8 +232,8 @@ async def test_answers_built_from_the_abstract_give_every_card_korean(tmp_path: 
         swapped = json.dumps(abstract_summary(prompts[titles[5]]), ensure_ascii=False)
         llm.answer(titles[3], swapped)  # another paper's summary, then its own
         async with new_day_for(tmp_path, user, llm) as (bot, mark):
-            assert bot.services.summarizing is not None
-            await bot.services.summarizing
+            assert bot.pipeline.summarizing is not None
+            await bot.pipeline.summarizing
             cards = await bot.api.wait_sent(user["id"], count=26, after=mark)
     assert llm.asked(titles[3]) == 2 and all(llm.asked(t) == 1 for t in titles if t != titles[3])
     (retry,) = [r for r in llm.requests if len(r["messages"]) > 2]

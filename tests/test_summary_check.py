@@ -18,7 +18,7 @@ from bot.summarize.check import Reference, parse_answer, section_text, unsupport
 from bot.summarize.judge import Judge
 from bot.summarize.prompt import messages
 from bot.summarize.verify import verify_digest_summaries
-from storage import papers as archive
+from storage import archive
 from tests.conftest import ROOT, fixture_text
 from tests.fakellm import abstract_summary
 

@@ -39,7 +39,7 @@ from bot.core.settings import HF_API_SOURCE, Settings
 from bot.deliver.budget import FREE_PER_SECOND, Budget, BudgetLimits
 from bot.deliver.sender import WORKERS, Holds, Sender
 from bot.deliver.transport import AiohttpRequest
-from bot.pipeline.services import BotData, Services
+from bot.pipeline import BotData, Pipeline
 from bot.source.reader import new_client
 from bot.summarize.client import ChatClient
 from bot.understand.embedder import load_embedder
@@ -57,8 +57,7 @@ from handlers import (
     subscriptions,
 )
 from handlers.common import Context
-from storage import chats
-from storage import papers as archive
+from storage import archive, chats
 from storage.db import connect
 
 log = logging.getLogger(__name__)
@@ -165,8 +164,8 @@ async def _post_init(application: Paperboy) -> None:
     else:
         writer = ChatClient(http, settings.llm_url, settings.llm_model, settings.llm_api_key)
         log.info("summaries in %s by %s", ",".join(settings.summary_languages), writer.model)
-    services = Services(settings, db, clock, sender, http, writer)
-    data.services = services
+    pipeline = Pipeline(settings, db, clock, sender, http, writer)
+    data.pipeline = pipeline
     await chats.prune_search_sessions(db)
     await _set_commands(application)
     # A plain task, not application.create_task: stopping must not wait for a broadcast.
@@ -174,14 +173,14 @@ async def _post_init(application: Paperboy) -> None:
     # The first poll right away, as a task: a job with first=0 added before the scheduler
     # starts would have its start time in the past, and APScheduler would wait an interval.
     data.tasks[FIRST_POLL_TASK] = asyncio.create_task(
-        _logged("first poll", services.poll_now()), name=FIRST_POLL_TASK
+        _logged("first poll", pipeline.poll_now()), name=FIRST_POLL_TASK
     )
     data.tasks[BACKFILL_TASK] = asyncio.create_task(
-        _logged("backfill", services.backfill_if_empty()), name=BACKFILL_TASK
+        _logged("backfill", pipeline.backfill_if_empty()), name=BACKFILL_TASK
     )
     if settings.semantic:
         data.tasks[SEMANTIC_TASK] = asyncio.create_task(
-            _logged("semantic search", _start_semantic(services)), name=SEMANTIC_TASK
+            _logged("semantic search", _start_semantic(pipeline)), name=SEMANTIC_TASK
         )
     else:
         log.info("PAPERBOY_SEMANTIC=off: search matches words alone")
@@ -214,19 +213,19 @@ async def _post_init(application: Paperboy) -> None:
     )
 
 
-async def _start_semantic(services: Services) -> None:
+async def _start_semantic(pipeline: Pipeline) -> None:
     """Load the embedding model and the stored vectors, then catch up: in the background,
     so the bot answers (by words) meanwhile."""
     embedder = await asyncio.to_thread(load_embedder)
     if embedder is None:
         return  # load_embedder logged why; search stays full-text
-    semantic = Semantic(services.db, embedder)
+    semantic = Semantic(pipeline.db, embedder)
     loaded = await semantic.load()
-    services.db.semantic = semantic.rank
-    services.semantic = semantic
-    services.foryou = ForYou(services.db, semantic)
+    pipeline.db.semantic = semantic.rank
+    pipeline.semantic = semantic
+    pipeline.foryou = ForYou(pipeline.db, semantic)
     log.info("semantic search on (%s): %d papers indexed", embedder.model, loaded)
-    services.start_indexing()
+    pipeline.start_indexing()
 
 
 async def _logged(what: str, run: Awaitable[object]) -> None:
@@ -254,9 +253,9 @@ async def _post_shutdown(application: Paperboy) -> None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-    services, application.bot_data.services = application.bot_data.services, None
-    if services is not None:
-        await services.aclose()
+    pipeline, application.bot_data.pipeline = application.bot_data.pipeline, None
+    if pipeline is not None:
+        await pipeline.aclose()
         log.info("database closed")
 
 

@@ -42,11 +42,10 @@ from bot.summarize.writer import summarize
 from bot.understand.embedder import load_embedder
 from bot.understand.meaning import archive_meaning
 from bot.understand.semantic import Semantic
-from storage import health, summaries
-from storage import papers as archive
+from storage import archive, health, summaries
+from storage.archive import SEARCH_MODES
 from storage.db import Database, SchemaTooNewError, connect
 from storage.export import papers_since as export_pages
-from storage.papers import SEARCH_MODES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 log = logging.getLogger("paperboy")

@@ -29,9 +29,7 @@ from bot.deliver.sent_log import SentLog
 from bot.render.cards import render_card
 from bot.render.lists import render_paper_list
 from bot.render.reply import Reply
-from storage import deliveries as outbox
-from storage import papers as archive
-from storage import subscriptions, summaries
+from storage import archive, outbox, subscriptions, summaries
 from storage.db import Database
 
 log = logging.getLogger(__name__)

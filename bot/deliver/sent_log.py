@@ -15,7 +15,7 @@ import asyncio
 import datetime as dt
 from collections.abc import Sequence
 
-from storage import deliveries as outbox
+from storage import outbox
 from storage.db import Database
 
 Send = tuple[Sequence[int], int | None, dt.datetime]

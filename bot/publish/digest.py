@@ -11,8 +11,7 @@ from pathlib import Path
 
 from bot.parse.markdown import parse_digest
 from bot.render.digest_md import Entry, render_digest, render_entries
-from storage import digest_markdown, summaries
-from storage import papers as archive
+from storage import archive, digest_markdown, summaries
 from storage.db import Database
 
 DIGEST_LANGUAGE = "ko"  # the language of the feed's digests, whose blocks are kept

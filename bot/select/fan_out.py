@@ -17,8 +17,7 @@ from bot.core.chat_settings import ChatSettings, Rank
 from bot.core.models import Paper
 from bot.core.schedule import next_delivery
 from bot.core.topics import Topic
-from storage import deliveries as outbox
-from storage import subscriptions
+from storage import outbox, subscriptions
 from storage.db import Database
 from storage.matching import match_topics
 

@@ -26,11 +26,11 @@ from bot.parse.hf_api import PAGE_SIZE, day_url, parse_hf_api
 from bot.source.ingest import IngestReport, store_parsed
 from bot.source.inputs import expand_template, is_template
 from bot.source.reader import Download, download
-from storage import deliveries as meta
+from storage import meta
 from storage import sources as source_state
 from storage.db import Database
-from storage.deliveries import utc_text
 from storage.sources import SourceState
+from storage.timestamps import utc_text
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def _days(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 async def _after_done(db: Database, source: str, days: list[dt.date]) -> list[dt.date]:
-    done = await meta.get_meta(db, f"backfill:{source}")
+    done = await meta.read(db, f"backfill:{source}")
     if isinstance(done, str):
         return [day for day in days if day.isoformat() > done]
     return days
@@ -142,7 +142,7 @@ async def backfill(
                 ok = await _api_day(db, client, hf_api_url, day, pacer, report)
             if not ok:
                 break  # this source stops here; the next run resumes with this day
-            await meta.set_meta(db, f"backfill:{source}", day.isoformat())
+            await meta.write(db, f"backfill:{source}", day.isoformat())
             report.days += 1
             done += 1
             if progress is not None:

@@ -19,9 +19,9 @@ from bot.parse.detect import parse_any
 from bot.source.inputs import expand_inputs
 from bot.source.reader import Read, new_client, read_source
 from storage import sources as source_state
+from storage.archive import DigestStats, store_digest
 from storage.db import Database
-from storage.deliveries import utc_text
-from storage.papers import DigestStats, store_digest
+from storage.timestamps import utc_text
 
 log = logging.getLogger(__name__)
 

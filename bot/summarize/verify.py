@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from bot.summarize.check import OFF_TOPIC, Reference
 from bot.summarize.judge import Judge, Meaning
 from storage import summaries
+from storage.archive import CHECK_OK
 from storage.db import Database
-from storage.papers import CHECK_OK
 
 BATCH = 500  # papers judged and recorded per step
 

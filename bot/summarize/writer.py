@@ -19,8 +19,7 @@ from bot.summarize.client import ChatClient, EndpointError
 from bot.summarize.judge import Judge, Meaning
 from bot.summarize.prompt import PROMPT_VERSION, messages
 from bot.summarize.verify import load_judge
-from storage import papers as archive
-from storage import summaries
+from storage import archive, summaries
 from storage.db import Database
 from storage.summaries import SummaryKey
 

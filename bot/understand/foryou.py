@@ -21,8 +21,7 @@ from bot.core.topics import BUILTIN, Topic
 from bot.understand.semantic import Semantic
 from bot.understand.taste import MIN_FOR_MODEL, Rating, Taste, features
 from bot.understand.topic_model import topic_profile
-from storage import papers as archive
-from storage import ratings
+from storage import archive, ratings
 from storage.db import Database
 from storage.matching import match_topics
 

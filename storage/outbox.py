@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.core.models import Delivery, Paper
+from storage.archive import PAPER_COLUMNS, paper_from_row
 from storage.db import Database
-from storage.papers import PAPER_COLUMNS, paper_from_row
-
-_TIME = "%Y-%m-%dT%H:%M:%S"
-
-
-def utc_text(moment: dt.datetime) -> str:
-    """The outbox's time format: UTC, second precision, sortable as text."""
-    return moment.astimezone(dt.UTC).strftime(_TIME)
-
-
-@functools.lru_cache(maxsize=256)
-def _utc(text: str) -> dt.datetime:
-    """Cached: the rows of one fan-out share their due time, and strptime is slow."""
-    return dt.datetime.strptime(text, _TIME).replace(tzinfo=dt.UTC)
+from storage.timestamps import from_utc_text, utc_text
 
 
 @dataclass(frozen=True)
@@ -162,7 +148,7 @@ async def _deliveries(db: Database, sql: str, args: Sequence[object]) -> list[De
             arxiv_id=row[3],
             digest_date=dt.date.fromisoformat(row[4]),
             position=row[5],
-            due_at=_utc(row[6]),
+            due_at=from_utc_text(row[6]),
             attempts=row[7],
         )
         for row in rows
@@ -172,7 +158,7 @@ async def _deliveries(db: Database, sql: str, args: Sequence[object]) -> list[De
 async def next_due_at(db: Database) -> dt.datetime | None:
     async with db.execute("SELECT MIN(due_at) FROM deliveries WHERE status = 'pending'") as cursor:
         row = await cursor.fetchone()
-    return _utc(row[0]) if row and row[0] else None
+    return from_utc_text(row[0]) if row and row[0] else None
 
 
 async def mark_sent_many(
@@ -223,18 +209,3 @@ async def counts(db: Database) -> dict[str, int]:
     async with db.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status") as cursor:
         found = {row[0]: row[1] for row in await cursor.fetchall()}
     return {status: found.get(status, 0) for status in ("pending", "sent", "failed", "cancelled")}
-
-
-async def set_meta(db: Database, key: str, value: object) -> None:
-    async with db.transaction():
-        await db.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, json.dumps(value, ensure_ascii=False, default=str)),
-        )
-
-
-async def get_meta(db: Database, key: str) -> object | None:
-    async with db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
-        row = await cursor.fetchone()
-    return json.loads(row[0]) if row else None

@@ -1,5 +1,5 @@
-"""What the running bot holds, typed: PTB's ``bot_data`` is a ``BotData``, and its services
-run the pipeline: poll the sources, fan new listings out, wake the sender."""
+"""The pipeline the running bot drives: poll the sources, judge and fan new listings out,
+write summaries, wake the sender. PTB's ``bot_data`` is a ``BotData`` holding it."""
 
 from __future__ import annotations
 
@@ -30,12 +30,10 @@ from bot.summarize.writer import summarize
 from bot.understand.foryou import ForYou, cold_start
 from bot.understand.meaning import archive_meaning
 from bot.understand.semantic import Semantic
-from storage import deliveries as outbox
-from storage import papers as archive
-from storage import summaries
+from storage import archive, meta, summaries
 from storage.db import Database
-from storage.deliveries import utc_text
 from storage.summaries import SummaryKey
+from storage.timestamps import utc_text
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +59,8 @@ class PollResult:
 
 
 @dataclass
-class Services:
-    """The database, the sender and the HTTP client, and the pipeline that joins them."""
+class Pipeline:
+    """The database, the sender and the HTTP client, and the steps that join them."""
 
     settings: Settings
     db: Database
@@ -96,7 +94,7 @@ class Services:
                     await self._index(self.semantic, limit=report.papers_new)
                 await self.verify_digest_summaries()  # before fan-out: cards show the verdict
                 result = await self._fan_out("poll", now, report)
-                await outbox.set_meta(self.db, "last_poll", result.summary())
+                await meta.write(self.db, "last_poll", result.summary())
                 if self.summarizing is None or self.summarizing.done():
                     await self.publish(now)  # else once the summaries are written
                 if report.papers_new:
@@ -287,16 +285,16 @@ class Services:
 @dataclass
 class BotData:
     """PTB's ``bot_data``, typed (``ContextTypes(bot_data=BotData)``): the settings and test
-    hooks from the composition root, then the services once the bot has started."""
+    hooks from the composition root, then the pipeline once the bot has started."""
 
     settings: Settings = field(default_factory=Settings)
     clock: Clock = field(default_factory=SystemClock)
     budget: Budget | None = None  # the bot's rate limiter, for the sender
-    services: Services | None = None
+    pipeline: Pipeline | None = None
     tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
 
     @property
-    def running(self) -> Services:
-        """The services; handlers run only after ``post_init`` made them."""
-        assert self.services is not None, "the bot has not started"
-        return self.services
+    def running(self) -> Pipeline:
+        """The pipeline; handlers run only after ``post_init`` made them."""
+        assert self.pipeline is not None, "the bot has not started"
+        return self.pipeline
