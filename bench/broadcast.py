@@ -103,7 +103,9 @@ async def run(args: argparse.Namespace) -> tuple[Report, dict[str, float]]:
             await subscribe_all(pipeline.db, args.chats)
             await archive.store_digest(pipeline.db, digest, "bench")
             began = time.perf_counter()
-            queued = await fan_out(pipeline.db, pipeline.clock.now(), settings.timezone)
+            queued = await fan_out(
+                pipeline.db, pipeline.clock.now(), settings.timezone, pipeline.topics()
+            )
             figures["fan_out_s"] = time.perf_counter() - began
             figures["queued"] = queued
             await fake.ask("readers")

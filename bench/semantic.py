@@ -24,9 +24,10 @@ from bot.core.models import Digest
 from bot.parse.detect import parse_any
 from bot.source.ingest import ingest
 from bot.understand.embedder import Embedder, load_embedder
+from bot.understand.search import search
 from bot.understand.semantic import Semantic
 from storage import vectors
-from storage.archive import search, store_digest
+from storage.archive import store_digest
 from storage.db import connect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,12 +72,11 @@ async def bench_crosslingual(path: Path, embedder: Embedder) -> None:
     db = await connect(path)
     semantic = Semantic(db, embedder)
     await semantic.load()
-    db.semantic = semantic.rank
     queries = read_queries()
     for mode in ("hybrid", "semantic", "fts"):
         found = reciprocal = 0.0
         for query, arxiv_id in queries:
-            hits = (await search(db, query, limit=10, mode=mode)).hits
+            hits = (await search(db, query, limit=10, mode=mode, meaning=semantic.rank)).hits
             ids = [hit.paper.arxiv_id for hit in hits]
             if arxiv_id in ids:
                 found += 1
@@ -133,7 +133,6 @@ async def bench_search(path: Path, embedder: Embedder, rounds: int) -> None:
         f"index of {loaded:,} papers: {semantic.index.nbytes / 1e6:.1f} MB held"
         f" (int8 codes), {peak / 1e6:.1f} MB peak while loading (target < 40 MB at 20k)"
     )
-    db.semantic = semantic.rank
     queries = [*QUERIES, *KOREAN_QUERIES]
     vector_ms: list[float] = []
     for query in queries:
@@ -149,12 +148,12 @@ async def bench_search(path: Path, embedder: Embedder, rounds: int) -> None:
     for mode in ("fts", "hybrid"):
         timings: list[float] = []
         for query in queries:  # warm
-            await search(db, query, limit=5, mode=mode)
+            await search(db, query, limit=5, mode=mode, meaning=semantic.rank)
         for _ in range(rounds):
             for query in queries:
                 db.search_cache.clear()
                 start = time.perf_counter()
-                await search(db, query, limit=5, mode=mode)
+                await search(db, query, limit=5, mode=mode, meaning=semantic.rank)
                 timings.append((time.perf_counter() - start) * 1000)
         print(
             f"  /search {mode}: {len(queries)} queries x {rounds}: p50"

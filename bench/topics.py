@@ -33,7 +33,7 @@ from bot.understand.topic_model import (
     match_by_meaning,
     save_topic_model,
 )
-from storage.matching import column_matches
+from storage.keywords import column_matches
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -29,7 +29,9 @@ from bot.summarize.verify import verify_digest_summaries
 from bot.summarize.writer import summarize
 from bot.understand.foryou import ForYou, cold_start
 from bot.understand.meaning import archive_meaning
+from bot.understand.search import SearchResults, search
 from bot.understand.semantic import Semantic
+from bot.understand.topics import TopicMatcher
 from storage import archive, meta, summaries
 from storage.db import Database
 from storage.summaries import SummaryKey
@@ -74,6 +76,17 @@ class Pipeline:
     foryou: ForYou | None = None  # chats' tastes ("For you"), with the semantic index
     indexing: asyncio.Task[int] | None = None
     backfilling: tuple[int, int] | None = None  # days done and planned, while it runs
+
+    def topics(self) -> TopicMatcher:
+        """The topic matcher: by meaning once the encoder loaded, by keywords until then."""
+        return TopicMatcher(self.semantic)
+
+    async def search(
+        self, text: str, limit: int = 10, offset: int = 0, mode: str = "hybrid"
+    ) -> SearchResults:
+        """The archive searched by words and, once the encoder loaded, by meaning."""
+        meaning = self.semantic.rank if self.semantic is not None else None
+        return await search(self.db, text, limit, offset, mode, meaning)
 
     async def cold_start(self) -> list[tuple[Paper, str]]:
         """/start's papers to rate (understand/foryou.cold_start)."""
@@ -150,7 +163,7 @@ class Pipeline:
             )
             log.info("summaries: %s", report.line())
             await rematch(
-                self.db, waiting, polled, self.settings.timezone, self.semantic, self.foryou
+                self.db, waiting, polled, self.settings.timezone, self.topics(), self.foryou
             )
         except Exception:  # logged; the next poll tries again
             log.exception("summaries failed")
@@ -270,7 +283,7 @@ class Pipeline:
     async def _fan_out(self, what: str, now: dt.datetime, report: IngestReport) -> PollResult:
         """New listings become deliveries; the poll is logged with every problem it met."""
         deliveries = await fan_out(
-            self.db, self.clock.now(), self.settings.timezone, self.semantic, self.foryou
+            self.db, self.clock.now(), self.settings.timezone, self.topics(), self.foryou
         )
         log.info(
             "%s: %d inputs, %d changed, %d new digests, %d new papers, %d deliveries, %d errors",

@@ -119,7 +119,7 @@ async def show_paper_or_best_hit(update: Update, context: Context, text: str, la
             return
         await send_card(update, context, found, lang)
         return
-    hits = await archive.search_papers(db, text, limit=1)
+    hits = (await context.pipeline.search(text, limit=1)).hits
     if not hits:
         await say(update, context, lang, "search.none", query=shorten(text, ECHO_CHARS))
         return

@@ -30,13 +30,13 @@ from handlers.common import (
     send,
 )
 from handlers.papers import show_paper_or_best_hit
-from storage import archive, chats
+from storage import chats
 
 
 async def search_reply(context: Context, query: str, page: int, lang: Lang) -> Reply | None:
     """The page of results for ``query``, or None when nothing matches."""
     db = context.db
-    results = await archive.search(db, query, limit=SEARCH_PAGE, offset=page * SEARCH_PAGE)
+    results = await context.pipeline.search(query, limit=SEARCH_PAGE, offset=page * SEARCH_PAGE)
     if not results.hits:
         return None
     session = await chats.search_session(db, query)

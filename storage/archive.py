@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.core.arxiv import abs_url, parse_arxiv_ref
-from bot.core.limits import SEARCH_COUNT_CAP
-from bot.core.models import Digest, Paper, SearchHit
-from bot.core.query import build_query, index_text
+from bot.core.models import Digest, Paper
+from bot.core.query import index_text
 from storage import digest_markdown
-from storage.caches import Ranked, Ranking
 from storage.db import Database
-from storage.snippets import make_snippet
-
-# Relevance weights of the FTS columns: title, authors, summary.
-_BM25 = "bm25(papers_fts, 8.0, 4.0, 1.0)"
-# Candidates taken by relevance before votes and recency re-rank them.
-SEARCH_CANDIDATES = 200
-# A search with more matches than this scores only the newest this many (_RANK_SQL), and
-# counts up to SEARCH_COUNT_CAP: bm25 over every match made a common word cost 120 ms at 200k.
-# 1,000 left hybrid p95 at 30-50 ms at 200k papers (target 50); 500 gave 31-35 ms.
-SEARCH_SCORED = 500
 
 PAPER_COLUMNS = (
     "p.id, p.arxiv_id, p.title, p.thumbnail, p.votes, p.votes_date, p.authors, p.sections,"
@@ -428,205 +414,6 @@ async def rising_papers(
         (cutoff, limit),
     ) as cursor:
         return [(paper_from_row(row), row["growth"]) for row in await cursor.fetchall()]
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    """One page of hits; ``total`` ranked results can be paged through (at most the
-    candidate cap) of ``matches`` papers that match in all."""
-
-    hits: list[SearchHit]
-    total: int
-    matches: int
-
-
-SEARCH_MODES = ("hybrid", "fts", "semantic")
-_RRF_K = 60  # reciprocal-rank fusion's constant: 1 / (60 + rank) from each list
-
-
-async def search(
-    db: Database, text: str, limit: int = 10, offset: int = 0, mode: str = "hybrid"
-) -> SearchResults:
-    """Papers matching what a user typed, best first; an arXiv id or URL is an exact lookup.
-
-    Words: FTS5 picks the most relevant candidates (bm25 with title > authors > summary);
-    votes and recency then re-rank them, so a popular recent paper beats an obscure old one
-    of similar relevance. Meaning (``db.semantic``, when the model loaded): the papers
-    nearest to the query's embedding, in any language. Hybrid fuses both rankings by
-    reciprocal rank; a paper whose title is exactly the query comes first.
-    """
-    arxiv_id = parse_arxiv_ref(text)
-    if arxiv_id is not None:
-        paper = await get_paper(db, arxiv_id)
-        if paper is None:
-            return SearchResults([], 0, 0)
-        hit = SearchHit(paper, math.inf, make_snippet(paper.searchable_text, ()))
-        return SearchResults([hit] if offset == 0 else [], 1, 1)
-
-    query = build_query(text)
-    ranked: Ranked = []
-    matches = 0
-    exact: tuple[int, ...] = ()
-    nearby: list[tuple[int, float]] = []
-    # Words (SQL on aiosqlite's thread) and meaning (the embedding on another) at once; a
-    # failure of either is raised as it is, not wrapped in an exception group.
-    words = None
-    if mode != "semantic" and not query.is_empty:
-        words = asyncio.ensure_future(_ranked(db, query.expression, _title_key(text)))
-    try:
-        if mode != "fts" and db.semantic is not None:
-            nearby = await db.semantic(text, SEARCH_CANDIDATES)
-        if words is not None:
-            ranked, matches, exact = await words
-    finally:
-        if words is not None and not words.done():
-            words.cancel()
-    if nearby:
-        order = _fuse([pid for _, _, pid in ranked], [pid for pid, _ in nearby])
-        word_ids = {pid for _, _, pid in ranked}
-        matches += sum(1 for pid in order if pid not in word_ids)
-        scores = dict.fromkeys(order, 0.0) | {pid: score for pid, score in nearby}
-        ranked = [(scores[pid], "", pid) for pid in order]
-    if exact:  # a paper whose title is the query leads, however old and common its words
-        listed = {pid for _, _, pid in ranked}
-        matches += sum(1 for pid in exact if pid not in listed)
-        ranked = [(math.inf, "", pid) for pid in exact] + [r for r in ranked if r[2] not in exact]
-    page = ranked[offset : offset + limit]
-    loaded: dict[int, Paper] = {}
-    if page:
-        marks = ",".join("?" * len(page))
-        rows = await db.execute_fetchall(
-            f"{PAPER_SELECT} WHERE p.id IN ({marks})", tuple(pid for _, _, pid in page)
-        )
-        loaded = {row["id"]: paper_from_row(row) for row in rows}
-    hits = [
-        # A hit found by meaning alone may share no word with the query: its snippet is the
-        # start of its summary.
-        SearchHit(loaded[pid], score, make_snippet(loaded[pid].searchable_text, query.terms))
-        for score, _, pid in page
-        if pid in loaded
-    ]
-    return SearchResults(hits, len(ranked), matches)
-
-
-def _fuse(*rankings: list[int]) -> list[int]:
-    """Reciprocal-rank fusion: each list gives 1 / (K + rank); ties keep the first list's
-    order."""
-    fused: dict[int, float] = {}
-    for ranking in rankings:
-        for rank, pid in enumerate(ranking, 1):
-            fused[pid] = fused.get(pid, 0.0) + 1.0 / (_RRF_K + rank)
-    return sorted(fused, key=lambda pid: -fused[pid])
-
-
-def _title_key(text: str) -> str | None:
-    """The query as a title to look up exactly (case aside), or None when too short to be
-    one."""
-    wanted = " ".join(text.split())
-    return wanted if len(wanted) >= 8 else None
-
-
-# One statement, so one hop to aiosqlite's thread: the archive's version, how many papers
-# match (counting stops at ?4), the papers titled exactly ?5, and the candidates with the few
-# columns scoring needs. Its cost is bounded however common the words:
-# - up to ?3 matches: bm25 over all of them, the best ?2. (bm25 reads the whole posting list
-#   of each word for its IDF, which is what made a common word slow.)
-# - more: the newest ?3 (FTS rows are keyed by arXiv order: FTS5 reads them newest first and
-#   stops), each scored by where the words are: title 8, authors 4, anywhere 1.
-# The branch not taken has LIMIT 0 and reads nothing.
-_RANK_SQL = f"""
-WITH counts AS MATERIALIZED (
-    SELECT (SELECT data_version FROM pragma_data_version) AS version,
-           (SELECT COUNT(*) FROM (
-               SELECT 1 FROM papers_fts WHERE papers_fts MATCH ?1 LIMIT ?4)) AS matches,
-           (SELECT group_concat(id) FROM papers WHERE title = ?5 COLLATE NOCASE) AS exact),
-few AS (
-    SELECT rowid, -{_BM25} AS relevance FROM papers_fts
-    WHERE papers_fts MATCH ?1
-    ORDER BY relevance DESC LIMIT (SELECT iif(matches <= ?3, ?2, 0) FROM counts)),
-newest AS MATERIALIZED (
-    SELECT rowid FROM papers_fts
-    WHERE papers_fts MATCH ?1
-    ORDER BY rowid DESC LIMIT (SELECT iif(matches > ?3, ?3, 0) FROM counts)),
-many AS (
-    SELECT rowid, 1.0
-        + 8 * (rowid IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?6
-                         AND rowid >= (SELECT min(rowid) FROM newest)))
-        + 4 * (rowid IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?7
-                         AND rowid >= (SELECT min(rowid) FROM newest))) AS relevance
-    FROM newest)
-SELECT c.version, c.matches, c.exact, r.* FROM counts c LEFT JOIN (
-    SELECT p.id, p.arxiv_id, p.votes, p.last_date, s.relevance
-    FROM (SELECT * FROM few UNION ALL SELECT * FROM many) s
-    JOIN papers p ON p.arxiv_key = s.rowid
-) r
-"""
-
-
-async def _ranked(db: Database, expression: str, title: str | None) -> Ranking:
-    """The best candidates for an FTS expression, ranked; how many papers match in all (at
-    most ``SEARCH_COUNT_CAP``); and the ids of papers titled ``title``.
-
-    Statements go through ``execute_fetchall``, one hop to aiosqlite's thread each rather than
-    three (execute, fetch, close). Hops matter more than SQL here: while the bot handles an
-    update, the event loop is busy fetching the next, and every hop waits for it.
-    """
-    cache = db.search_cache
-    key = f"{expression}\x1f{title or ''}"
-    cached = cache.entries.get(key)
-    if cached is not None:
-        ((data_version,),) = await db.execute_fetchall("PRAGMA data_version")
-        if cached[0] == (cache.generation, data_version):
-            cache.entries.move_to_end(key)
-            return cached[1]
-    generation = cache.generation
-    result = await db.execute_fetchall(
-        _RANK_SQL,
-        (
-            expression,
-            SEARCH_CANDIDATES,
-            SEARCH_SCORED,
-            SEARCH_COUNT_CAP,
-            title,
-            f"title : ({expression})",
-            f"authors : ({expression})",
-        ),
-    )
-    data_version, matches, exact_ids = result[0][:3]
-    rows = [row[3:] for row in result if row[3] is not None]
-    exact = tuple(int(pid) for pid in exact_ids.split(",")) if exact_ids else ()
-    ranked = _rank(rows)
-    cache.put(key, (generation, data_version), (ranked, matches, exact))
-    return ranked, matches, exact
-
-
-def _rank(rows: Sequence[Sequence]) -> Ranked:
-    """(id, arxiv id, votes, last date, relevance) rows, best ``SEARCH_CANDIDATES`` first:
-    relevance boosted up to ~2x by votes and eased down to 0.6x by age. Up to
-    ``SEARCH_SCORED`` rows, so each distinct date and vote count is worked out once."""
-    if not rows:
-        return []
-    newest = dt.date.fromisoformat(max(row[3] for row in rows))
-    recency: dict[str, float] = {}
-    popularity: dict[int | None, float] = {}
-    scored = []
-    for pid, aid, votes, last, relevance in rows:
-        if last not in recency:
-            age_days = (newest - dt.date.fromisoformat(last)).days
-            recency[last] = 0.6 + 0.4 * 0.5 ** (age_days / 180)
-        if votes not in popularity:
-            popularity[votes] = 1.0 + 0.2 * math.log1p(max(votes or 0, 0))
-        # Floored: a clamped IDF makes every match ~1e-6, and votes and recency rank.
-        scored.append((max(relevance, 1e-3) * popularity[votes] * recency[last], aid, pid))
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    return scored[:SEARCH_CANDIDATES]
-
-
-async def search_papers(
-    db: Database, text: str, limit: int = 10, offset: int = 0, mode: str = "hybrid"
-) -> list[SearchHit]:
-    """The hits of :func:`search` alone."""
-    return (await search(db, text, limit, offset, mode)).hits
 
 
 async def archive_stats(db: Database) -> ArchiveStats:

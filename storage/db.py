@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -72,9 +72,6 @@ async def migrate(conn: aiosqlite.Connection) -> int:
     return len(MIGRATIONS)
 
 
-SemanticRank = Callable[[str, int], Awaitable[list[tuple[int, float]]]]
-
-
 class Database:
     """The one connection and everything scoped to it: the write lock and the caches.
 
@@ -92,9 +89,6 @@ class Database:
         self.search_cache = SearchCache()
         self.languages = LanguageMemory()
         self.session_ids: dict[str, int] = {}
-        # Ranks papers by meaning for a query text: (paper id, cosine), best first. Set by the
-        # composition root when the embedding model loaded; None: search by words alone.
-        self.semantic: SemanticRank | None = None
 
     @property
     def total_changes(self) -> int:

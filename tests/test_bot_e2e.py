@@ -418,12 +418,12 @@ async def test_hostile_input_gets_a_clean_answer(bot: Harness, text: str):
 
 
 async def test_a_handler_failure_gets_one_short_apology(bot: Harness, monkeypatch, caplog):
-    from storage import archive
+    from bot.understand import search
 
     async def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(archive, "search", broken)
+    monkeypatch.setattr(search, "rank_words", broken)
     (reply,) = await bot.say(EN_CHAT, EN_USER, "/search diffusion")
     assert reply.text == "Sorry, something went wrong on my side. Please try again in a moment."
     assert "disk on fire" in caplog.text  # logged with the update, not shown

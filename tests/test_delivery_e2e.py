@@ -21,7 +21,7 @@ from bot.core.topics import parse_topics
 from bot.deliver.budget import Budget, BudgetLimits, Priority
 from bot.parse.markdown import parse_digest
 from storage import outbox
-from storage.matching import match_topics
+from storage.keywords import keyword_matches
 from tests.bot_harness import Harness, ManualClock, bot_running
 from tests.conftest import FIXTURES, fixture_text
 from tests.fakebot.server import FakeBotApi, RateLimits
@@ -174,7 +174,7 @@ async def test_topics_and_exclusions_match_like_search(bot: Harness, sources: Pa
     await bot.pipeline.poll_now()
     await bot.deliver()
     papers = [p for d in parse_digest(fixture_text(DIGEST)).digests for p in d.papers]
-    expected = match_topics(papers, parse_topics("llm -survey"))[parse_topics("llm -survey")[0]]
+    expected = keyword_matches(papers, parse_topics("llm -survey"))[parse_topics("llm -survey")[0]]
     assert 0 < len(expected) < len(papers)
     received = card_ids(bot, CHAT["id"], mark)
     assert set(received) == expected
@@ -339,7 +339,7 @@ async def test_group_migration_moves_subscriptions_and_resends(bot: Harness, sou
         i
         for i in digest_ids()
         if i
-        in match_topics(
+        in keyword_matches(
             [p for d in parse_digest(fixture_text(DIGEST)).digests for p in d.papers],
             parse_topics("llm"),
         )[parse_topics("llm")[0]]

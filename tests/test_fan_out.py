@@ -9,8 +9,9 @@ from bot.core.chat_settings import read_setting
 from bot.core.topics import parse_topics
 from bot.parse.markdown import parse_digest
 from bot.select.fan_out import RECENT_DAYS, fan_out, rematch
+from bot.understand.topics import TopicMatcher
 from storage import archive, outbox, subscriptions, summaries
-from storage.matching import match_topics
+from storage.keywords import keyword_matches
 from storage.summaries import SummaryKey
 from tests.conftest import fixture_text
 
@@ -49,13 +50,13 @@ async def test_each_chat_gets_what_it_asked_for_at_its_hour(db):
     await subscribe(db, 3, votes="20", time="07:30", tz="Europe/Berlin")
     await subscribe(db, 4, pause="on")  # paused: owed nothing
 
-    created = await fan_out(db, NOW, SEOUL)
+    created = await fan_out(db, NOW, SEOUL, TopicMatcher())
 
     rows = await owed(db)
     everything = [p.arxiv_id for p in papers]
     assert [arxiv_id for arxiv_id, _ in rows[1]] == everything  # digest order
     assert {due for _, due in rows[1]} == {NOW}
-    llm = match_topics(papers, parse_topics("llm -survey"))[parse_topics("llm -survey")[0]]
+    llm = keyword_matches(papers, parse_topics("llm -survey"))[parse_topics("llm -survey")[0]]
     assert llm and {arxiv_id for arxiv_id, _ in rows[2]} == llm
     assert {due for _, due in rows[2]} == {dt.datetime(2024, 10, 18, 22, 30, tzinfo=dt.UTC)}
     popular = {p.arxiv_id for p in papers if (p.votes or 0) >= 20}
@@ -68,42 +69,42 @@ async def test_each_chat_gets_what_it_asked_for_at_its_hour(db):
 async def test_fanning_out_again_owes_nothing_new(db):
     await store(db, "2024/10/18")
     await subscribe(db, 1)
-    first = await fan_out(db, NOW, SEOUL)
+    first = await fan_out(db, NOW, SEOUL, TopicMatcher())
     assert first > 0
-    assert await fan_out(db, NOW, SEOUL) == 0
+    assert await fan_out(db, NOW, SEOUL, TopicMatcher()) == 0
     await store(db, "2024/10/18")  # the same digest read again
-    assert await fan_out(db, NOW, SEOUL) == 0
+    assert await fan_out(db, NOW, SEOUL, TopicMatcher()) == 0
     assert sum(len(r) for r in (await owed(db)).values()) == first
 
 
 async def test_a_backfill_is_archived_not_pushed(db):
     await subscribe(db, 1)
     await store(db, "2024/08/07")  # two months before NOW
-    assert await fan_out(db, NOW, SEOUL) == 0
+    assert await fan_out(db, NOW, SEOUL, TopicMatcher()) == 0
     assert await owed(db) == {}
     assert await outbox.unfanned(db) == []  # handled: never reconsidered
 
 
 async def test_without_subscribers_listings_are_still_marked_handled(db):
     await store(db, "2024/10/18")
-    assert await fan_out(db, NOW, SEOUL) == 0
+    assert await fan_out(db, NOW, SEOUL, TopicMatcher()) == 0
     assert await outbox.unfanned(db) == []
     await subscribe(db, 1)  # a later subscriber does not get old news
-    assert await fan_out(db, NOW, SEOUL) == 0
+    assert await fan_out(db, NOW, SEOUL, TopicMatcher()) == 0
 
 
 async def test_after_summaries_a_topic_they_mention_is_matched_once_counted_from_the_poll(db):
     papers = await store(db, "2024/10/18")
     await subscribe(db, 1, "초전도체", time="07:30")
     await subscribe(db, 2)  # everything: owed each paper already, never twice
-    assert await fan_out(db, NOW, SEOUL) == len(papers)
+    assert await fan_out(db, NOW, SEOUL, TopicMatcher()) == len(papers)
     target = papers[3].arxiv_id
     key = SummaryKey("en", "m", "v1")
     await summaries.store(db, target, key, {"What's New": "초전도체 설계 방법."}, 1, NOW)
 
     later = NOW + dt.timedelta(hours=20)  # the summaries took long: the Seoul hour has passed
-    assert await rematch(db, {target}, NOW, SEOUL) == 1
-    assert await rematch(db, {target}, NOW, SEOUL) == 0  # once
+    assert await rematch(db, {target}, NOW, SEOUL, TopicMatcher()) == 1
+    assert await rematch(db, {target}, NOW, SEOUL, TopicMatcher()) == 0  # once
     rows = await owed(db)
     assert rows[1] == [(target, dt.datetime(2024, 10, 18, 22, 30, tzinfo=dt.UTC))]
     assert rows[1][0][1] < later  # due by the poll's reckoning: it goes at once, not tomorrow
@@ -111,8 +112,8 @@ async def test_after_summaries_a_topic_they_mention_is_matched_once_counted_from
     other = papers[4].arxiv_id
     await summaries.store(db, other, key, {"What's New": "초전도체 소재."}, 1, NOW)
     old = NOW + dt.timedelta(days=RECENT_DAYS + 1)  # a listing no longer recent: left alone
-    assert await rematch(db, {other}, old, SEOUL) == 0
-    assert await rematch(db, {other}, NOW, SEOUL) == 1
+    assert await rematch(db, {other}, old, SEOUL, TopicMatcher()) == 0
+    assert await rematch(db, {other}, NOW, SEOUL, TopicMatcher()) == 1
 
 
 class ReverseTaste:
@@ -136,7 +137,7 @@ async def test_each_chat_gets_its_papers_in_its_own_order_and_only_its_top_n(db)
     await subscribe(db, 5, top="3", rank="votes")
     taste = ReverseTaste()
 
-    await fan_out(db, NOW, SEOUL, taste=taste)
+    await fan_out(db, NOW, SEOUL, TopicMatcher(), taste=taste)
 
     rows = {chat: [arxiv_id for arxiv_id, _ in items] for chat, items in (await owed(db)).items()}
     assert rows[1] == digest_order

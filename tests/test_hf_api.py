@@ -18,8 +18,9 @@ from bot.parse.hf_api import parse_hf_api
 from bot.render.cards import render_card
 from bot.source.ingest import IngestReport, store_text
 from bot.source.poll import poll, refresh_votes
+from bot.understand.search import search_papers
 from storage import archive
-from storage.matching import match_topics
+from storage.keywords import keyword_matches
 from tests.bot_harness import ManualClock
 from tests.conftest import CORPUS, ROOT, needs_corpus
 from tests.fakebot.telegram_html import parse_html
@@ -93,7 +94,7 @@ def test_api_only_cards_show_the_ai_summary_abstract_and_code_links():
 
 def test_topics_match_ai_keywords():
     (digest,) = parse_hf_api((HF / "2026-06-29.json").read_text(), "d.json").digests
-    found = match_topics(digest.papers, [Topic("latent thought representations")])
+    found = keyword_matches(digest.papers, [Topic("latent thought representations")])
     assert "2606.27378" in found[Topic("latent thought representations")]
 
 
@@ -131,9 +132,9 @@ async def test_one_paper_from_two_sources_merges(db, order: str):
         else "Formalizing Latent Thoughts: Four Axioms of Thought Representation in LLMs"
     )
     assert len(await archive.digest_papers(db, dt.date(2026, 6, 29))) == 17  # the union
-    hits = await archive.search_papers(db, "axiomatic evaluation framework")
+    hits = await search_papers(db, "axiomatic evaluation framework")
     assert hits and hits[0].paper.arxiv_id == "2606.27378"  # keywords are searchable
-    assert (await archive.search_papers(db, "잠재적 사고"))[0].paper.arxiv_id == "2606.27378"
+    assert (await search_papers(db, "잠재적 사고"))[0].paper.arxiv_id == "2606.27378"
 
 
 class FakeHub:

@@ -10,6 +10,7 @@ import pytest
 from bot.core.models import Paper
 from bot.core.query import build_query
 from bot.source.ingest import ingest
+from bot.understand.search import search, search_papers
 from storage import archive
 from storage.db import connect
 from tests.conftest import FIXTURES, needs_corpus
@@ -44,7 +45,7 @@ async def fixture_db(tmp_path: Path):
 
 async def test_hostile_queries_never_fail(fixture_db):
     for text in HOSTILE:
-        hits = await archive.search_papers(fixture_db, text)
+        hits = await search_papers(fixture_db, text)
         assert isinstance(hits, list)
 
 
@@ -56,13 +57,13 @@ async def test_arxiv_id_and_urls_are_exact_lookups(fixture_db):
         "https://arxiv.org/pdf/2410.09342v1.pdf",
         "https://huggingface.co/papers/2410.09342",
     ):
-        hits = await archive.search_papers(fixture_db, text)
+        hits = await search_papers(fixture_db, text)
         assert [h.paper.arxiv_id for h in hits] == ["2410.09342"], text
-    assert await archive.search_papers(fixture_db, "2410.99999") == []
+    assert await search_papers(fixture_db, "2410.99999") == []
 
 
 async def test_results_are_relevant_and_carry_highlighted_snippets(fixture_db):
-    hits = await archive.search_papers(fixture_db, "확산", limit=5)
+    hits = await search_papers(fixture_db, "확산", limit=5)
     assert hits
     for hit in hits:
         marked = [hit.snippet.text[s:e] for s, e in hit.snippet.spans]
@@ -70,14 +71,14 @@ async def test_results_are_relevant_and_carry_highlighted_snippets(fixture_db):
 
 
 async def test_title_matches_outrank_summary_mentions(fixture_db):
-    hits = await archive.search_papers(fixture_db, "MapReduce", limit=3)
+    hits = await search_papers(fixture_db, "MapReduce", limit=3)
     assert hits[0].paper.arxiv_id == "2410.09342"
 
 
 async def test_paging_is_stable_and_disjoint(fixture_db):
-    first = await archive.search_papers(fixture_db, "모델", limit=5)
-    second = await archive.search_papers(fixture_db, "모델", limit=5, offset=5)
-    both = await archive.search_papers(fixture_db, "모델", limit=10)
+    first = await search_papers(fixture_db, "모델", limit=5)
+    second = await search_papers(fixture_db, "모델", limit=5, offset=5)
+    both = await search_papers(fixture_db, "모델", limit=10)
     assert [h.paper.arxiv_id for h in first + second] == [h.paper.arxiv_id for h in both]
     assert len(both) == 10
 
@@ -92,7 +93,7 @@ async def test_exclusion_removes_papers(fixture_db):
 
 
 async def test_votes_break_relevance_ties(fixture_db):
-    hits = await archive.search_papers(fixture_db, "모델", limit=50)
+    hits = await search_papers(fixture_db, "모델", limit=50)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
 
@@ -141,11 +142,11 @@ async def test_corpus_korean_and_english_matching(corpus_db: Path):
             assert expected <= matched, (query, sorted(expected - matched)[:5])
 
         for query in ("diffusion", "splatting", "확산"):
-            for hit in await archive.search_papers(conn, query, limit=10):
+            for hit in await search_papers(conn, query, limit=10):
                 haystack = (hit.paper.title + hit.paper.summary_text).lower()
                 assert query in haystack
         for text in HOSTILE:
-            await archive.search_papers(conn, text)
+            await search_papers(conn, text)
     finally:
         await conn.close()
 
@@ -154,7 +155,7 @@ async def test_corpus_korean_and_english_matching(corpus_db: Path):
 async def test_corpus_ranking_prefers_popular_recent_title_matches(corpus_db: Path):
     conn = await connect(corpus_db)
     try:
-        hits = await archive.search_papers(conn, "gaussian splatting", limit=5)
+        hits = await search_papers(conn, "gaussian splatting", limit=5)
         assert all(re.search("splat", h.paper.title, re.I) for h in hits)
         assert all(h.snippet.text for h in hits)
     finally:
@@ -163,7 +164,7 @@ async def test_corpus_ranking_prefers_popular_recent_title_matches(corpus_db: Pa
 
 async def test_a_word_in_most_papers_ranks_by_votes_and_recency(fixture_db):
     """'모델' is in over half the papers: bm25 cannot tell them apart, so votes and dates do."""
-    results = await archive.search(fixture_db, "모델", limit=200)
+    results = await search(fixture_db, "모델", limit=200)
     async with fixture_db.execute("SELECT COUNT(*) FROM papers") as cursor:
         papers = (await cursor.fetchone())[0]
     assert results.matches * 2 > papers
@@ -175,7 +176,7 @@ async def test_a_word_in_most_papers_ranks_by_votes_and_recency(fixture_db):
 
 
 async def test_match_count_is_reported(fixture_db):
-    results = await archive.search(fixture_db, "MapReduce")
+    results = await search(fixture_db, "MapReduce")
     assert results.matches == results.total == 1
 
 
@@ -190,18 +191,18 @@ async def test_match_count_is_reported(fixture_db):
     ],
 )
 async def test_search_finds_the_paper_that_says_it_first(fixture_db, query, expected):
-    results = await archive.search(fixture_db, query, limit=3)
+    results = await search(fixture_db, query, limit=3)
     assert results.hits[0].paper.arxiv_id == expected
     assert results.matches >= 1 and results.total >= len(results.hits)
 
 
 async def test_search_snippets_mark_the_words_that_matched(fixture_db):
-    (hit,) = await archive.search_papers(fixture_db, "의미론적 인덱스", limit=1)
+    (hit,) = await search_papers(fixture_db, "의미론적 인덱스", limit=1)
     assert hit.paper.arxiv_id == "2410.11843"
     marked = [hit.snippet.text[start:end] for start, end in hit.snippet.spans]
     assert any("의미론적" in m for m in marked) and any("인덱스" in m for m in marked)
 
 
 async def test_a_query_nothing_matches_finds_nothing(fixture_db):
-    results = await archive.search(fixture_db, "zyxwvut quasiparticle", limit=5)
+    results = await search(fixture_db, "zyxwvut quasiparticle", limit=5)
     assert (results.hits, results.total, results.matches) == ([], 0, 0)

@@ -13,7 +13,9 @@ import pytest
 from bot.core.models import Digest, Paper
 from bot.core.query import index_text
 from bot.render.lists import render_search_page
+from bot.understand.search import search
 from storage import archive
+from storage import search as word_search
 from storage.db import connect
 from storage.migrations import MIGRATIONS
 
@@ -38,14 +40,14 @@ async def store(db, day: dt.date, papers: list[Paper], backfill: bool = False) -
 async def test_a_backfilled_old_paper_is_scored_by_its_arxiv_age_not_when_it_arrived(
     db, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(archive, "SEARCH_SCORED", 3)
+    monkeypatch.setattr(word_search, "SEARCH_SCORED", 3)
     new = [paper(f"2607.0000{i}") for i in range(1, 5)]
     await store(db, DAY, new)
     # A backfill stores older papers last, with higher row ids.
     old = [paper(f"2401.0000{i}", votes=999) for i in range(1, 5)]
     await store(db, dt.date(2024, 1, 10), old, backfill=True)
 
-    results = await archive.search(db, "sparse attention", limit=10, mode="fts")
+    results = await search(db, "sparse attention", limit=10, mode="fts")
 
     # Only the 3 newest by arXiv id were scored, though the old ones have far more votes.
     assert {h.paper.arxiv_id for h in results.hits} == {"2607.00004", "2607.00003", "2607.00002"}
@@ -55,7 +57,7 @@ async def test_a_backfilled_old_paper_is_scored_by_its_arxiv_age_not_when_it_arr
 async def test_a_query_that_is_a_title_finds_that_paper_first_beyond_the_bound(
     db, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(archive, "SEARCH_SCORED", 2)
+    monkeypatch.setattr(word_search, "SEARCH_SCORED", 2)
     classic = paper("2312.00001", title="Sparse Attention Study")
     await store(db, dt.date(2023, 12, 5), [classic])
     await store(db, DAY, [paper(f"2607.0000{i}") for i in range(1, 6)])
@@ -63,18 +65,18 @@ async def test_a_query_that_is_a_title_finds_that_paper_first_beyond_the_bound(
     # Every paper matches these words; only the 2 newest are scored.
     for typed in ("sparse attention study", "  Sparse  Attention STUDY "):
         for mode in ("fts", "hybrid"):
-            results = await archive.search(db, typed, limit=5, mode=mode)
+            results = await search(db, typed, limit=5, mode=mode)
             assert results.hits[0].paper.arxiv_id == "2312.00001", (typed, mode)
             assert len(results.hits) == 3  # the title, then the 2 newest scored
     # Too short to be a title: no exact lookup, and the old paper stays out of the bound.
-    short = await archive.search(db, "sparse", limit=5, mode="fts")
+    short = await search(db, "sparse", limit=5, mode="fts")
     assert "2312.00001" not in {h.paper.arxiv_id for h in short.hits}
 
 
 async def test_counting_stops_at_the_cap_and_says_so(db, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(archive, "SEARCH_COUNT_CAP", 4)
+    monkeypatch.setattr(word_search, "SEARCH_COUNT_CAP", 4)
     await store(db, DAY, [paper(f"2607.0000{i}") for i in range(1, 8)])
-    results = await archive.search(db, "sparse attention", limit=10, mode="fts")
+    results = await search(db, "sparse attention", limit=10, mode="fts")
     assert results.matches == 4
     assert len(results.hits) == 7  # counting stops; ranking does not
 
@@ -90,9 +92,9 @@ async def test_a_word_in_every_paper_ranks_by_votes_among_the_newest(
     db, monkeypatch: pytest.MonkeyPatch
 ):
     """Every paper has the word, so FTS5 clamps its IDF: relevance ties, votes decide."""
-    monkeypatch.setattr(archive, "SEARCH_SCORED", 5)
+    monkeypatch.setattr(word_search, "SEARCH_SCORED", 5)
     await store(db, DAY, [paper(f"2607.0000{i}", votes=i * 10) for i in range(1, 9)])
-    results = await archive.search(db, "attention", limit=10, mode="fts")
+    results = await search(db, "attention", limit=10, mode="fts")
     ids = [h.paper.arxiv_id for h in results.hits]
     assert ids == [f"2607.0000{i}" for i in (8, 7, 6, 5, 4)]
 
@@ -137,14 +139,14 @@ async def test_migration_8_keys_existing_full_text_rows_by_arxiv_order(tmp_path:
             " ORDER BY f.rowid DESC"
         )
         assert [r[0] for r in keyed] == ["2607.12345", "2401.00007", "1412.1234"]
-        results = await archive.search(db, "확산", limit=10, mode="fts")
+        results = await search(db, "확산", limit=10, mode="fts")
         assert results.matches == 3
         # Storing and re-indexing after the migration use the same keys.
         await store(db, DAY, [paper("2607.20000", title="Newer still, 확산")])
         await archive.reindex(db, "2401.00007")
         ((fts_rows,),) = await db.execute_fetchall("SELECT COUNT(*) FROM papers_fts")
         assert fts_rows == 4
-        after = await archive.search(db, "확산", limit=10, mode="fts")
+        after = await search(db, "확산", limit=10, mode="fts")
         assert after.matches == 4
         assert after.hits[0].paper.arxiv_id == "2607.20000"
     finally:

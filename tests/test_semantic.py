@@ -21,6 +21,7 @@ from bot.core.chat_settings import ChatSettings, Rank
 from bot.source.ingest import ingest
 from bot.understand.embedder import Embedder, load_embedder
 from bot.understand.index import VectorIndex
+from bot.understand.search import search
 from bot.understand.semantic import Semantic
 from storage import archive, vectors
 from storage.db import connect
@@ -60,12 +61,11 @@ def embedded_archive(tmp_path_factory, embedder) -> Path:
 
 @pytest.fixture
 async def archive_db(tmp_path, embedder, embedded_archive):
-    """A copy of the embedded archive; the database searches by meaning."""
+    """A copy of the embedded archive, and its sentence encoder over the vectors."""
     shutil.copy(embedded_archive, tmp_path / "s.sqlite3")
     db = await connect(tmp_path / "s.sqlite3")
     semantic = Semantic(db, embedder)
     assert await semantic.load() == 225
-    db.semantic = semantic.rank
     try:
         yield db, semantic
     finally:
@@ -137,10 +137,10 @@ QUERIES = [
 
 @pytest.mark.parametrize(("query", "arxiv_id"), QUERIES)
 async def test_a_korean_query_finds_an_english_only_paper(archive_db, query, arxiv_id):
-    db, _ = archive_db
-    words = await archive.search(db, query, limit=10, mode="fts")
+    db, semantic = archive_db
+    words = await search(db, query, limit=10, mode="fts", meaning=semantic.rank)
     assert arxiv_id not in [h.paper.arxiv_id for h in words.hits]
-    found = await archive.search(db, query, limit=10)  # the first page
+    found = await search(db, query, limit=10, meaning=semantic.rank)  # the first page
     assert arxiv_id in [h.paper.arxiv_id for h in found.hits]
     hit = next(h for h in found.hits if h.paper.arxiv_id == arxiv_id)
     # Found by meaning alone: the snippet is the start of what the paper says.
@@ -148,29 +148,33 @@ async def test_a_korean_query_finds_an_english_only_paper(archive_db, query, arx
 
 
 async def test_an_english_query_finds_a_paper_summarised_in_korean(archive_db):
-    db, _ = archive_db
+    db, semantic = archive_db
     paper = await archive.get_paper(db, "2311.10709")  # Emu Video, summarised in Korean
     assert paper is not None and "동영상" in paper.summary
-    found = await archive.search(db, "animate a generated image into a video", limit=5)
+    found = await search(
+        db, "animate a generated image into a video", limit=5, meaning=semantic.rank
+    )
     assert "2311.10709" in [h.paper.arxiv_id for h in found.hits]
 
 
 async def test_an_exact_title_comes_first_and_modes_differ(archive_db):
-    db, _ = archive_db
+    db, semantic = archive_db
     title = "Agent Safety Should Be a Runtime Contract"
     for mode in ("hybrid", "fts", "semantic"):
-        hits = (await archive.search(db, title.lower(), limit=5, mode=mode)).hits
+        hits = (await search(db, title.lower(), limit=5, mode=mode, meaning=semantic.rank)).hits
         assert hits[0].paper.arxiv_id == "2608.11274", mode
-    fts = await archive.search(db, "로봇 조작을 위한 물리 기반 세계 시뮬레이터", mode="fts")
-    semantic = await archive.search(
-        db, "로봇 조작을 위한 물리 기반 세계 시뮬레이터", mode="semantic"
+    fts = await search(
+        db, "로봇 조작을 위한 물리 기반 세계 시뮬레이터", mode="fts", meaning=semantic.rank
     )
-    assert fts.total == 0 and semantic.total > 0
+    by_meaning = await search(
+        db, "로봇 조작을 위한 물리 기반 세계 시뮬레이터", mode="semantic", meaning=semantic.rank
+    )
+    assert fts.total == 0 and by_meaning.total > 0
 
 
 async def test_off_topic_text_finds_nothing_by_meaning(archive_db):
-    db, _ = archive_db
-    result = await archive.search(db, "the weather is nice today", mode="semantic")
+    db, semantic = archive_db
+    result = await search(db, "the weather is nice today", mode="semantic", meaning=semantic.rank)
     assert result.hits == []
 
 
@@ -194,8 +198,7 @@ async def test_without_the_model_search_works_by_words(monkeypatch, caplog, tmp_
     db = await connect(tmp_path / "w.sqlite3")
     try:
         await ingest(db, [str(API / "2026-08-13.json")])
-        assert db.semantic is None
-        hits = (await archive.search(db, "agent safety runtime contract")).hits
+        hits = (await search(db, "agent safety runtime contract")).hits
         assert hits[0].paper.arxiv_id == "2608.11274"
     finally:
         await db.close()

@@ -7,6 +7,7 @@ import asyncio
 
 from bot.deliver.sent_log import SentLog
 from bot.select.fan_out import fan_out
+from bot.understand.topics import TopicMatcher
 from storage import outbox
 from tests.test_fan_out import LATER, NOW, SEOUL, store, subscribe
 
@@ -15,8 +16,10 @@ async def queued(db, chats: int) -> list[int]:
     await store(db, "2024/10/18")
     for chat in range(chats):
         await subscribe(db, 100 + chat)
-    assert await fan_out(db, NOW, SEOUL) == chats * 9  # the enqueue counts new rows exactly
-    assert await fan_out(db, NOW, SEOUL) == 0
+    assert (
+        await fan_out(db, NOW, SEOUL, TopicMatcher()) == chats * 9
+    )  # the enqueue counts new rows exactly
+    assert await fan_out(db, NOW, SEOUL, TopicMatcher()) == 0
     return [row.id for row in await outbox.due(db, LATER, limit=1000)]
 
 

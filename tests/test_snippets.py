@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storage.snippets import ELLIPSIS, densest_start, find_spans, fold, make_snippet
+from bot.understand.snippets import ELLIPSIS, densest_start, find_spans, fold, make_snippet
 
 
 def marked(snippet) -> list[str]:

@@ -13,6 +13,7 @@ import pytest
 from bot.core.chat_settings import read_setting
 from bot.core.models import Digest, Paper
 from bot.parse.markdown import parse_digest
+from bot.understand.search import search_papers
 from storage import archive, chats, subscriptions
 from storage.db import SchemaTooNewError, connect, schema_version
 from storage.migrations import MIGRATIONS
@@ -114,7 +115,7 @@ async def test_unknown_votes_never_erase_known_ones(db):
 async def test_missing_parts_are_filled_in_and_searchable(db):
     bare = paper("2406.00001", authors=(), sections={}, thumbnail=None)
     await archive.store_digest(db, Digest(D1, (bare,)), "a")
-    assert await archive.search_papers(db, "Lovelace") == []
+    assert await search_papers(db, "Lovelace") == []
     full = paper("2406.00001", thumbnail="https://cdn-thumbnails.huggingface.co/x.png")
     stats = await archive.store_digest(db, Digest(D2, (full,)), "a")
     assert stats.papers_updated == 1
@@ -122,8 +123,8 @@ async def test_missing_parts_are_filled_in_and_searchable(db):
     assert stored.authors == ("Ada Lovelace",)
     assert stored.thumbnail == "https://cdn-thumbnails.huggingface.co/x.png"
     assert "What's New" in stored.sections
-    assert [h.paper.arxiv_id for h in await archive.search_papers(db, "Lovelace")] == ["2406.00001"]
-    assert [h.paper.arxiv_id for h in await archive.search_papers(db, "확산")] == ["2406.00001"]
+    assert [h.paper.arxiv_id for h in await search_papers(db, "Lovelace")] == ["2406.00001"]
+    assert [h.paper.arxiv_id for h in await search_papers(db, "확산")] == ["2406.00001"]
     assert (await counts(db))[3] == 1
 
 
@@ -173,15 +174,15 @@ async def test_archive_stats(db):
 
 async def test_search_results_follow_new_data_from_this_and_other_connections(db, tmp_path):
     await archive.store_digest(db, Digest(D1, (paper("2406.00001"),)), "a")
-    assert len(await archive.search_papers(db, "확산")) == 1
+    assert len(await search_papers(db, "확산")) == 1
     await archive.store_digest(db, Digest(D2, (paper("2406.00002"),)), "a")
-    assert len(await archive.search_papers(db, "확산")) == 2  # cached ranking invalidated
+    assert len(await search_papers(db, "확산")) == 2  # cached ranking invalidated
     other = await connect(tmp_path / "test.sqlite3")
     try:
         await archive.store_digest(other, Digest(D3, (paper("2406.00003"),)), "cli")
     finally:
         await other.close()
-    assert len(await archive.search_papers(db, "확산")) == 3  # another process's ingest too
+    assert len(await search_papers(db, "확산")) == 3  # another process's ingest too
 
 
 async def test_a_repeated_search_keeps_its_session_id_and_writes_nothing(db):

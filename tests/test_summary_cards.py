@@ -16,6 +16,7 @@ from bot.parse.markdown import parse_digest
 from bot.render.cards import render_card
 from bot.source.ingest import IngestReport, store_text
 from bot.summarize.prompt import PROMPT_VERSION
+from bot.understand.search import search
 from storage import archive, summaries
 from storage.summaries import SummaryKey
 from tests.bot_harness import ManualClock, bot_running
@@ -147,19 +148,19 @@ async def test_search_finds_a_paper_by_what_its_generated_summary_says(db):
     await store_text(db, API_DAY.read_text(encoding="utf-8"), str(API_DAY), IngestReport())
     paper = (await archive.digest_papers(db, dt.date(2026, 8, 19)))[0]
     key = SummaryKey("ko", "qwen-test", PROMPT_VERSION)
-    assert (await archive.search(db, "초전도체")).hits == []
+    assert (await search(db, "초전도체")).hits == []
     await summaries.refuse(db, paper.arxiv_id, key, "off-topic", 100, NOW)
-    assert (await archive.search(db, "초전도체")).hits == []  # a refusal says nothing
+    assert (await search(db, "초전도체")).hits == []  # a refusal says nothing
     said = {"What's New": "이 논문은 초전도체 설계를 위한 새로운 방법을 제안합니다."}
     await summaries.store(db, paper.arxiv_id, key, said, 500, NOW)
-    (hit,) = (await archive.search(db, "초전도체")).hits
+    (hit,) = (await search(db, "초전도체")).hits
     assert hit.paper.arxiv_id == paper.arxiv_id
     assert "초전도체" in hit.snippet.text
     # Its English search terms still find it, and a second summary replaces, not adds.
-    by_title = (await archive.search(db, paper.title)).hits
+    by_title = (await search(db, paper.title)).hits
     assert paper.arxiv_id in {h.paper.arxiv_id for h in by_title}
     await summaries.store(db, paper.arxiv_id, key, {"What's New": "다른 요약입니다."}, 500, NOW)
-    assert (await archive.search(db, "초전도체")).hits == []
+    assert (await search(db, "초전도체")).hits == []
 
 
 async def test_a_topic_only_the_generated_summary_mentions_brings_the_card(tmp_path: Path):

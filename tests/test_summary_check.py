@@ -18,6 +18,7 @@ from bot.summarize.check import Reference, parse_answer, section_text, unsupport
 from bot.summarize.judge import Judge
 from bot.summarize.prompt import messages
 from bot.summarize.verify import verify_digest_summaries
+from bot.understand.search import search
 from storage import archive
 from tests.conftest import ROOT, fixture_text
 from tests.fakellm import abstract_summary
@@ -218,7 +219,7 @@ async def test_a_wrong_digest_summary_leaves_cards_search_and_snippets(db):
     text = fixture_text("2024/09/20")
     await store_text(db, text, "20.md", IngestReport())
     assert (await verify_digest_summaries(db)).withheld == []  # thin: shown, as before
-    found = {h.paper.arxiv_id for h in (await archive.search(db, "LSTM")).hits}
+    found = {h.paper.arxiv_id for h in (await search(db, "LSTM")).hits}
     assert "2409.12917" in found
     papers = parse_digest(text).digests[0].papers
     await store_text(db, _listing("2024-09-20", papers), "2024-09-20.json", IngestReport())
@@ -228,7 +229,7 @@ async def test_a_wrong_digest_summary_leaves_cards_search_and_snippets(db):
     assert paper.digest_withheld and "LSTM" not in paper.searchable_text
     card = render_card(for_reader(paper, "ko", {}), "ko")
     assert "LSTM" not in card.text and "SCoRe" in card.text  # the abstract, with a note
-    found = {h.paper.arxiv_id for h in (await archive.search(db, "LSTM")).hits}
+    found = {h.paper.arxiv_id for h in (await search(db, "LSTM")).hits}
     assert "2409.12917" not in found
-    (hit,) = [h for h in (await archive.search(db, "SCoRe")).hits]
+    (hit,) = [h for h in (await search(db, "SCoRe")).hits]
     assert hit.paper.arxiv_id == "2409.12917" and "LSTM" not in hit.snippet.text

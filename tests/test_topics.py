@@ -9,7 +9,7 @@ import pytest
 from bot.core.models import Paper
 from bot.core.topics import BUILTIN, EVERYTHING, Topic, TopicError, parse_topics
 from bot.parse.markdown import parse_digest
-from storage.matching import match_topics
+from storage.keywords import keyword_matches
 from tests.conftest import fixture_text
 
 REQUIRED = {
@@ -69,7 +69,7 @@ def test_parsing_slugs_free_text_commas_and_exclusions():
 
 def test_matching_builtins_free_text_and_exclusions():
     topics = [*parse_topics("llm, splatting, rl, diffusion, llm -survey"), Topic(EVERYTHING)]
-    found = match_topics(PAPERS, topics)
+    found = keyword_matches(PAPERS, topics)
     assert found[Topic("llm")] == {"2401.00001", "2401.00003"}
     assert found[Topic("splatting")] == {"2401.00002"}
     assert found[Topic("rl")] == {"2401.00003"}
@@ -80,7 +80,7 @@ def test_matching_builtins_free_text_and_exclusions():
 
 def test_builtin_topics_match_real_digests():
     (digest,) = parse_digest(fixture_text("2024/06/12")).digests
-    found = match_topics(digest.papers, [Topic(slug) for slug in sorted(REQUIRED)])
+    found = keyword_matches(digest.papers, [Topic(slug) for slug in sorted(REQUIRED)])
     assert len(found[Topic("llm")]) >= 3
     assert found[Topic("video")] and found[Topic("3d")] and found[Topic("code")]
     assert found[Topic("llm")] != found[Topic("vision")]

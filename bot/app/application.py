@@ -221,7 +221,6 @@ async def _start_semantic(pipeline: Pipeline) -> None:
         return  # load_embedder logged why; search stays full-text
     semantic = Semantic(pipeline.db, embedder)
     loaded = await semantic.load()
-    pipeline.db.semantic = semantic.rank
     pipeline.semantic = semantic
     pipeline.foryou = ForYou(pipeline.db, semantic)
     log.info("semantic search on (%s): %d papers indexed", embedder.model, loaded)

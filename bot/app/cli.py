@@ -41,9 +41,9 @@ from bot.summarize.verify import verify_digest_summaries
 from bot.summarize.writer import summarize
 from bot.understand.embedder import load_embedder
 from bot.understand.meaning import archive_meaning
+from bot.understand.search import SEARCH_MODES, search_papers
 from bot.understand.semantic import Semantic
 from storage import archive, health, summaries
-from storage.archive import SEARCH_MODES
 from storage.db import Database, SchemaTooNewError, connect
 from storage.export import papers_since as export_pages
 
@@ -327,12 +327,10 @@ def _semantic(db: Database, settings: Settings) -> Semantic | None:
 
 
 async def _loaded_semantic(db: Database, settings: Settings) -> Semantic | None:
-    """The model and every stored vector, for search and similar; the database searches by
-    meaning too from then on."""
+    """The model and every stored vector, for search and similar."""
     semantic = _semantic(db, settings)
     if semantic is not None:
         await semantic.load()
-        db.semantic = semantic.rank
     return semantic
 
 
@@ -454,9 +452,11 @@ async def _cmd_search(db: Database, args: argparse.Namespace) -> int:
     if not build_query(query).terms:
         print("Nothing to search for: give at least one word besides exclusions like -survey.")
         return EXIT_OK
-    if args.mode != "fts" and await _loaded_semantic(db, args.settings) is None:
+    semantic = await _loaded_semantic(db, args.settings) if args.mode != "fts" else None
+    if args.mode != "fts" and semantic is None:
         print("paperboy search: no embedding model; searching by words", file=sys.stderr)
-    hits = await archive.search_papers(db, query, limit=args.n, mode=args.mode)
+    meaning = semantic.rank if semantic is not None else None
+    hits = await search_papers(db, query, limit=args.n, mode=args.mode, meaning=meaning)
     if args.json:
         _emit_json([out.hit_json(h) for h in hits])
         return EXIT_OK

@@ -3,7 +3,7 @@
 A topic is a built-in slug (``llm``, ``vision`` ... each a set of English and Korean
 keywords) or free text (``gaussian splatting``), optionally with exclusions (``-survey``).
 A topic is matched with the same phrase quoting as search (Hangul bigrams, porter stemming,
-accents folded); ``storage.matching`` runs the expressions over a digest's papers.
+accents folded); ``bot.understand.topics`` matches them against a digest's papers.
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ from bot.core.schedule import next_delivery
 from bot.core.topics import Topic
 from storage import outbox, subscriptions
 from storage.db import Database
-from storage.matching import match_topics
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +26,11 @@ RECENT_DAYS = 3  # older listings are a backfill: archived, never pushed
 
 
 class TopicMatcher(Protocol):
-    """Matches topics by meaning (``understand.semantic.Semantic``); None: keywords."""
+    """Which papers match which topics (``understand.topics.TopicMatcher``)."""
 
-    def match_topics(
+    def match(
         self, papers: Sequence[tuple[int, Paper]], topics: Iterable[Topic]
-    ) -> dict[Topic, set[str]] | None: ...
+    ) -> dict[Topic, set[str]]: ...
 
 
 class TasteRanker(Protocol):
@@ -48,7 +47,7 @@ async def fan_out(
     db: Database,
     now: dt.datetime,
     default_zone: ZoneInfo,
-    meaning: TopicMatcher | None = None,
+    topics: TopicMatcher,
     taste: TasteRanker | None = None,
 ) -> int:
     """Turn every listing not yet fanned out into outbox rows; returns rows created.
@@ -62,7 +61,7 @@ async def fan_out(
         return 0
     oldest = now.date() - dt.timedelta(days=RECENT_DAYS)
     recent = [item for item in listings if item.digest_date >= oldest]
-    owed, chats = await _owed(db, recent, now, default_zone, meaning, taste)
+    owed, chats = await _owed(db, recent, now, default_zone, topics, taste)
     created = await outbox.enqueue(db, owed, listings)
     log.info(
         "fan-out: %d listings (%d recent) → %d deliveries to %d chats",
@@ -79,7 +78,7 @@ async def rematch(
     arxiv_ids: set[str],
     polled: dt.datetime,
     default_zone: ZoneInfo,
-    meaning: TopicMatcher | None = None,
+    topics: TopicMatcher,
     taste: TasteRanker | None = None,
 ) -> int:
     """After summaries were written for ``arxiv_ids``: match their recent listings again,
@@ -93,7 +92,7 @@ async def rematch(
     listings = await outbox.fanned_listings(db, arxiv_ids, oldest)
     if not listings:
         return 0
-    owed, _ = await _owed(db, listings, polled, default_zone, meaning, taste)
+    owed, _ = await _owed(db, listings, polled, default_zone, topics, taste)
     created = await outbox.enqueue(db, owed, [])
     if created:
         log.info("fan-out after summaries: %d more deliveries", created)
@@ -105,7 +104,7 @@ async def _owed(
     listings: list[outbox.Listing],
     now: dt.datetime,
     default_zone: ZoneInfo,
-    meaning: TopicMatcher | None,
+    topics: TopicMatcher,
     taste: TasteRanker | None,
 ) -> tuple[list[outbox.Owed], list[tuple[ChatSettings, list[str]]]]:
     """The rows ``listings`` owe the subscribed chats, and those chats."""
@@ -116,9 +115,7 @@ async def _owed(
     if chats:
         wanted_topics = {Topic(key) for _, keys in chats for key in keys}
         papers = [(item.paper_id, item.paper) for item in listings]
-        matches = meaning.match_topics(papers, wanted_topics) if meaning else None
-        if matches is None:
-            matches = match_topics([paper for _, paper in papers], wanted_topics)
+        matches = topics.match(papers, wanted_topics)
         for chat, keys in chats:
             wanted = set().union(*(matches[Topic(key)] for key in keys))
             due = next_delivery(now, chat.delivery_time, chat.zone(default_zone))

@@ -21,9 +21,9 @@ from bot.core.topics import BUILTIN, Topic
 from bot.understand.semantic import Semantic
 from bot.understand.taste import MIN_FOR_MODEL, Rating, Taste, features
 from bot.understand.topic_model import topic_profile
+from bot.understand.topics import TopicMatcher
 from storage import archive, ratings
 from storage.db import Database
-from storage.matching import match_topics
 
 PERIODS = {"week": 7, "month": 30}
 BACKGROUND = 30  # unrated archive papers a chat's model takes as weak negatives
@@ -210,7 +210,7 @@ async def _main_topics(foryou: ForYou | None, papers: list[tuple[int, Paper]]) -
         if rows:
             slugs = list(BUILTIN)
             return {pid: slugs[int(np.argmax(row[-len(slugs) :]))] for pid, _, row in rows}
-    matched = match_topics([paper for _, paper in papers], [Topic(slug) for slug in BUILTIN])
+    matched = TopicMatcher().match(papers, [Topic(slug) for slug in BUILTIN])
     found: dict[int, str] = {}
     for slug in BUILTIN:
         for pid, paper in papers:

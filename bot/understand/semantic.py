@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 
 from bot.core.models import Paper
-from bot.core.topics import Topic
 from bot.understand.embedder import Embedder
 from bot.understand.index import VectorIndex
-from bot.understand.topic_model import load_topic_model, match_by_meaning
+from bot.understand.topic_model import load_topic_model
 from storage import vectors
 from storage.db import Database
 
@@ -37,7 +36,7 @@ class Semantic:
         model = load_topic_model()
         # Weights and thresholds hold only for the embeddings they were fitted on.
         self.topic_model = model if model and model.embedding_model == embedder.model else None
-        self._text_vectors: dict[str, np.ndarray] = {}
+        self.text_vectors: dict[str, np.ndarray] = {}
 
     async def load(self) -> int:
         """Read every stored vector of this model into the index; returns how many."""
@@ -81,25 +80,13 @@ class Semantic:
         query = await asyncio.to_thread(self.embedder.query, text)
         return self.index.nearest(query, k, floor=MIN_SIMILARITY)
 
-    def match_topics(
-        self, papers: Sequence[tuple[int, Paper]], topics: Iterable[Topic]
-    ) -> dict[Topic, set[str]] | None:
-        """Which papers (row id, paper) each topic matches, by meaning; None without a
-        topic model for these embeddings (the caller matches keywords then)."""
-        if self.topic_model is None:
-            return None
-        vectors = [self.index.vector(pid) for pid, _ in papers]
-        return match_by_meaning(
-            [paper for _, paper in papers], vectors, topics, self.topic_model, self._text_vector
-        )
-
-    def _text_vector(self, text: str) -> np.ndarray:
+    def text_vector(self, text: str) -> np.ndarray:
         """A subscription's words, embedded once (a chat's topics rarely change)."""
-        vector = self._text_vectors.get(text)
+        vector = self.text_vectors.get(text)
         if vector is None:
-            if len(self._text_vectors) > 10_000:
-                self._text_vectors.clear()
-            vector = self._text_vectors[text] = self.embedder.query(text)
+            if len(self.text_vectors) > 10_000:
+                self.text_vectors.clear()
+            vector = self.text_vectors[text] = self.embedder.query(text)
         return vector
 
     async def similar(self, paper_id: int, paper: Paper, k: int) -> list[tuple[int, float]]:

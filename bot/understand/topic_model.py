@@ -22,7 +22,7 @@ import numpy as np
 from bot.core.models import Paper
 from bot.core.query import match_expression, split_terms
 from bot.core.topics import BUILTIN, Topic
-from storage.matching import column_matches
+from storage.keywords import column_matches
 
 MODEL_FILE = Path(__file__).with_name("topic_model.json")
 

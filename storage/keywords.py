@@ -1,4 +1,6 @@
-"""Which papers of a digest match which topics: an in-memory FTS5 table, indexed like search."""
+"""Where keywords appear in a batch of papers: SQLite FTS5 in memory, indexed like search.
+The topic matcher (``bot.understand.topics``) matches by these when it has no vectors, and
+the topic model reads where a topic's keywords appear (title, gist, anywhere)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from bot.core.query import TOKENIZER, index_text
 from bot.core.topics import Topic, TopicError
 
 
-def match_topics(papers: Iterable[Paper], topics: Iterable[Topic]) -> dict[Topic, set[str]]:
-    """For each topic, the arXiv ids of ``papers`` it matches (title and summary)."""
+def keyword_matches(papers: Iterable[Paper], topics: Iterable[Topic]) -> dict[Topic, set[str]]:
+    """For each topic, the arXiv ids of ``papers`` whose title or text match its keywords."""
     papers = list(papers)
     result: dict[Topic, set[str]] = {}
     conn = sqlite3.connect(":memory:")

@@ -1,0 +1,130 @@
+"""Search as a reader asks it: an arXiv id or URL looks the paper up; anything else is
+ranked by words (``storage.search``) and, when the sentence encoder loaded, by meaning
+(``Semantic.rank``, passed in), fused by reciprocal rank, a paper titled exactly as the
+query first; then one page of hits with snippets."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.core.arxiv import parse_arxiv_ref
+from bot.core.models import SearchHit
+from bot.core.query import build_query
+from bot.understand.snippets import make_snippet
+from storage.archive import get_paper
+from storage.caches import Ranked
+from storage.db import Database
+from storage.search import SEARCH_CANDIDATES, papers_keyed_by_id, rank_words
+
+# Ranks papers by meaning for a query text: (paper id, cosine), best first.
+MeaningRank = Callable[[str, int], Awaitable[list[tuple[int, float]]]]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of hits; ``total`` ranked results can be paged through (at most the
+    candidate cap) of ``matches`` papers that match in all."""
+
+    hits: list[SearchHit]
+    total: int
+    matches: int
+
+
+SEARCH_MODES = ("hybrid", "fts", "semantic")
+_RRF_K = 60  # reciprocal-rank fusion's constant: 1 / (60 + rank) from each list
+
+
+async def search(
+    db: Database,
+    text: str,
+    limit: int = 10,
+    offset: int = 0,
+    mode: str = "hybrid",
+    meaning: MeaningRank | None = None,
+) -> SearchResults:
+    """Papers matching what a user typed, best first; an arXiv id or URL is an exact lookup.
+
+    Words: FTS5 picks the most relevant candidates (bm25 with title > authors > summary);
+    votes and recency then re-rank them, so a popular recent paper beats an obscure old one
+    of similar relevance. Meaning (``meaning``, when the model loaded): the papers
+    nearest to the query's embedding, in any language. Hybrid fuses both rankings by
+    reciprocal rank; a paper whose title is exactly the query comes first.
+    """
+    arxiv_id = parse_arxiv_ref(text)
+    if arxiv_id is not None:
+        paper = await get_paper(db, arxiv_id)
+        if paper is None:
+            return SearchResults([], 0, 0)
+        hit = SearchHit(paper, math.inf, make_snippet(paper.searchable_text, ()))
+        return SearchResults([hit] if offset == 0 else [], 1, 1)
+
+    query = build_query(text)
+    ranked: Ranked = []
+    matches = 0
+    exact: tuple[int, ...] = ()
+    nearby: list[tuple[int, float]] = []
+    # Words (SQL on aiosqlite's thread) and meaning (the embedding on another) at once; a
+    # failure of either is raised as it is, not wrapped in an exception group.
+    words = None
+    if mode != "semantic" and not query.is_empty:
+        words = asyncio.ensure_future(rank_words(db, query.expression, _title_key(text)))
+    try:
+        if mode != "fts" and meaning is not None:
+            nearby = await meaning(text, SEARCH_CANDIDATES)
+        if words is not None:
+            ranked, matches, exact = await words
+    finally:
+        if words is not None and not words.done():
+            words.cancel()
+    if nearby:
+        order = _fuse([pid for _, _, pid in ranked], [pid for pid, _ in nearby])
+        word_ids = {pid for _, _, pid in ranked}
+        matches += sum(1 for pid in order if pid not in word_ids)
+        scores = dict.fromkeys(order, 0.0) | {pid: score for pid, score in nearby}
+        ranked = [(scores[pid], "", pid) for pid in order]
+    if exact:  # a paper whose title is the query leads, however old and common its words
+        listed = {pid for _, _, pid in ranked}
+        matches += sum(1 for pid in exact if pid not in listed)
+        ranked = [(math.inf, "", pid) for pid in exact] + [r for r in ranked if r[2] not in exact]
+    page = ranked[offset : offset + limit]
+    loaded = await papers_keyed_by_id(db, [pid for _, _, pid in page])
+    hits = [
+        # A hit found by meaning alone may share no word with the query: its snippet is the
+        # start of its summary.
+        SearchHit(loaded[pid], score, make_snippet(loaded[pid].searchable_text, query.terms))
+        for score, _, pid in page
+        if pid in loaded
+    ]
+    return SearchResults(hits, len(ranked), matches)
+
+
+def _fuse(*rankings: list[int]) -> list[int]:
+    """Reciprocal-rank fusion: each list gives 1 / (K + rank); ties keep the first list's
+    order."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, pid in enumerate(ranking, 1):
+            fused[pid] = fused.get(pid, 0.0) + 1.0 / (_RRF_K + rank)
+    return sorted(fused, key=lambda pid: -fused[pid])
+
+
+def _title_key(text: str) -> str | None:
+    """The query as a title to look up exactly (case aside), or None when too short to be
+    one."""
+    wanted = " ".join(text.split())
+    return wanted if len(wanted) >= 8 else None
+
+
+async def search_papers(
+    db: Database,
+    text: str,
+    limit: int = 10,
+    offset: int = 0,
+    mode: str = "hybrid",
+    meaning: MeaningRank | None = None,
+) -> list[SearchHit]:
+    """The hits of :func:`search` alone."""
+    return (await search(db, text, limit, offset, mode, meaning)).hits
