@@ -1,4 +1,4 @@
-"""The deployment files say what the README promises: a slim image, a non-root user, the
+"""The deployment files say what docs/operations.md promises: a slim image, a non-root user, the
 database on a volume, `paperboy run`; compose keeps the data and reads .env. (No Docker daemon
 or image registry is reachable here, so the image itself is not built by the tests.)"""
 

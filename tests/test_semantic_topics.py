@@ -100,7 +100,7 @@ def test_the_shipped_model_holds_its_score_on_the_held_out_half():
             )
         )
 
-    # Measured when the model was fitted: 0.794 against 0.670 by keywords (README).
+    # Measured when the model was fitted: 0.794 against 0.670 by keywords (docs/architecture.md).
     assert macro(by_meaning) >= 0.78
     assert macro(by_meaning) > macro(by_words) + 0.08
 

@@ -97,7 +97,7 @@ def _labels(name: str) -> dict[int, tuple[str, set[str]]]:
 
 def test_the_blind_second_labelling_covers_the_held_out_rows_it_says_with_builtin_topics():
     """bench.topics --agreement pairs rows by number: a row that drifted from its paper, or a
-    topic that is not built in, would make the consistency figure in the README wrong."""
+    topic that is not built in, would make the consistency figure in docs/architecture.md wrong."""
     first, second = _labels("topic_labels.tsv"), _labels("topic_labels_second.tsv")
     assert sorted(second) == [n for n in range(305, 605) if n % 2 == 1]
     for number, (arxiv_id, topics) in second.items():

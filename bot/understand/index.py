@@ -6,7 +6,7 @@ chunks). Each row keeps its own scale, so quantisation costs little precision.
 
 Past ``shortlist_from`` rows (50,000) every query is first scored in 64 dimensions (a PCA of
 the vectors, float32) and only the best 2,000 are scored in full. Measured at 200,000 papers
-(bench notes in the README): exact int8 p95 48 ms; this p95 4.5 ms at recall@10 0.994 for
+(docs/benchmarks.md): exact int8 p95 48 ms; this p95 4.5 ms at recall@10 0.994 for
 51 MB more; usearch's HNSW p95 2.4 ms at recall@10 0.920, 187 MB and 126 s to build.
 """
 
