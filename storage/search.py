@@ -10,8 +10,6 @@ import math
 from collections.abc import Sequence
 
 from bot.core.limits import SEARCH_COUNT_CAP
-from bot.core.models import Paper
-from storage.archive import PAPER_SELECT, paper_from_row
 from storage.caches import Ranked, Ranking
 from storage.db import Database
 
@@ -119,12 +117,3 @@ def _rank(rows: Sequence[Sequence]) -> Ranked:
         scored.append((max(relevance, 1e-3) * popularity[votes] * recency[last], aid, pid))
     scored.sort(key=lambda item: (-item[0], item[1]))
     return scored[:SEARCH_CANDIDATES]
-
-
-async def papers_keyed_by_id(db: Database, ids: Sequence[int]) -> dict[int, Paper]:
-    """The papers of a page of hits, by paper id, in one statement."""
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    rows = await db.execute_fetchall(f"{PAPER_SELECT} WHERE p.id IN ({marks})", tuple(ids))
-    return {row["id"]: paper_from_row(row) for row in rows}

@@ -28,6 +28,7 @@ from bot.core.clock import SystemClock
 from bot.core.commands import TopRequest, parse_date
 from bot.core.i18n import LANGUAGES
 from bot.core.limits import CLI_MAX
+from bot.core.models import Paper
 from bot.core.query import build_query
 from bot.publish.digest import DIGEST_LANGUAGE, export_day, write_file
 from bot.render import export
@@ -395,11 +396,18 @@ def _arxiv_id(value: str) -> str:
     return arxiv_id
 
 
-async def _cmd_similar(db: Database, args: argparse.Namespace) -> int:
+async def _archived(db: Database, args: argparse.Namespace) -> tuple[int, Paper] | None:
+    """The paper ``args.arxiv_id`` names, with its row id; None (said on stderr) when the
+    archive does not hold it."""
     arxiv_id = _arxiv_id(args.arxiv_id)
     found = await archive.get_paper_with_id(db, arxiv_id)
     if found is None:
-        print(f"paperboy similar: {arxiv_id} is not in the archive", file=sys.stderr)
+        print(f"paperboy {args.command}: {arxiv_id} is not in the archive", file=sys.stderr)
+    return found
+
+
+async def _cmd_similar(db: Database, args: argparse.Namespace) -> int:
+    if (found := await _archived(db, args)) is None:
         return EXIT_FAILED
     semantic = await _loaded_semantic(db, args.settings)
     if semantic is None:
@@ -413,7 +421,7 @@ async def _cmd_similar(db: Database, args: argparse.Namespace) -> int:
             [{**out.paper_json(p), "similarity": s} for p, s in zip(papers, scores, strict=True)]
         )
         return EXIT_OK
-    print(f"Nearest to {arxiv_id} — {found[1].title}")
+    print(f"Nearest to {found[1].arxiv_id} — {found[1].title}")
     for rank, paper in enumerate(papers, 1):
         print(out.paper_line(rank, paper))
     return EXIT_OK
@@ -470,11 +478,10 @@ async def _cmd_search(db: Database, args: argparse.Namespace) -> int:
 
 
 async def _cmd_show(db: Database, args: argparse.Namespace) -> int:
-    arxiv_id = _arxiv_id(args.arxiv_id)
-    paper = await archive.get_paper(db, arxiv_id)
-    if paper is None:
-        print(f"paperboy show: {arxiv_id} is not in the archive", file=sys.stderr)
+    if (found := await _archived(db, args)) is None:
         return EXIT_FAILED
+    paper = found[1]
+    arxiv_id = paper.arxiv_id
     dates = await archive.paper_dates(db, arxiv_id)
     generated = await summaries.generated(db, arxiv_id)
     if args.json:

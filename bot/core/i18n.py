@@ -13,7 +13,25 @@ Lang = Literal["ko", "en"]
 LANGUAGES: tuple[Lang, ...] = ("ko", "en")
 DEFAULT_LANG: Lang = "en"
 
+# Examples of commands, the same in every language (a search example is not).
+_EXAMPLES = {
+    "example.top": "/top 5 week",
+    "example.paper": "/paper 2406.11230",
+    "example.digest": "/digest 2024-06-20",
+    "example.saved": "/saved",
+    "example.settings": "/settings",
+    "example.start": "/start",
+    "example.help": "/help",
+    "example.foryou": "/foryou month",
+    "example.subscribe": "/subscribe llm -survey",
+    "example.unsubscribe": "/unsubscribe llm",
+    "example.topics": "/topics",
+    "example.stop": "/stop",
+    "example.forget": "/forget",
+}
+
 EN: dict[str, str] = {
+    **_EXAMPLES,
     # /start and /help
     "start.greeting": "Hi {name}! I'm Paperboy.",
     "start.about": (
@@ -32,14 +50,7 @@ EN: dict[str, str] = {
     "cmd.digest": "A day's whole digest",
     "cmd.saved": "Papers you saved",
     "cmd.settings": "Delivery time, zone, format, language",
-    "example.top": "/top 5 week",
     "example.search": "/search diffusion",
-    "example.paper": "/paper 2406.11230",
-    "example.digest": "/digest 2024-06-20",
-    "example.saved": "/saved",
-    "example.settings": "/settings",
-    "example.start": "/start",
-    "example.help": "/help",
     # /top
     "top.title": "Top {count} · {period}",
     "top.empty": "No papers listed for {period}.",
@@ -74,7 +85,6 @@ EN: dict[str, str] = {
     "rate.disliked": "👎 Noted: fewer like this",
     "rate.removed": "Rating taken back",
     "cmd.foryou": "Papers picked for this chat from its 👍/👎",
-    "example.foryou": "/foryou month",
     "foryou.title.week": "✨ For you: the past week",
     "foryou.title.month": "✨ For you: the past month",
     "foryou.because": "💡 close to “{title}”, which this chat liked",
@@ -124,12 +134,7 @@ EN: dict[str, str] = {
     "cmd.unsubscribe": "Stop one topic, or everything",
     "cmd.topics": "This chat's topics, with buttons",
     "cmd.stop": "Stop all deliveries to this chat",
-    "example.subscribe": "/subscribe llm -survey",
-    "example.unsubscribe": "/unsubscribe llm",
-    "example.topics": "/topics",
-    "example.stop": "/stop",
     "cmd.forget": "After /stop: delete this chat's ratings, saves and settings",
-    "example.forget": "/forget",
     "forget.stop_first": "This chat still gets papers. Send /stop first, then /forget.",
     "forget.done": (
         "Deleted: ratings ({ratings}), saved papers ({saves}) and {settings}. "
@@ -218,6 +223,7 @@ EN: dict[str, str] = {
 }
 
 KO: dict[str, str] = {
+    **_EXAMPLES,
     "start.greeting": "{name}님, 반가워요! 페이퍼보이입니다.",
     "start.about": (
         "Hugging Face Daily Papers에 오른 AI 논문을 요약과 함께 매일 전해 드리고, "
@@ -235,14 +241,7 @@ KO: dict[str, str] = {
     "cmd.digest": "그날의 논문 목록 전체",
     "cmd.saved": "저장한 논문",
     "cmd.settings": "받는 시간, 시간대, 형식, 언어",
-    "example.top": "/top 5 week",
     "example.search": "/search 확산 모델",
-    "example.paper": "/paper 2406.11230",
-    "example.digest": "/digest 2024-06-20",
-    "example.saved": "/saved",
-    "example.settings": "/settings",
-    "example.start": "/start",
-    "example.help": "/help",
     "top.title": "인기 논문 {count}편 · {period}",
     "top.empty": "{period}에 올라온 논문이 없어요.",
     "top.rising_title": "급상승: 지난 24시간 동안 추천이 늘어난 논문 {count}편",
@@ -270,7 +269,6 @@ KO: dict[str, str] = {
     "rate.disliked": "👎 반영했어요: 이런 논문은 덜 보여 드릴게요",
     "rate.removed": "평가를 취소했어요",
     "cmd.foryou": "👍/👎로 배운 이 채팅 맞춤 논문",
-    "example.foryou": "/foryou month",
     "foryou.title.week": "✨ 맞춤 추천: 지난 일주일",
     "foryou.title.month": "✨ 맞춤 추천: 지난 한 달",
     "foryou.because": "💡 이 채팅이 좋아한 “{title}”와(과) 비슷해요",
@@ -312,12 +310,7 @@ KO: dict[str, str] = {
     "cmd.unsubscribe": "주제 하나 또는 전체 구독 취소",
     "cmd.topics": "이 채팅의 구독 주제 보기와 변경",
     "cmd.stop": "이 채팅으로 보내는 것을 모두 중단",
-    "example.subscribe": "/subscribe llm -survey",
-    "example.unsubscribe": "/unsubscribe llm",
-    "example.topics": "/topics",
-    "example.stop": "/stop",
     "cmd.forget": "/stop 다음에: 이 채팅의 평가, 저장, 설정 삭제",
-    "example.forget": "/forget",
     "forget.stop_first": "이 채팅은 아직 논문을 받고 있어요. /stop 을 먼저 보낸 뒤 /forget 을 보내 주세요.",
     "forget.done": (
         "삭제했어요: 평가 {ratings}개, 저장한 논문 {saves}편, {settings}. "

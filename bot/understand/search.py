@@ -9,15 +9,16 @@ import asyncio
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.core.arxiv import parse_arxiv_ref
 from bot.core.models import SearchHit
 from bot.core.query import build_query
 from bot.understand.snippets import make_snippet
-from storage.archive import get_paper
+from storage.archive import get_paper, papers_keyed
 from storage.caches import Ranked
 from storage.db import Database
-from storage.search import SEARCH_CANDIDATES, papers_keyed_by_id, rank_words
+from storage.search import SEARCH_CANDIDATES, rank_words
 
 # Ranks papers by meaning for a query text: (paper id, cosine), best first.
 MeaningRank = Callable[[str, int], Awaitable[list[tuple[int, float]]]]
@@ -90,7 +91,7 @@ async def search(
         matches += sum(1 for pid in exact if pid not in listed)
         ranked = [(math.inf, "", pid) for pid in exact] + [r for r in ranked if r[2] not in exact]
     page = ranked[offset : offset + limit]
-    loaded = await papers_keyed_by_id(db, [pid for _, _, pid in page])
+    loaded = await papers_keyed(db, [pid for _, _, pid in page])
     hits = [
         # A hit found by meaning alone may share no word with the query: its snippet is the
         # start of its summary.
@@ -118,13 +119,6 @@ def _title_key(text: str) -> str | None:
     return wanted if len(wanted) >= 8 else None
 
 
-async def search_papers(
-    db: Database,
-    text: str,
-    limit: int = 10,
-    offset: int = 0,
-    mode: str = "hybrid",
-    meaning: MeaningRank | None = None,
-) -> list[SearchHit]:
-    """The hits of :func:`search` alone."""
-    return (await search(db, text, limit, offset, mode, meaning)).hits
+async def search_papers(db: Database, text: str, **options: Any) -> list[SearchHit]:
+    """The hits of :func:`search` alone (``options``: its limit, offset, mode, meaning)."""
+    return (await search(db, text, **options)).hits
