@@ -115,6 +115,7 @@ class ParseResult:
     source: str
     digests: tuple[Digest, ...]
     issues: tuple[ParseIssue, ...] = ()
+    entries: int = 0  # a JSON listing's entries as sent, duplicates and bad ones included
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ def parse_hf_api(text: str, source: str, requested: dt.date | None = None) -> Pa
         day = by_date.setdefault(paper.date, OrderedDict())
         day.setdefault(paper.arxiv_id, paper)  # deduplicate by arXiv id, first wins
     digests = tuple(Digest(date, tuple(papers.values())) for date, papers in by_date.items())
-    return ParseResult(source, digests, tuple(issues))
+    return ParseResult(source, digests, tuple(issues), len(data))
 
 
 def day_url(base: str, day: dt.date, page: int, limit: int = PAGE_SIZE) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -22,10 +21,10 @@ import httpx
 
 from bot.core.settings import HF_API_SOURCE
 from bot.parse.detect import parse_any
-from bot.parse.hf_api import PAGE_SIZE, day_url, parse_hf_api
+from bot.source.api_days import fetch_day
 from bot.source.ingest import IngestReport, store_parsed
 from bot.source.inputs import expand_template, is_template
-from bot.source.reader import Download, download
+from bot.source.reader import Download, conditional_headers, download
 from storage import meta
 from storage import sources as source_state
 from storage.db import Database
@@ -40,7 +39,6 @@ KOREAN_FIRST, KOREAN_LAST = dt.date(2023, 11, 20), dt.date(2025, 5, 9)  # the fe
 HF_API_FIRST = dt.date(2023, 5, 4)  # the API's first day
 ATTEMPTS = 5
 BACKOFF = (2.0, 4.0, 8.0, 16.0)
-MAX_PAGES = 20
 
 Progress = Callable[[int, int, dt.date], None]
 
@@ -160,7 +158,7 @@ async def _korean_day(
 ) -> bool:
     url = expand_template(template, day)
     known = await source_state.get_state(db, url)
-    got = await _fetch(client, url, pacer, report, _conditional(known))
+    got = await _fetch(client, url, pacer, report, conditional_headers(known))
     if got.status in (304, 404):
         return True  # unchanged since the poller read it, or no digest that day
     if got.text is None:
@@ -172,16 +170,6 @@ async def _korean_day(
     return True
 
 
-def _conditional(known: SourceState) -> dict[str, str]:
-    """If-None-Match / If-Modified-Since from what an earlier read (the poller) kept."""
-    headers = {}
-    if known.etag:
-        headers["If-None-Match"] = known.etag
-    if known.last_modified:
-        headers["If-Modified-Since"] = known.last_modified
-    return headers
-
-
 async def _api_day(
     db: Database,
     client: httpx.AsyncClient,
@@ -190,19 +178,13 @@ async def _api_day(
     pacer: HostPacer,
     report: BackfillReport,
 ) -> bool:
-    for page in range(MAX_PAGES):
-        url = day_url(base_url, day, page)
-        got = await _fetch(client, url, pacer, report)
-        if got.text is None:
-            report.stopped = f"{url}: {got.error or f'HTTP {got.status}'}"
-            return False
-        parsed = parse_hf_api(got.text, url, day)
-        if not parsed.digests and parsed.issues:
-            report.stopped = f"{url}: {parsed.issues[0].message}"
-            return False
+    got = await fetch_day(lambda url: _fetch(client, url, pacer, report), base_url, day)
+    for parsed in got.pages:
         await store_parsed(db, parsed, HF_API_SOURCE, report.ingest, None, backfill=True)
-        if len(json.loads(got.text)) < PAGE_SIZE:
-            return True
+    if got.failure is not None:
+        report.stopped = f"{got.failure.source}: {got.failure.message}"
+        return False
+    return True
     return True
 
 

@@ -7,19 +7,15 @@ new listings afterwards (fan-out) is not this module's business.
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import httpx
 
-from bot.core.models import ParseIssue
 from bot.core.settings import HF_API_SOURCE
-from bot.parse.hf_api import PAGE_SIZE, day_url, parse_hf_api
+from bot.source.api_days import fetch_day
 from bot.source.ingest import IngestReport, ingest, store_parsed
 from bot.source.inputs import expand_sources
 from bot.source.reader import download
 from storage.db import Database
-
-MAX_PAGES = 20  # 2,000 papers a day is far beyond any day seen
 
 
 async def poll(
@@ -62,20 +58,10 @@ async def fetch_api_days(
     Votes in the answer are current: they are stored as observed ``now``.
     """
     for day in days:
-        for page in range(MAX_PAGES):
-            url = day_url(base_url, day, page)
-            report.inputs += 1
-            got = await download(client, url)
-            if got.text is None:
-                error = got.error or f"download failed: HTTP {got.status}"
-                report.issues.append(ParseIssue(url, 0, error))
-                break
-            parsed = parse_hf_api(got.text, url, day)
-            if not parsed.digests and parsed.issues:
-                report.issues.extend(parsed.issues)  # not an answer: retried at the next poll
-                break
-            report.changed += 1
+        got = await fetch_day(lambda url: download(client, url), base_url, day)
+        report.inputs += got.requests
+        report.changed += len(got.pages)
+        for parsed in got.pages:
             await store_parsed(db, parsed, HF_API_SOURCE, report, observed_at=now)
-            # A full page (counted as sent, duplicates included) means there may be another.
-            if len(json.loads(got.text)) < PAGE_SIZE:
-                break
+        if got.failure is not None:  # retried at the next poll
+            report.issues.append(got.failure)

@@ -102,14 +102,19 @@ async def read_source(client: httpx.AsyncClient, item: str, known: SourceState) 
         return Read(error=f"cannot read: {exc.strerror or exc}")
 
 
-async def _fetch(client: httpx.AsyncClient, url: str, known: SourceState) -> Read:
+def conditional_headers(known: SourceState) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since from what an earlier read kept."""
     headers = {}
     if known.etag:
         headers["If-None-Match"] = known.etag
     if known.last_modified:
         headers["If-Modified-Since"] = known.last_modified
+    return headers
+
+
+async def _fetch(client: httpx.AsyncClient, url: str, known: SourceState) -> Read:
     archive = is_archive(url)
-    got = await download(client, url, headers, binary=archive)
+    got = await download(client, url, conditional_headers(known), binary=archive)
     state = SourceState(etag=got.etag, last_modified=got.last_modified)
     if archive and got.content is not None:
         return _unpacked(got.content, url, state)
