@@ -9,7 +9,6 @@ from telegram.ext import Application, ChatMemberHandler
 
 from handlers.common import Context
 from storage import chats
-from storage import subscriptions as subs
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +20,7 @@ async def my_chat_member(update: Update, context: Context) -> None:
     chat = change.chat
     db = context.db
     if change.new_chat_member.status in _GONE:
-        cancelled = await subs.deactivate(db, chat.id, f"bot {change.new_chat_member.status}")
+        cancelled = await chats.deactivate(db, chat.id, f"bot {change.new_chat_member.status}")
         log.info("removed from chat %s: %d deliveries cancelled", chat.id, cancelled)
     elif change.old_chat_member.status in _GONE:
         # Added back (or unblocked): the chat is active again with its old subscriptions.

@@ -33,13 +33,13 @@ from handlers.common import (
     say,
     send,
 )
-from storage import archive, chats, ratings, summaries
+from storage import archive, bookmarks, ratings, summaries
 
 
 async def send_card(update: Update, context: Context, paper: Paper, lang: Lang) -> None:
     user = update.effective_user
     db = context.db
-    saved = await chats.is_bookmarked(db, user.id, paper.arxiv_id) if user else False
+    saved = await bookmarks.is_bookmarked(db, user.id, paper.arxiv_id) if user else False
     tally = await ratings.tally(
         db, update.effective_chat.id, paper.arxiv_id, user.id if user else None
     )
@@ -56,7 +56,7 @@ async def _refresh_buttons(update: Update, context: Context, lang: Lang, arxiv_i
     if found is None or query.message is None or update.effective_chat is None:
         return
     user_id = query.from_user.id
-    saved = await chats.is_bookmarked(context.db, user_id, arxiv_id)
+    saved = await bookmarks.is_bookmarked(context.db, user_id, arxiv_id)
     tally = await ratings.tally(context.db, update.effective_chat.id, arxiv_id, user_id)
     similar = context.pipeline.settings.semantic
     await edit(query, render_card(found, lang, saved, similar, tally), only_keyboard=True)
@@ -152,7 +152,7 @@ async def digest(update: Update, context: Context) -> None:
 async def saved(update: Update, context: Context) -> None:
     lang = await language(update, context)
     user = update.effective_user
-    papers = await chats.bookmarks(context.db, user.id) if user else []
+    papers = await bookmarks.saved_papers(context.db, user.id) if user else []
     if not papers:
         await say(update, context, lang, "saved.empty")
         return
@@ -174,7 +174,7 @@ async def open_paper(update: Update, context: Context, request: cb.OpenPaper) ->
 async def toggle_save(update: Update, context: Context, request: cb.ToggleSave) -> None:
     query = update.callback_query
     lang = await language(update, context)
-    state = await chats.toggle_bookmark(context.db, query.from_user.id, request.arxiv_id)
+    state = await bookmarks.toggle_bookmark(context.db, query.from_user.id, request.arxiv_id)
     if state is None:
         await answer(query, t(lang, "stale_button"))
         return

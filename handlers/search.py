@@ -30,7 +30,7 @@ from handlers.common import (
     send,
 )
 from handlers.papers import show_paper_or_best_hit
-from storage import chats
+from storage import search as search_sessions
 
 
 async def search_reply(context: Context, query: str, page: int, lang: Lang) -> Reply | None:
@@ -39,7 +39,7 @@ async def search_reply(context: Context, query: str, page: int, lang: Lang) -> R
     results = await context.pipeline.search(query, limit=SEARCH_PAGE, offset=page * SEARCH_PAGE)
     if not results.hits:
         return None
-    session = await chats.search_session(db, query)
+    session = await search_sessions.search_session(db, query)
     return render_search_page(
         query, results.hits, results.total, page, SEARCH_PAGE, session, lang, results.matches
     )
@@ -79,7 +79,7 @@ async def private_text(update: Update, context: Context) -> None:
 async def turn_page(update: Update, context: Context, request: cb.SearchPage) -> None:
     query = update.callback_query
     lang = await language(update, context)
-    text = await chats.search_session_query(context.db, request.session_id)
+    text = await search_sessions.search_session_query(context.db, request.session_id)
     reply = await search_reply(context, text, request.page, lang) if text else None
     if reply is None:
         await answer(query, t(lang, "stale_button"))

@@ -41,7 +41,7 @@ from handlers.common import (
     say,
     send,
 )
-from storage import ratings
+from storage import chats
 from storage import subscriptions as subs
 
 # Commands in channels arrive as channel posts; edits of old commands are not re-run.
@@ -160,7 +160,7 @@ async def forget(update: Update, context: Context) -> None:
     if await subs.topics(context.db, chat_id):
         await say(update, context, lang, "forget.stop_first")
         return
-    gone = await ratings.forget(context.db, chat_id)
+    gone = await chats.forget(context.db, chat_id)
     settings = t(lang, "forget.settings" if gone.settings else "forget.no_settings")
     await say(
         update,

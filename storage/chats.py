@@ -1,14 +1,12 @@
-"""Chats, saved papers and search sessions: the bot's per-chat and per-user state."""
+"""A chat's life, in one place: registered (or brought back), read, migrated to a
+supergroup, deactivated (blocked, removed, /stop) and forgotten (/forget)."""
 
 from __future__ import annotations
 
-from bot.core.i18n import LANGUAGES, Lang
-from bot.core.limits import MAX_QUERY
-from bot.core.models import Paper
-from storage.archive import PAPER_SELECT, paper_from_row
-from storage.db import Database
+from dataclasses import dataclass
 
-_SESSION_MEMORY = 10_000
+from bot.core.i18n import LANGUAGES, Lang
+from storage.db import Database
 
 
 async def register_chat(db: Database, chat_id: int, chat_type: str, title: str | None) -> None:
@@ -70,80 +68,76 @@ async def chat_language(db: Database, chat_id: int) -> Lang | None:
     return language
 
 
-async def toggle_bookmark(db: Database, user_id: int, arxiv_id: str) -> bool | None:
-    """Save or unsave a paper for a user; the new state, or None for an unknown paper."""
-    async with db.transaction():
-        async with db.execute("SELECT id FROM papers WHERE arxiv_id = ?", (arxiv_id,)) as cur:
-            row = await cur.fetchone()
-        if row is None:
-            return None
-        cursor = await db.execute(
-            "DELETE FROM bookmarks WHERE user_id = ? AND paper_id = ?", (user_id, row[0])
-        )
-        if cursor.rowcount:
-            return False
-        await db.execute(
-            "INSERT INTO bookmarks (user_id, paper_id) VALUES (?, ?)", (user_id, row[0])
-        )
-        return True
+async def deactivate(db: Database, chat_id: int, reason: str) -> int:
+    """The bot was blocked, kicked or the chat is gone: stop, and cancel what was owed.
 
-
-async def is_bookmarked(db: Database, user_id: int, arxiv_id: str) -> bool:
-    async with db.execute(
-        "SELECT 1 FROM bookmarks b JOIN papers p ON p.id = b.paper_id"
-        " WHERE b.user_id = ? AND p.arxiv_id = ?",
-        (user_id, arxiv_id),
-    ) as cur:
-        return await cur.fetchone() is not None
-
-
-async def bookmarks(db: Database, user_id: int, limit: int = 50) -> list[Paper]:
-    """A user's saved papers, most recently saved first."""
-    async with db.execute(
-        f"{PAPER_SELECT} JOIN bookmarks b ON b.paper_id = p.id WHERE b.user_id = ?"
-        " ORDER BY b.created_at DESC LIMIT ?",
-        (user_id, limit),
-    ) as cur:
-        return [paper_from_row(row) for row in await cur.fetchall()]
-
-
-async def search_session(db: Database, query: str) -> int:
-    """The id page buttons use for ``query`` (the same query reuses its id).
-
-    Ids already handed out in this process are remembered, so a repeated search costs no
-    write; sessions are only pruned at start, when this memory is empty.
+    Subscriptions are kept, so a /start brings the chat back as it was. Returns the number of
+    deliveries cancelled.
     """
-    query = query[:MAX_QUERY]
-    known = db.session_ids
-    if query in known:
-        return known[query]
-    async with (
-        db.transaction(),
-        db.execute(
-            "INSERT INTO search_sessions (query) VALUES (?) ON CONFLICT (query) DO UPDATE"
-            " SET used_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') RETURNING id",
-            (query,),
-        ) as cur,
-    ):
-        row = await cur.fetchone()
-    if len(known) >= _SESSION_MEMORY:
-        known.clear()
-    known[query] = int(row[0])
-    return known[query]
-
-
-async def search_session_query(db: Database, session_id: int) -> str | None:
-    async with db.execute("SELECT query FROM search_sessions WHERE id = ?", (session_id,)) as cur:
-        row = await cur.fetchone()
-    return row[0] if row else None
-
-
-async def prune_search_sessions(db: Database, days: int = 30) -> int:
-    """Forget sessions unused for ``days``; their buttons then say they expired."""
-    db.session_ids.clear()
     async with db.transaction():
+        await db.execute(
+            "UPDATE chats SET active = 0, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+            " WHERE chat_id = ?",
+            (chat_id,),
+        )
         cursor = await db.execute(
-            "DELETE FROM search_sessions WHERE used_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?)",
-            (f"-{days} days",),
+            "UPDATE deliveries SET status = 'cancelled', last_error = ?"
+            " WHERE chat_id = ? AND status = 'pending'",
+            (reason[:200], chat_id),
         )
     return cursor.rowcount
+
+
+async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
+    """A group became a supergroup: move subscriptions, settings and the outbox to ``new_id``."""
+    async with db.transaction():
+        async with db.execute("SELECT 1 FROM chats WHERE chat_id = ?", (old_id,)) as cursor:
+            if await cursor.fetchone() is None:
+                return  # moved already
+        async with db.execute("SELECT 1 FROM chats WHERE chat_id = ?", (new_id,)) as cursor:
+            exists = await cursor.fetchone() is not None
+        if not exists:
+            # ON UPDATE CASCADE carries subscriptions and deliveries along.
+            await db.execute(
+                "UPDATE chats SET chat_id = ?, type = 'supergroup' WHERE chat_id = ?",
+                (new_id, old_id),
+            )
+            return
+        # The new chat is known already (someone used a command there): merge into it.
+        await db.execute(
+            "INSERT OR IGNORE INTO subscriptions (chat_id, topic, created_at)"
+            " SELECT ?, topic, created_at FROM subscriptions WHERE chat_id = ?",
+            (new_id, old_id),
+        )
+        await db.execute(
+            "UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+        )
+        await db.execute(
+            "UPDATE chats SET (delivery_time, timezone, format, min_votes, quiet, paused, language,"
+            " thread_id, active) = (SELECT delivery_time, timezone, format, min_votes, quiet,"
+            " paused, COALESCE(chats.language, o.language), thread_id, 1 FROM chats o"
+            " WHERE o.chat_id = ?) WHERE chat_id = ?",
+            (old_id, new_id),
+        )
+        await db.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What ``forget`` deleted."""
+
+    ratings: int
+    saves: int
+    settings: bool  # the chat's row: language, time, time zone, format, filters
+
+
+async def forget(db: Database, chat_id: int) -> Forgotten:
+    """Delete what the chat taught Paperboy: its ratings, a private chat's saves, and the
+    chat itself (its settings; any topics and owed deliveries go with it, by cascade)."""
+    async with db.transaction():
+        ratings = await db.execute("DELETE FROM ratings WHERE chat_id = ?", (chat_id,))
+        saves = await db.execute(
+            "DELETE FROM bookmarks WHERE user_id = ? AND ? > 0", (chat_id, chat_id)
+        )
+        chat = await db.execute("DELETE FROM chats WHERE chat_id = ?", (chat_id,))
+    return Forgotten(ratings.rowcount, saves.rowcount, chat.rowcount > 0)

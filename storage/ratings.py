@@ -20,15 +20,6 @@ class Rated:
     at: dt.datetime
 
 
-@dataclass(frozen=True)
-class Forgotten:
-    """What ``forget`` deleted."""
-
-    ratings: int
-    saves: int
-    settings: bool  # the chat's row: language, time, time zone, format, filters
-
-
 async def rate(
     db: Database, chat_id: int, user_id: int, arxiv_id: str, value: int, now: dt.datetime
 ) -> Tally | None:
@@ -90,15 +81,3 @@ async def chat_verdicts(db: Database, chat_id: int) -> list[Rated]:
         Rated(pid, 1 if total > 0 else -1, dt.datetime.fromisoformat(at).replace(tzinfo=dt.UTC))
         for pid, total, at in rows
     ]
-
-
-async def forget(db: Database, chat_id: int) -> Forgotten:
-    """Delete what the chat taught Paperboy: its ratings, a private chat's saves, and the
-    chat itself (its settings; any topics and owed deliveries go with it, by cascade)."""
-    async with db.transaction():
-        ratings = await db.execute("DELETE FROM ratings WHERE chat_id = ?", (chat_id,))
-        saves = await db.execute(
-            "DELETE FROM bookmarks WHERE user_id = ? AND ? > 0", (chat_id, chat_id)
-        )
-        chat = await db.execute("DELETE FROM chats WHERE chat_id = ?", (chat_id,))
-    return Forgotten(ratings.rowcount, saves.rowcount, chat.rowcount > 0)

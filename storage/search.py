@@ -9,7 +9,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
-from bot.core.limits import SEARCH_COUNT_CAP
+from bot.core.limits import MAX_QUERY, SEARCH_COUNT_CAP
 from storage.caches import Ranked, Ranking
 from storage.db import Database
 
@@ -117,3 +117,49 @@ def _rank(rows: Sequence[Sequence]) -> Ranked:
         scored.append((max(relevance, 1e-3) * popularity[votes] * recency[last], aid, pid))
     scored.sort(key=lambda item: (-item[0], item[1]))
     return scored[:SEARCH_CANDIDATES]
+
+
+# A search's pages are turned by buttons that carry a session id, not the query (64 bytes).
+_SESSION_MEMORY = 10_000
+
+
+async def search_session(db: Database, query: str) -> int:
+    """The id page buttons use for ``query`` (the same query reuses its id).
+
+    Ids already handed out in this process are remembered, so a repeated search costs no
+    write; sessions are only pruned at start, when this memory is empty.
+    """
+    query = query[:MAX_QUERY]
+    known = db.session_ids
+    if query in known:
+        return known[query]
+    async with (
+        db.transaction(),
+        db.execute(
+            "INSERT INTO search_sessions (query) VALUES (?) ON CONFLICT (query) DO UPDATE"
+            " SET used_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') RETURNING id",
+            (query,),
+        ) as cur,
+    ):
+        row = await cur.fetchone()
+    if len(known) >= _SESSION_MEMORY:
+        known.clear()
+    known[query] = int(row[0])
+    return known[query]
+
+
+async def search_session_query(db: Database, session_id: int) -> str | None:
+    async with db.execute("SELECT query FROM search_sessions WHERE id = ?", (session_id,)) as cur:
+        row = await cur.fetchone()
+    return row[0] if row else None
+
+
+async def prune_search_sessions(db: Database, days: int = 30) -> int:
+    """Forget sessions unused for ``days``; their buttons then say they expired."""
+    db.session_ids.clear()
+    async with db.transaction():
+        cursor = await db.execute(
+            "DELETE FROM search_sessions WHERE used_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?)",
+            (f"-{days} days",),
+        )
+    return cursor.rowcount

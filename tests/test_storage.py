@@ -15,6 +15,7 @@ from bot.core.models import Digest, Paper
 from bot.parse.markdown import parse_digest
 from bot.understand.search import search_papers
 from storage import archive, chats, subscriptions
+from storage import search as search_sessions
 from storage.db import SchemaTooNewError, connect, schema_version
 from storage.migrations import MIGRATIONS
 from tests.conftest import fixture_text
@@ -186,14 +187,16 @@ async def test_search_results_follow_new_data_from_this_and_other_connections(db
 
 
 async def test_a_repeated_search_keeps_its_session_id_and_writes_nothing(db):
-    first = await chats.search_session(db, "확산 모델")
+    first = await search_sessions.search_session(db, "확산 모델")
     changes = db.total_changes
-    assert await chats.search_session(db, "확산 모델") == first
+    assert await search_sessions.search_session(db, "확산 모델") == first
     assert db.total_changes == changes  # answered from memory
-    assert await chats.search_session(db, "diffusion") != first
-    await chats.prune_search_sessions(db)  # as at start: the memory is emptied
-    assert await chats.search_session(db, "확산 모델") == first  # the stored id, not a new one
-    assert await chats.search_session_query(db, first) == "확산 모델"
+    assert await search_sessions.search_session(db, "diffusion") != first
+    await search_sessions.prune_search_sessions(db)  # as at start: the memory is emptied
+    assert (
+        await search_sessions.search_session(db, "확산 모델") == first
+    )  # the stored id, not a new one
+    assert await search_sessions.search_session_query(db, first) == "확산 모델"
 
 
 async def test_a_chat_language_read_from_memory_follows_every_change(db):
@@ -205,7 +208,7 @@ async def test_a_chat_language_read_from_memory_follows_every_change(db):
     assert await chats.chat_language(db, 7) == "en"
     await subscriptions.update_setting(db, -5, "group", read_setting("lang", "ko"))
     assert await chats.chat_language(db, -5) == "ko"
-    await subscriptions.migrate_chat(db, -5, -1005)
+    await chats.migrate_chat(db, -5, -1005)
     assert await chats.chat_language(db, -5) is None
     assert await chats.chat_language(db, -1005) == "ko"
 

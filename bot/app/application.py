@@ -57,7 +57,8 @@ from handlers import (
     subscriptions,
 )
 from handlers.common import Context
-from storage import archive, chats
+from storage import archive
+from storage import search as search_sessions
 from storage.db import connect
 
 log = logging.getLogger(__name__)
@@ -166,7 +167,7 @@ async def _post_init(application: Paperboy) -> None:
         log.info("summaries in %s by %s", ",".join(settings.summary_languages), writer.model)
     pipeline = Pipeline(settings, db, clock, sender, http, writer)
     data.pipeline = pipeline
-    await chats.prune_search_sessions(db)
+    await search_sessions.prune_search_sessions(db)
     await _set_commands(application)
     # A plain task, not application.create_task: stopping must not wait for a broadcast.
     data.tasks[SENDER_TASK] = asyncio.create_task(sender.run(), name=SENDER_TASK)

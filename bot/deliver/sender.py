@@ -29,7 +29,7 @@ from bot.deliver.sent_log import SentLog
 from bot.render.cards import render_card
 from bot.render.lists import render_paper_list
 from bot.render.reply import Reply
-from storage import archive, outbox, subscriptions, summaries
+from storage import archive, chats, outbox, subscriptions, summaries
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -223,7 +223,7 @@ class Sender:
     async def _serve_chat(self, batch: list[Delivery]) -> None:
         chat = await subscriptions.chat_settings(self.db, batch[0].chat_id)
         if chat is None or not chat.active:
-            await subscriptions.deactivate(self.db, batch[0].chat_id, "chat inactive")
+            await chats.deactivate(self.db, batch[0].chat_id, "chat inactive")
             return
         if chat.format == Format.COMPACT:
             by_digest: OrderedDict[dt.date, list[Delivery]] = OrderedDict()
@@ -316,7 +316,7 @@ class Sender:
                     until = self.clock.now() + dt.timedelta(seconds=seconds)
                     return await self._wait(chat, ids, until, error, count=False)
                 except ChatMigrated as error:
-                    await subscriptions.migrate_chat(self.db, chat.chat_id, error.new_chat_id)
+                    await chats.migrate_chat(self.db, chat.chat_id, error.new_chat_id)
                     log.info("chat %s migrated to %s", chat.chat_id, error.new_chat_id)
                     chat = dataclasses.replace(chat, chat_id=error.new_chat_id, type="supergroup")
                 except Forbidden as error:
@@ -357,7 +357,7 @@ class Sender:
         return Outcome(Fate.GIVEN_UP, chat)
 
     async def _gone(self, chat: ChatSettings, error: Exception) -> Outcome:
-        cancelled = await subscriptions.deactivate(self.db, chat.chat_id, str(error))
+        cancelled = await chats.deactivate(self.db, chat.chat_id, str(error))
         log.info("chat %s is gone (%s): %d deliveries cancelled", chat.chat_id, error, cancelled)
         self.stats.cancelled_chats += 1
         return Outcome(Fate.GONE, chat)
