@@ -28,11 +28,12 @@ import time
 from pathlib import Path
 
 from bench.remote_fake import Plan, RemoteFake, Report
-from bot.app.application import FIRST_POLL_TASK, build_application, running
+from bot.app.application import build_application, running
 from bot.app.config import load_settings
 from bot.core.models import Digest
 from bot.deliver.budget import GUARD
 from bot.parse.markdown import parse_digest
+from bot.pipeline import FIRST_POLL_TASK
 from bot.select.fan_out import fan_out
 from storage import archive, subscriptions
 from storage.db import Database
@@ -99,7 +100,7 @@ async def run(args: argparse.Namespace) -> tuple[Report, dict[str, float]]:
         app = build_application(settings)
         async with running(app):
             pipeline = app.bot_data.running
-            await app.bot_data.tasks[FIRST_POLL_TASK]
+            await app.bot_data.running.tasks.get(FIRST_POLL_TASK)
             await subscribe_all(pipeline.db, args.chats)
             await archive.store_digest(pipeline.db, digest, "bench")
             began = time.perf_counter()

@@ -4,11 +4,12 @@ write summaries, wake the sender. PTB's ``bot_data`` is a ``BotData`` holding it
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -60,9 +61,59 @@ class PollResult:
         }
 
 
+SENDER_TASK = "paperboy.sender"
+FIRST_POLL_TASK = "paperboy.first_poll"
+BACKFILL_TASK = "paperboy.backfill"
+SEMANTIC_TASK = "paperboy.semantic"
+SUMMARIES_TASK = "paperboy.summaries"
+INDEX_TASK = "paperboy.index"
+STOP_SECONDS = 10  # a task's own clean-up at shutdown (a transaction) takes far less
+
+
+class Background:
+    """Every task the bot runs beside its updates, by name: started here, one of a name at
+    a time, and stopped here at shutdown, in the order they started (the sender first, so
+    no task stopping after it waits on a send)."""
+
+    def __init__(self) -> None:
+        self._tasks: dict[str, asyncio.Task[Any]] = {}
+
+    def start(self, name: str, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any] | None:
+        """Run ``work`` as the task ``name``; None (and ``work`` closed unrun) while a task
+        of that name still runs."""
+        if self.running(name):
+            work.close()
+            return None
+        task = self._tasks[name] = asyncio.create_task(work, name=name)
+        return task
+
+    def running(self, name: str) -> bool:
+        task = self._tasks.get(name)
+        return task is not None and not task.done()
+
+    def get(self, name: str) -> asyncio.Task[Any] | None:
+        return self._tasks.get(name)
+
+    async def stop(self) -> None:
+        """Cancel every task and wait for each: rows are marked sent one by one and each
+        digest is one transaction, so a cancelled broadcast or poll resumes where it stopped."""
+        for name in list(self._tasks):
+            task = self._tasks.pop(name)
+            if not task.done():
+                task.cancel()
+                await asyncio.wait({task}, timeout=STOP_SECONDS)
+                if not task.done():
+                    log.warning(
+                        "%s did not stop within %d s; closing without it", name, STOP_SECONDS
+                    )
+                elif not task.cancelled() and task.exception() is not None:
+                    log.warning("%s ended with %r", name, task.exception())
+
+
 @dataclass
 class Pipeline:
-    """The database, the sender and the HTTP client, and the steps that join them."""
+    """The database, the sender and the HTTP client, the steps that join them, and the
+    background tasks that run them."""
 
     settings: Settings
     db: Database
@@ -71,11 +122,20 @@ class Pipeline:
     http: httpx.AsyncClient
     writer: ChatClient | None = None  # the language model, when one is configured
     poll_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    summarizing: asyncio.Task[None] | None = None
+    tasks: Background = field(default_factory=Background)
     semantic: Semantic | None = None  # the embedding model and vector index, once loaded
     foryou: ForYou | None = None  # chats' tastes ("For you"), with the semantic index
-    indexing: asyncio.Task[int] | None = None
     backfilling: tuple[int, int] | None = None  # days done and planned, while it runs
+
+    @property
+    def summarizing(self) -> asyncio.Task[Any] | None:
+        """The summaries being written in the background, if any."""
+        return self.tasks.get(SUMMARIES_TASK)
+
+    @property
+    def indexing(self) -> asyncio.Task[Any] | None:
+        """The papers without a vector being embedded, if any."""
+        return self.tasks.get(INDEX_TASK)
 
     def topics(self) -> TopicMatcher:
         """The topic matcher: by meaning once the encoder loaded, by keywords until then."""
@@ -108,7 +168,7 @@ class Pipeline:
                 await self.verify_digest_summaries()  # before fan-out: cards show the verdict
                 result = await self._fan_out("poll", now, report)
                 await meta.write(self.db, "last_poll", result.summary())
-                if self.summarizing is None or self.summarizing.done():
+                if not self.tasks.running(SUMMARIES_TASK):
                     await self.publish(now)  # else once the summaries are written
                 if report.papers_new:
                     self.start_indexing()
@@ -131,7 +191,7 @@ class Pipeline:
     async def _start_summaries(self, now: dt.datetime) -> None:
         """Hold the recent papers that lack a summary (their cards wait, at most
         ``summary_wait``) and write them in the background: never inside the poll."""
-        if self.writer is None or (self.summarizing and not self.summarizing.done()):
+        if self.writer is None or self.tasks.running(SUMMARIES_TASK):
             return
         since = now.date() - dt.timedelta(days=RECENT_DAYS)
         todo = {
@@ -144,7 +204,7 @@ class Pipeline:
         if not waiting:
             return
         self.sender.holds.hold(waiting, now + dt.timedelta(seconds=self.settings.summary_wait))
-        self.summarizing = asyncio.create_task(self._summarize(todo, waiting, now))
+        self.tasks.start(SUMMARIES_TASK, self._summarize(todo, waiting, now))
 
     async def _summarize(
         self, todo: dict[str, list[Paper]], waiting: set[str], polled: dt.datetime
@@ -228,9 +288,8 @@ class Pipeline:
 
     def start_indexing(self) -> None:
         """Embed the papers without a vector, in the background (one catch-up at a time)."""
-        if self.semantic is None or (self.indexing and not self.indexing.done()):
-            return
-        self.indexing = asyncio.create_task(self._index(self.semantic))
+        if self.semantic is not None:
+            self.tasks.start(INDEX_TASK, self._index(self.semantic))
 
     async def _index(self, semantic: Semantic, limit: int | None = None) -> int:
         try:
@@ -270,12 +329,8 @@ class Pipeline:
         return await summaries.counts(self.db, keys, recent, today)
 
     async def aclose(self) -> None:
-        """Stop writing summaries and vectors, then close the HTTP client and the database."""
-        for task in (self.summarizing, self.indexing):
-            if task is not None and not task.done():
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        """Stop every background task, then close the HTTP client and the database."""
+        await self.tasks.stop()
         async with self.poll_lock:  # a poll in progress: each digest is one transaction
             await self.http.aclose()
             await self.db.close()
@@ -304,7 +359,6 @@ class BotData:
     clock: Clock = field(default_factory=SystemClock)
     budget: Budget | None = None  # the bot's rate limiter, for the sender
     pipeline: Pipeline | None = None
-    tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
 
     @property
     def running(self) -> Pipeline:

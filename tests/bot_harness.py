@@ -14,10 +14,10 @@ from pathlib import Path
 
 from telegram.ext import Application
 
-from bot.app.application import FIRST_POLL_TASK, build_application, running
+from bot.app.application import build_application, running
 from bot.app.config import load_settings
 from bot.deliver.budget import Budget, BudgetLimits
-from bot.pipeline import Pipeline
+from bot.pipeline import FIRST_POLL_TASK, Pipeline
 from tests.conftest import FIXTURES
 from tests.fakebot.server import TOKEN, FakeBotApi, RateLimits, Sent
 from tests.loopback import free_port
@@ -126,7 +126,7 @@ async def bot_running(
         budget = budget or Budget(BudgetLimits(per_second=1000, per_group_minute=1000))
         application = build_application(settings, clock=clock, budget=budget)
         async with running(application):
-            await application.bot_data.tasks[FIRST_POLL_TASK]
+            await application.bot_data.running.tasks.get(FIRST_POLL_TASK)
             try:
                 yield Harness(api, application, clock)
             finally:

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from bot.app.application import BACKFILL_TASK
 from bot.app.cli import main
+from bot.pipeline import BACKFILL_TASK
 from bot.source import backfill
 from bot.source.reader import new_client
 from storage import meta, outbox
@@ -147,7 +147,7 @@ async def test_an_empty_archive_fills_itself_while_the_bot_answers(tmp_path):
         sources = f"{fake.korean_template},hf-api"
         clock = ManualClock(dt.datetime(2024, 1, 1, 23, 0, tzinfo=dt.UTC))  # "today"
         async with bot_running(tmp_path / "b.sqlite3", sources, clock=clock, env=env) as bot:
-            task = bot.app.bot_data.tasks[BACKFILL_TASK]
+            task = bot.pipeline.tasks.get(BACKFILL_TASK)
             await asyncio.sleep(0.5)
             assert not task.done()
             note, _ = await bot.say(chat, user, "/search agents", count=2)

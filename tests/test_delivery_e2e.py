@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.app.application import SENDER_TASK
 from bot.core.topics import parse_topics
 from bot.deliver.budget import Budget, BudgetLimits, Priority
 from bot.parse.markdown import parse_digest
+from bot.pipeline import SENDER_TASK
 from storage import outbox
 from storage.keywords import keyword_matches
 from tests.bot_harness import Harness, ManualClock, bot_running
@@ -489,7 +489,7 @@ async def test_a_failed_read_of_the_outbox_leaves_no_worker_behind(
     bot: Harness, sources: Path, monkeypatch: pytest.MonkeyPatch
 ):
     await bot.say(CHAT, USER, "/subscribe")
-    sender_task = bot.app.bot_data.tasks[SENDER_TASK]  # only this test's drain reads
+    sender_task = bot.pipeline.tasks.get(SENDER_TASK)  # only this test's drain reads
     sender_task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await sender_task

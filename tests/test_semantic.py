@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.app.application import SEMANTIC_TASK
 from bot.app.cli import main
 from bot.core.chat_settings import ChatSettings, Rank
+from bot.pipeline import SEMANTIC_TASK
 from bot.source.ingest import ingest
 from bot.understand.embedder import Embedder, load_embedder
 from bot.understand.index import VectorIndex
@@ -209,7 +209,7 @@ async def test_the_similar_button_opens_the_nearest_papers(tmp_path, embedder):
     chat = FakeBotApi.private_chat(user)
     env = {"PAPERBOY_SEMANTIC": "on"}
     async with bot_running(tmp_path / "b.sqlite3", str(API), env=env) as bot:
-        await bot.app.bot_data.tasks[SEMANTIC_TASK]  # the model and the catch-up
+        await bot.pipeline.tasks.get(SEMANTIC_TASK)  # the model and the catch-up
         assert bot.pipeline.indexing is not None
         await bot.pipeline.indexing
         (card,) = await bot.say(chat, user, "/paper 2606.28133")
@@ -297,7 +297,7 @@ async def test_foryou_learns_from_ratings_and_pages_its_picks(tmp_path, embedder
     clock = ManualClock(dt.datetime(2026, 8, 20, 9, 0, tzinfo=dt.UTC))
     env = {"PAPERBOY_SEMANTIC": "on"}
     async with bot_running(tmp_path / "b.sqlite3", str(API), env=env, clock=clock) as bot:
-        await bot.app.bot_data.tasks[SEMANTIC_TASK]
+        await bot.pipeline.tasks.get(SEMANTIC_TASK)
         await bot.pipeline.indexing
         (reply,) = await bot.say(chat, user, "/foryou")
         assert reply.text.startswith("Rate a few papers with 👍/👎")

@@ -9,9 +9,9 @@ import shutil
 
 import numpy as np
 
-from bot.app.application import SEMANTIC_TASK
 from bot.core.models import Paper
 from bot.core.topics import BUILTIN, Topic
+from bot.pipeline import SEMANTIC_TASK
 from bot.understand.embedder import load_embedder
 from bot.understand.topic_model import (
     TopicModel,
@@ -116,7 +116,7 @@ async def test_a_korean_free_text_subscription_brings_english_papers_by_meaning(
     clock = ManualClock(dt.datetime(2026, 6, 29, 23, 0, tzinfo=dt.UTC))
     env = {"PAPERBOY_SEMANTIC": "on"}
     async with bot_running(tmp_path / "b.sqlite3", str(sources), clock=clock, env=env) as bot:
-        await bot.app.bot_data.tasks[SEMANTIC_TASK]
+        await bot.pipeline.tasks.get(SEMANTIC_TASK)
         (reply,) = await bot.say(chat, user, "/subscribe 로봇 조작")
         assert "로봇 조작" in reply.text
         mark = bot.api.mark()

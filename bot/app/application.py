@@ -7,7 +7,6 @@ as ``run_polling`` inside an existing event loop, for end-to-end tests and bench
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 import secrets
@@ -39,7 +38,14 @@ from bot.core.settings import HF_API_SOURCE, Settings
 from bot.deliver.budget import FREE_PER_SECOND, Budget, BudgetLimits
 from bot.deliver.sender import WORKERS, Holds, Sender
 from bot.deliver.transport import AiohttpRequest
-from bot.pipeline import BotData, Pipeline
+from bot.pipeline import (
+    BACKFILL_TASK,
+    FIRST_POLL_TASK,
+    SEMANTIC_TASK,
+    SENDER_TASK,
+    BotData,
+    Pipeline,
+)
 from bot.source.reader import new_client
 from bot.summarize.client import ChatClient
 from bot.understand.embedder import load_embedder
@@ -66,10 +72,6 @@ log = logging.getLogger(__name__)
 # The Application with typed bot_data: handlers and jobs read ``context.bot_data.running``.
 Paperboy = Application[ExtBot[None], CallbackContext, dict, dict, BotData, object]  # type: ignore[type-arg]
 
-SENDER_TASK = "paperboy.sender"
-FIRST_POLL_TASK = "paperboy.first_poll"
-SEMANTIC_TASK = "paperboy.semantic"
-BACKFILL_TASK = "paperboy.backfill"
 POLL_JOB = "paperboy.poll"
 VOTES_JOB = "paperboy.votes"
 VOTE_REFRESH_SECONDS = 3600
@@ -169,20 +171,14 @@ async def _post_init(application: Paperboy) -> None:
     data.pipeline = pipeline
     await search_sessions.prune_search_sessions(db)
     await _set_commands(application)
-    # A plain task, not application.create_task: stopping must not wait for a broadcast.
-    data.tasks[SENDER_TASK] = asyncio.create_task(sender.run(), name=SENDER_TASK)
-    # The first poll right away, as a task: a job with first=0 added before the scheduler
-    # starts would have its start time in the past, and APScheduler would wait an interval.
-    data.tasks[FIRST_POLL_TASK] = asyncio.create_task(
-        _logged("first poll", pipeline.poll_now()), name=FIRST_POLL_TASK
-    )
-    data.tasks[BACKFILL_TASK] = asyncio.create_task(
-        _logged("backfill", pipeline.backfill_if_empty()), name=BACKFILL_TASK
-    )
+    # The pipeline's tasks, not application.create_task: stopping must not wait for a
+    # broadcast. The first poll right away, as a task: a job with first=0 added before the
+    # scheduler starts would have its start time in the past, and APScheduler would wait.
+    pipeline.tasks.start(SENDER_TASK, sender.run())
+    pipeline.tasks.start(FIRST_POLL_TASK, _logged("first poll", pipeline.poll_now()))
+    pipeline.tasks.start(BACKFILL_TASK, _logged("backfill", pipeline.backfill_if_empty()))
     if settings.semantic:
-        data.tasks[SEMANTIC_TASK] = asyncio.create_task(
-            _logged("semantic search", _start_semantic(pipeline)), name=SEMANTIC_TASK
-        )
+        pipeline.tasks.start(SEMANTIC_TASK, _logged("semantic search", _start_semantic(pipeline)))
     else:
         log.info("PAPERBOY_SEMANTIC=off: search matches words alone")
     assert application.job_queue is not None
@@ -245,14 +241,6 @@ async def _votes_job(context: CallbackContext) -> None:  # type: ignore[type-arg
 
 
 async def _post_shutdown(application: Paperboy) -> None:
-    for name in (SENDER_TASK, FIRST_POLL_TASK, SEMANTIC_TASK, BACKFILL_TASK):
-        task = application.bot_data.tasks.pop(name, None)
-        if task is not None and not task.done():
-            # Rows are marked sent one by one and each digest is one transaction: a cancelled
-            # broadcast or poll resumes where it stopped.
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
     pipeline, application.bot_data.pipeline = application.bot_data.pipeline, None
     if pipeline is not None:
         await pipeline.aclose()
