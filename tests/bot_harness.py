@@ -16,8 +16,10 @@ from telegram.ext import Application
 
 from bot.app.application import build_application, running
 from bot.app.config import load_settings
+from bot.core.models import Tally
 from bot.deliver.budget import Budget, BudgetLimits
 from bot.pipeline import FIRST_POLL_TASK, Pipeline
+from storage import archive, ratings
 from tests.conftest import FIXTURES
 from tests.fakebot.server import TOKEN, FakeBotApi, RateLimits, Sent
 from tests.loopback import free_port
@@ -62,6 +64,44 @@ class Harness:
     async def deliver(self) -> int:
         """Send whatever is due now (as the sender task would), and return how many went."""
         return await self.pipeline.sender.drain()
+
+    async def press(self, sent: Sent, user: dict, label: str, row: int | None = None) -> dict:
+        """``user`` presses the button of ``sent`` whose label shows ``label`` (in
+        ``row`` when a message has one per paper), as a reader would find it; returns the
+        callback's answer, once the bot has redrawn the buttons."""
+        rows = (sent.reply_markup or {}).get("inline_keyboard", [])
+        candidates = rows if row is None else [rows[row]]
+        (button,) = [b for r in candidates for b in r if label in b["text"]]
+        edits = sum(c.method == "editMessageReplyMarkup" for c in self.api.calls)
+        answers = len(self.api.callback_answers)
+        self.api.push_callback(sent, user, button["callback_data"])
+        await self.api.wait_for(lambda: len(self.api.callback_answers) > answers)
+        answer = self.api.callback_answers[answers]
+        if not answer.get("text", "").startswith("This button"):
+            await self.api.wait_for(
+                lambda: sum(c.method == "editMessageReplyMarkup" for c in self.api.calls) > edits
+            )
+        return answer
+
+    def keyboard(self, sent: Sent) -> list[list[str]]:
+        """The labels of the newest buttons shown on ``sent`` (after any edit)."""
+        markup = sent.reply_markup
+        for call in self.api.calls:
+            edited = call.method == "editMessageReplyMarkup" and call.ok
+            if edited and int(call.params["message_id"]) == sent.message_id:
+                markup = call.params["reply_markup"]
+        return [[b["text"] for b in row] for row in (markup or {}).get("inline_keyboard", [])]
+
+    async def ratings(self, chat: dict) -> dict[str, int]:
+        """The chat's verdict on each paper it rated (arXiv id → +1 or -1), as "for you"
+        reads it."""
+        verdicts = await ratings.chat_verdicts(self.pipeline.db, chat["id"])
+        papers = await archive.papers_keyed(self.pipeline.db, [v.paper_id for v in verdicts])
+        return {papers[v.paper_id].arxiv_id: v.value for v in verdicts}
+
+    async def tally(self, chat: dict, arxiv_id: str, user: dict) -> Tally:
+        """A chat's 👍 and 👎 of a paper, and ``user``'s own."""
+        return await ratings.tally(self.pipeline.db, chat["id"], arxiv_id, user["id"])
 
 
 _TEMPLATES: dict[str, Path] = {}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from storage import archive, bookmarks, subscriptions
 from tests.bot_harness import Harness, bot_running
 from tests.conftest import FIXTURES
 from tests.fakebot.server import BOT_USERNAME, FakeBotApi
@@ -38,24 +39,14 @@ async def test_start_offers_five_papers_of_the_month_on_different_topics_to_rate
     assert offer.text.startswith("🎯 Teach me your taste")
     topics = [line.removeprefix("🏷 ") for line in offer.text.splitlines() if line.startswith("🏷")]
     assert len(topics) == 5 and len(set(topics)) == 5
-    data = offer.callback_data()
-    assert len(data) == 10 and all(d[:2] in ("q+", "q-") for d in data)
-    first = data[0][3:]
-    answers = len(bot.api.callback_answers)
-    bot.api.push_callback(offer, EN_USER, data[0])
-    await bot.api.wait_for(lambda: len(bot.api.callback_answers) > answers)
-    await bot.api.wait_for(
-        lambda: any(c.method == "editMessageReplyMarkup" and c.ok for c in bot.api.calls)
-    )
-    edited = [c for c in bot.api.calls if c.method == "editMessageReplyMarkup"][-1]
-    labels = [b["text"] for b in edited.params["reply_markup"]["inline_keyboard"][0]]
-    assert labels == ["✓ 1 👍", "1 👎"]
-    rows = await bot.pipeline.db.execute_fetchall(
-        "SELECT p.arxiv_id, r.value FROM ratings r JOIN papers p ON p.id = r.paper_id"
-        " WHERE r.chat_id = ?",
-        (EN_CHAT["id"],),
-    )
-    assert [tuple(r) for r in rows] == [(first, 1)]
+    assert [row[:2] for row in bot.keyboard(offer)] == [[f"{i} 👍", f"{i} 👎"] for i in range(1, 6)]
+    answer = await bot.press(offer, EN_USER, "👍", row=0)
+    assert answer["text"].startswith("👍")
+    assert bot.keyboard(offer)[0] == ["✓ 1 👍", "1 👎"]
+    rated = await bot.ratings(EN_CHAT)
+    assert list(rated.values()) == [1] and len(rated) == 1
+    (paper,) = rated
+    assert (await archive.get_paper(bot.pipeline.db, paper)).title in offer.text.split("🏷")[0]
     (again,) = await bot.say(EN_CHAT, EN_USER, "/start")  # rated once: no second offer
     assert again.text.startswith("Hi Ada!")
 
@@ -300,31 +291,21 @@ async def test_ratings_count_each_member_once_per_chat(bot: Harness):
     """👍/👎 belong to the chat: in a group every member counts once, a second tap takes a
     rating back, and the buttons show the chat's counts; another chat starts from zero."""
     (card,) = await bot.say(GROUP, EN_USER, "/paper 2410.09342")
-    up, down = "r+:2410.09342", "r-:2410.09342"
-    assert {up, down} <= set(card.callback_data())
 
-    async def tap(user: dict, data: str) -> list[str]:
-        edits = sum(c.method == "editMessageReplyMarkup" for c in bot.api.calls)
-        answers = len(bot.api.callback_answers)
-        bot.api.push_callback(card, user, data)
-        await bot.api.wait_for(lambda: len(bot.api.callback_answers) > answers)
-        await bot.api.wait_for(
-            lambda: sum(c.method == "editMessageReplyMarkup" for c in bot.api.calls) > edits
-        )
-        edited = [c for c in bot.api.calls if c.method == "editMessageReplyMarkup"][-1]
-        return [b["text"] for b in edited.params["reply_markup"]["inline_keyboard"][1][:2]]
+    async def tap(user: dict, label: str) -> list[str]:
+        await bot.press(card, user, label)
+        return bot.keyboard(card)[1][:2]
 
-    assert await tap(EN_USER, up) == ["👍 1", "👎"]
+    assert await tap(EN_USER, "👍") == ["👍 1", "👎"]
     assert bot.api.callback_answers[-1]["text"].startswith("👍")
-    assert await tap(KO_USER, up) == ["👍 2", "👎"]
-    assert await tap(EN_USER, up) == ["👍 1", "👎"]  # taken back
+    assert await tap(KO_USER, "👍") == ["👍 2", "👎"]
+    assert await tap(EN_USER, "👍") == ["👍 1", "👎"]  # taken back
     assert bot.api.callback_answers[-1]["text"] == "Rating taken back"
-    assert await tap(EN_USER, down) == ["👍 1", "👎 1"]
-    assert await tap(EN_USER, up) == ["👍 2", "👎"]  # changed its mind: one vote each
-    rows = await bot.pipeline.db.execute_fetchall(
-        "SELECT user_id, value FROM ratings WHERE chat_id = ? ORDER BY user_id", (GROUP["id"],)
-    )
-    assert [tuple(r) for r in rows] == [(EN_USER["id"], 1), (KO_USER["id"], 1)]
+    assert await tap(EN_USER, "👎") == ["👍 1", "👎 1"]
+    assert await tap(EN_USER, "👍") == ["👍 2", "👎"]  # changed its mind: one vote each
+    assert (await bot.tally(GROUP, "2410.09342", EN_USER)).mine == 1
+    assert (await bot.tally(GROUP, "2410.09342", KO_USER)).mine == 1
+    assert await bot.ratings(GROUP) == {"2410.09342": 1}  # the chat likes it
 
     (mine,) = await bot.say(EN_CHAT, EN_USER, "/paper 2410.09342")
     assert [b["text"] for b in mine.buttons()][3:5] == ["👍", "👎"]
@@ -338,15 +319,12 @@ async def test_forget_after_stop_deletes_ratings_saves_and_settings(bot: Harness
     db = bot.pipeline.db
     await bot.say(EN_CHAT, EN_USER, "/subscribe llm")
     (card,) = await bot.say(EN_CHAT, EN_USER, "/paper 2410.09342")
-    for data in ("r+:2410.09342", "bm:2410.09342"):
-        answers = len(bot.api.callback_answers)
-        bot.api.push_callback(card, EN_USER, data)
-        await bot.api.wait_for(lambda n=answers: len(bot.api.callback_answers) > n)
+    await bot.press(card, EN_USER, "👍")
+    await bot.press(card, EN_USER, "☆")
     (other,) = await bot.say(KO_CHAT, KO_USER, "/paper 2410.09342")
-    bot.api.push_callback(other, KO_USER, "r-:2410.09342")  # another chat's: kept
-    await bot.api.wait_for(
-        lambda: any(a.get("text", "").startswith("👎") for a in bot.api.callback_answers)
-    )
+    await bot.press(other, KO_USER, "👎")  # another chat's: kept
+    assert await bot.ratings(EN_CHAT) == {"2410.09342": 1}
+    assert [p.arxiv_id for p in await bookmarks.saved_papers(db, EN_USER["id"])] == ["2410.09342"]
 
     (reply,) = await bot.say(EN_CHAT, EN_USER, "/forget")
     assert reply.text == "This chat still gets papers. Send /stop first, then /forget."
@@ -356,16 +334,10 @@ async def test_forget_after_stop_deletes_ratings_saves_and_settings(bot: Harness
         "Deleted: ratings (1), saved papers (1) and this chat's settings. "
         "Paperboy keeps nothing else of this chat."
     )
-    chat = EN_CHAT["id"]
-    for table, column in (("ratings", "chat_id"), ("bookmarks", "user_id"), ("chats", "chat_id")):
-        ((left,),) = await db.execute_fetchall(
-            f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (chat,)
-        )
-        assert left == 0, table
-    ((kept,),) = await db.execute_fetchall(
-        "SELECT COUNT(*) FROM ratings WHERE chat_id = ?", (KO_CHAT["id"],)
-    )
-    assert kept == 1
+    assert await bot.ratings(EN_CHAT) == {}
+    assert await bookmarks.saved_papers(db, EN_USER["id"]) == []
+    assert await subscriptions.chat_settings(db, EN_CHAT["id"]) is None
+    assert await bot.ratings(KO_CHAT) == {"2410.09342": -1}
 
 
 async def test_settings_switch_language(bot: Harness):

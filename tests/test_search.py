@@ -43,10 +43,31 @@ async def fixture_db(tmp_path: Path):
     await conn.close()
 
 
-async def test_hostile_queries_never_fail(fixture_db):
-    for text in HOSTILE:
-        hits = await search_papers(fixture_db, text)
-        assert isinstance(hits, list)
+# What a reader gets for text that is FTS5 syntax, markup or nothing at all: never an error,
+# operators read as the words typed, and only papers that say them.
+HOSTILE_FINDS = {
+    **{text: [] for text in ['"', "*", "-x", "", "   ", "((", "🙂"]},  # nothing to search for
+    # words no paper of the fixtures says: not column filters, operators or prefixes
+    **{text: [] for text in ["NEAR(", "title:x", "AND OR NOT", "^start", "<script>", "a\x00b"]},
+    "x" * 5000: [],
+    "C++": ["2407.13739"],  # the one paper that names the language
+    "2409.12917": ["2409.12917"],  # an arXiv id is a lookup
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=[repr(t[:12]) for t in HOSTILE])
+async def test_hostile_queries_find_what_they_say_and_nothing_else(fixture_db, text):
+    results = await search(fixture_db, text)
+    assert [h.paper.arxiv_id for h in results.hits] == HOSTILE_FINDS[text]
+    assert results.total == len(results.hits) == results.matches
+
+
+async def test_a_query_of_symbols_marks_them_in_its_snippet(fixture_db):
+    (hit,) = await search_papers(fixture_db, "C++")
+    marked = [hit.snippet.text[start : start + 3] for start, _ in hit.snippet.spans]
+    assert "C++" in marked  # the word is marked (the index reads it as "c")
+    fts_like = await search_papers(fixture_db, "title:C++")
+    assert fts_like == []  # "title:" is a word typed, not a column filter
 
 
 async def test_arxiv_id_and_urls_are_exact_lookups(fixture_db):
