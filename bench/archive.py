@@ -18,7 +18,8 @@ from pathlib import Path
 from bot.core.models import Digest, Paper
 from bot.parse.markdown import parse_digest
 from bot.source.ingest import ingest
-from storage.archive import search_papers, store_digest
+from bot.understand.search import search_papers
+from storage.archive import store_digest
 from storage.db import connect
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "daily_papers_ko"
