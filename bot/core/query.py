@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.core.lexicon import translations
+
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 # Hangul syllables and jamo, CJK ideographs, Hiragana/Katakana.
@@ -93,9 +95,20 @@ def phrase(term: str) -> str:
     return quoted
 
 
+def term_expression(term: str) -> str:
+    """One term as FTS5: its phrase, or with its English translations when it is a Korean
+    word the lexicon knows (``강화학습`` also finds "reinforcement"), since most papers arrive
+    in English."""
+    english = translations(term)
+    if not english:
+        return phrase(term)
+    return "(" + " OR ".join([phrase(term), *(phrase(e) for e in english)]) + ")"
+
+
 def match_expression(terms: list[str], excluded: list[str], any_of: bool = False) -> str:
-    """The FTS5 expression: all ``terms`` (or any, for a topic's keywords), minus exclusions."""
-    positive = (" OR " if any_of else " AND ").join(phrase(t) for t in terms)
+    """The FTS5 expression: all ``terms`` (or any, for a topic's keywords), minus exclusions.
+    Exclusions are taken as typed: a translation would exclude more than was asked."""
+    positive = (" OR " if any_of else " AND ").join(term_expression(t) for t in terms)
     if excluded:
         return f"({positive}) NOT ({' OR '.join(phrase(t) for t in excluded)})"
     return positive

@@ -1,0 +1,134 @@
+"""Mine the Korean→English term lexicon from the real parallel texts, and measure it.
+
+Run: ``python -m bench.lexicon [--write]`` (needs ../shared/corpus). 2,096 papers of 2024 have
+both a Korean digest summary (daily_papers_ko/2024) and an English title and abstract
+(hf_api_2024). A Korean word and an English word that keep appearing in the same papers
+translate each other: each Korean word (particles stripped) takes the English words with
+the best Dice coefficient over those papers. ``--write`` ships the lexicon mined from every
+pair as bot/core/ko_en_lexicon.tsv; bench.crosslingual mines its own from the tune half
+only, so that its test queries never taught the lexicon.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from bot.core.lexicon import LEXICON_FILE, korean_words
+
+ROOT = Path(__file__).resolve().parents[1]
+MIN_PAPERS = 3  # a pair seen in fewer papers is chance
+MIN_DICE = 0.3
+NEAR_BEST = 0.8  # other translations kept when this close to the best one
+MAX_TRANSLATIONS = 3
+MIN_LIFT = 1.5  # P(english | korean) over P(english): "model" is in every abstract
+# Words every summary uses, which co-occurrence cannot tell apart (모델 goes with every
+# abstract's "model"): written by hand, and kept beside what was mined.
+GENERIC = {
+    "모델": "model",
+    "언어": "language",
+    "대형": "large",
+    "대규모": "large large-scale",
+    "학습": "learning training",
+    "방법": "method approach",
+    "데이터": "data",
+    "성능": "performance",
+    "작업": "task",
+    "생성": "generation generative",
+    "평가": "evaluation benchmark",
+    "효율": "efficient efficiency",
+    "효율성": "efficiency efficient",
+    "시각": "visual vision",
+    "강화학습": "reinforcement",
+    "강화": "reinforcement",
+    "미세": "fine-tuning",
+    "조정": "tuning",
+    "미세조정": "fine-tuning",
+    "파인튜닝": "fine-tuning",
+    "인식": "recognition",
+    "질의": "query question",
+    "구조": "structure architecture",
+}
+_ENGLISH = re.compile(r"[a-z][a-z0-9\-]+")
+_STOP_WORDS = (
+    "the and for with from that this these our are can its into via than then both such "
+    "also which while when where how what more most new using based show shows"
+)
+_STOP = frozenset(_STOP_WORDS.split())
+
+
+def english_words(text: str) -> set[str]:
+    found = set()
+    for word in _ENGLISH.findall(text.lower()):
+        if len(word) < 3 or word in _STOP:
+            continue
+        if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+            word = word[:-1]
+        found.add(word)
+    return found
+
+
+def mine(korean: Mapping[str, str], english: Mapping[str, str]) -> dict[str, list[str]]:
+    """Korean word → its English translations, from papers present in both mappings."""
+    papers = [a for a in korean if a in english]
+    ko = {a: korean_words(korean[a]) for a in papers}
+    en = {a: english_words(english[a]) for a in papers}
+    ko_df = Counter(w for a in papers for w in ko[a])
+    en_df = Counter(w for a in papers for w in en[a])
+    together: dict[str, Counter[str]] = defaultdict(Counter)
+    for a in papers:
+        for k in ko[a]:
+            if ko_df[k] >= MIN_PAPERS:
+                together[k].update(en[a])
+    total = len(papers)
+    lexicon = {}
+    for k, counts in together.items():
+        scored = sorted(
+            (
+                (2 * n / (ko_df[k] + en_df[e]), e)
+                for e, n in counts.items()
+                if n >= MIN_PAPERS and (n / ko_df[k]) / (en_df[e] / total) >= MIN_LIFT
+            ),
+            reverse=True,
+        )
+        if not scored or scored[0][0] < MIN_DICE:
+            continue
+        best = scored[0][0]
+        lexicon[k] = [
+            e for s, e in scored[:MAX_TRANSLATIONS] if s >= max(MIN_DICE, NEAR_BEST * best)
+        ]
+    lexicon.update({k: v.split() for k, v in GENERIC.items()})
+    return dict(sorted(lexicon.items()))
+
+
+def write(lexicon: Mapping[str, Iterable[str]], path: Path = LEXICON_FILE) -> None:
+    lines = ["# Korean word\tEnglish translations (mined by bench.lexicon; do not edit)"]
+    lines += [f"{k}\t{' '.join(v)}" for k, v in lexicon.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    from bench.summary_check import CORPUS, load_corpus
+
+    parser = argparse.ArgumentParser(prog="python -m bench.lexicon")
+    parser.add_argument("--write", action="store_true", help=f"write {LEXICON_FILE.name}")
+    args = parser.parse_args()
+    if not CORPUS.is_dir():
+        raise SystemExit(f"bench: {CORPUS} not found; the benchmark needs ../shared/corpus")
+    corpus = load_corpus()
+    korean = {a: corpus.papers[a].summary_text for a in corpus.pairs}
+    english = {a: f"{corpus.papers[a].title}\n{corpus.papers[a].abstract}" for a in corpus.pairs}
+    lexicon = mine(korean, english)
+    print(f"{len(lexicon):,} Korean words with a translation, from {len(corpus.pairs):,} papers")
+    for word in ("강화", "벤치마크", "양자화", "환각", "코드", "확산", "로봇", "에이전트", "음성"):
+        print(f"  {word}: {', '.join(lexicon.get(word, ['—']))}")
+    if args.write:
+        write(lexicon)
+        print(f"written to {LEXICON_FILE.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

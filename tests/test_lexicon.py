@@ -1,0 +1,99 @@
+"""Korean reaches English-only papers: the shipped lexicon, search and topic subscriptions."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.lexicon import korean_words, stem, translations
+from bot.core.query import build_query
+from bot.core.topics import parse_topics
+from bot.parse.hf_api import parse_hf_api
+from bot.source.ingest import IngestReport, store_text
+from bot.understand.search import search
+from storage.keywords import keyword_matches
+from tests.conftest import ROOT
+
+API_DAYS = sorted((ROOT / "tests" / "fixtures" / "hf_api").glob("*.json"))
+PAPERS = [
+    paper
+    for path in API_DAYS
+    for digest in parse_hf_api(path.read_text(encoding="utf-8"), path.name).digests
+    for paper in digest.papers
+]
+# Korean terms a reader types, and their English forms as an English reader would.
+TERM_PAIRS = [
+    ("강화학습", "reinforcement learning"),
+    ("벤치마크", "benchmark"),
+    ("에이전트", "agent"),
+    ("로봇", "robot"),
+    ("비디오 생성", "video generation"),
+    ("확산 모델", "diffusion model"),
+    ("추론", "reasoning"),
+    ("멀티모달", "multimodal"),
+]
+
+
+def test_particles_are_stripped_and_words_found():
+    assert stem("모델을") == "모델" and stem("효율적인") == "효율" and stem("이") == "이"
+    assert korean_words("대형 언어 모델의 환각을 줄입니다") >= {"대형", "언어", "모델", "환각"}
+
+
+def test_the_lexicon_knows_the_basic_terms_and_nothing_else():
+    assert "reinforcement" in translations("강화학습")
+    assert translations("양자화를") == ("quantization",)  # the particle stripped
+    assert "robot" in translations("로봇")
+    assert translations("diffusion") == () and translations("") == ()
+    assert translations("가" * 50) == ()  # no lookups for runs no word is
+
+
+def test_a_korean_term_becomes_its_phrase_or_its_translations():
+    expression = build_query("양자화").expression
+    assert expression == '("양자 자화" OR "quantization")'
+    assert build_query("-양자화 llm").expression == '("llm") NOT ("양자 자화")'  # as typed
+
+
+@pytest.fixture
+async def english_day(db):
+    for path in API_DAYS:
+        await store_text(db, path.read_text(encoding="utf-8"), path.name, IngestReport())
+    return db
+
+
+@pytest.mark.parametrize(("korean", "english"), TERM_PAIRS)
+async def test_a_korean_search_finds_what_its_english_finds(english_day, korean, english):
+    """The fixtures are English-only API days: before the lexicon, every Korean term here
+    found nothing."""
+    found = {h.paper.arxiv_id for h in (await search(english_day, korean, limit=50)).hits}
+    wanted = {h.paper.arxiv_id for h in (await search(english_day, english, limit=50)).hits}
+    assert wanted, english
+    assert len(found & wanted) >= 0.8 * len(wanted)
+
+
+def test_a_korean_subscription_brings_what_its_english_one_brings():
+    ratios, extra = [], []
+    for korean, english in TERM_PAIRS:
+        (ko,), (en,) = parse_topics(korean), parse_topics(english)
+        matches = keyword_matches(PAPERS, [ko, en])
+        if matches[en]:
+            ratios.append(len(matches[ko] & matches[en]) / len(matches[en]))
+        if matches[ko]:
+            extra.append(len(matches[ko] - matches[en]) / len(matches[ko]))
+    assert len(ratios) >= 6
+    assert sum(ratios) / len(ratios) >= 0.8  # issue 26: at least 0.8 of the English cards
+    assert sum(extra) / len(extra) <= 0.3  # and at most 0.3 of its cards beyond them
+
+
+SHARED_API = ROOT.parent / "shared" / "corpus" / "hf_api"
+
+
+@pytest.mark.skipif(not SHARED_API.is_dir(), reason="needs ../shared/corpus")
+async def test_the_issue_s_searches_find_the_english_papers(db):
+    """Over the shared 2026-08-20/21 days: `/search 확산 모델` found nothing while
+    `diffusion` found 4DAnyone; `/search 강화학습 추론` missed Co-RL."""
+    for day in ("2026-08-20", "2026-08-21"):
+        path = SHARED_API / f"{day}.json"
+        await store_text(db, path.read_text(encoding="utf-8"), path.name, IngestReport())
+    diffusion = [h.paper.title for h in (await search(db, "확산 모델", limit=10)).hits]
+    assert any("4DAnyone" in title for title in diffusion)
+    reasoning = [h.paper.title for h in (await search(db, "강화학습 추론", limit=5)).hits]
+    assert any(title.startswith("Co-RL") for title in reasoning)
