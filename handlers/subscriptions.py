@@ -31,16 +31,7 @@ from bot.render.menus import (
     topic_label,
 )
 from bot.render.reply import Reply, render_text
-from handlers.common import (
-    Context,
-    answer,
-    command_args,
-    edit,
-    language,
-    on_button,
-    say,
-    send,
-)
+from handlers.common import Context, answer, command_args, edit, language, on_button, say, send
 from storage import chats
 from storage import subscriptions as subs
 

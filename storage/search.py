@@ -163,3 +163,17 @@ async def prune_search_sessions(db: Database, days: int = 30) -> int:
             (f"-{days} days",),
         )
     return cursor.rowcount
+
+
+async def match_counts(db: Database, expressions: Sequence[str], cap: int) -> list[int]:
+    """How many papers each FTS expression matches, counting each up to ``cap``, in one
+    statement (a cheap read of at most ``cap`` rows a term: no bm25)."""
+    if not expressions:
+        return []
+    counts = ", ".join(
+        f"(SELECT COUNT(*) FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ?{i + 2}"
+        " LIMIT ?1))"
+        for i in range(len(expressions))
+    )
+    ((*found,),) = await db.execute_fetchall(f"SELECT {counts}", (cap, *expressions))
+    return [int(n) for n in found]

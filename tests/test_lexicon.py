@@ -97,3 +97,20 @@ async def test_the_issue_s_searches_find_the_english_papers(db):
     assert any("4DAnyone" in title for title in diffusion)
     reasoning = [h.paper.title for h in (await search(db, "강화학습 추론", limit=5)).hits]
     assert any(title.startswith("Co-RL") for title in reasoning)
+
+
+async def test_without_meaning_a_query_no_paper_fully_matches_still_finds_papers(english_day):
+    """No paper says both words: the words side answers with the papers that say the rarer
+    one, never nothing; with meaning on, the meaning ranking answers instead (the partial
+    word matches would bury it when fused)."""
+    both = await search(english_day, "robot zebra", mode="fts")
+    alone = await search(english_day, "robot", mode="fts")
+    assert both.hits and {h.paper.arxiv_id for h in both.hits} == {
+        h.paper.arxiv_id for h in alone.hits
+    }
+
+    async def nothing_nearby(text: str, k: int) -> list[tuple[int, float]]:
+        return []
+
+    fused = await search(english_day, "robot zebra", meaning=nothing_nearby)
+    assert fused.hits == []

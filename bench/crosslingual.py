@@ -1,0 +1,174 @@
+"""Korean queries for English-only papers, from real Korean summaries, by archive size.
+
+Run: ``python -m bench.crosslingual [--words]`` (needs ../shared/corpus; ``--words`` skips
+the sentence encoder). 2,096 papers of 2024 have an English abstract and a real Korean
+summary; the summary check's split (bench.summary_check, seed 20241) halves the 1,940 good
+ones. Each test-half paper gives one query: the first sentence of its What's New, with every
+Latin-script word and parenthesis taken out, so no English word can match. The archive holds
+the papers English-only (their Korean sections not indexed), with the rest of the corpus and,
+past 4,600, copies of the papers that are no query's target, up to 1,000, 5,000 and 20,000.
+The lexicon is mined from the tune half only (bench.lexicon's rules), so no test query taught
+it. Each query is searched as a reader would (words, meaning, hybrid); a hit is the paper it
+came from in the top 10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import datetime as dt
+import re
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.lexicon import mine
+from bench.summary_check import CORPUS, Corpus, load_corpus
+from bot.core import lexicon as shipped
+from bot.core.models import Digest, Paper
+from bot.understand.search import search
+from storage import vectors
+from storage.archive import store_digest
+from storage.db import connect
+
+SIZES = (1_000, 5_000, 20_000)
+MIN_WORDS = 4  # a query shorter than this after the Latin words left is not one
+MAX_WORDS = 12  # what a reader types: a phrase, not a paragraph
+_LATIN = re.compile(r"\([^)]*\)|[A-Za-z0-9][A-Za-z0-9.\-+/]*")
+_SENTENCE = re.compile(r"(?<=[.!?다])\s")
+ORIGIN: dict[str, str] = {}  # a copy's arXiv id → its original's (for its vector)
+
+
+def korean_query(paper: Paper) -> str | None:
+    """The first sentence of What's New, Hangul only, at most ``MAX_WORDS`` words."""
+    first = _SENTENCE.split(paper.sections.get("What's New", "").strip(), maxsplit=1)[0]
+    words = [w for w in _LATIN.sub(" ", first).split() if re.search("[가-힣]", w)]
+    return " ".join(words[:MAX_WORDS]) if len(words) >= MIN_WORDS else None
+
+
+def queries(corpus: Corpus, ids: list[str]) -> list[tuple[str, str]]:
+    found = []
+    for arxiv_id in ids:
+        text = korean_query(corpus.papers[arxiv_id])
+        if text:
+            found.append((text, arxiv_id))
+    return found
+
+
+def archive_papers(corpus: Corpus, targets: set[str], size: int) -> list[Paper]:
+    """Every target English-only, then the other corpus papers (the pairs English-only
+    too), then copies of non-targets under new ids, up to ``size``."""
+    english = [corpus.english(a) for a in sorted(targets)]
+    others = [
+        corpus.english(a) if a in corpus.pairs else corpus.papers[a]
+        for a in sorted(corpus.papers)
+        if a not in targets
+    ]
+    papers = english + others[: max(0, size - len(english))]
+    copy = 0
+    while len(papers) < size:
+        copy += 1
+        for paper in others[: size - len(papers)]:
+            yymm, number = paper.arxiv_id.split(".")
+            new_id = f"{40 + copy}{yymm[2:]}.{number}"
+            ORIGIN[new_id] = paper.arxiv_id
+            papers.append(dataclasses.replace(paper, arxiv_id=new_id))
+    return papers
+
+
+async def measure(
+    papers: list[Paper], asked: list[tuple[str, str]], embedder, vector_of
+) -> dict[str, tuple[float, float, float]]:
+    """recall@10, MRR@10 and p95 ms for each mode over an archive of ``papers``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = await connect(Path(tmp) / "x.sqlite3")
+        day = dt.date(2024, 1, 1)
+        for start in range(0, len(papers), 500):
+            chunk = tuple(dataclasses.replace(p, date=day) for p in papers[start : start + 500])
+            await store_digest(db, Digest(day, chunk), "bench")
+            day += dt.timedelta(days=1)
+        meaning = None
+        if embedder is not None:
+            from bot.understand.semantic import Semantic
+
+            rows = await db.execute_fetchall("SELECT id, arxiv_id FROM papers")
+            await vectors.store(db, embedder.model, [(pid, vector_of(a)) for pid, a in rows])
+            semantic = Semantic(db, embedder)
+            await semantic.load()
+            meaning = semantic.rank
+        results = {}
+        modes = ("fts", "semantic", "hybrid") if meaning else ("fts",)
+        for mode in modes:
+            found = reciprocal = 0.0
+            times = []
+            for text, arxiv_id in asked:
+                started = time.perf_counter()
+                hits = (await search(db, text, limit=10, mode=mode, meaning=meaning)).hits
+                times.append((time.perf_counter() - started) * 1000)
+                ids = [h.paper.arxiv_id for h in hits]
+                if arxiv_id in ids:
+                    found += 1
+                    reciprocal += 1 / (ids.index(arxiv_id) + 1)
+            p95 = float(np.percentile(times, 95))
+            results[mode] = (found / len(asked), reciprocal / len(asked), p95)
+        await db.close()
+    return results
+
+
+async def run(words_only: bool) -> None:
+    corpus = load_corpus()
+    tune, test = corpus.halves()
+    asked = queries(corpus, test)
+    print(
+        f"{len(asked)} Korean queries from the test half ({len(test)} papers); e.g. {asked[0][0]!r}"
+    )
+    korean = {a: corpus.papers[a].summary_text for a in tune}
+    english = {a: f"{corpus.papers[a].title}\n{corpus.papers[a].abstract}" for a in tune}
+    tuned = mine(korean, english)
+    print(f"lexicon mined from the tune half: {len(tuned):,} Korean words")
+    embedder = vector_of = None
+    if not words_only:
+        from bot.understand.embedder import load_embedder
+
+        embedder = load_embedder()
+        originals = [
+            corpus.english(a) if a in corpus.pairs else corpus.papers[a] for a in corpus.papers
+        ]
+        matrix = embedder.papers(originals)
+        by_id = {p.arxiv_id: matrix[i] for i, p in enumerate(originals)}
+
+        def vector_of(arxiv_id: str) -> np.ndarray:
+            return by_id[ORIGIN.get(arxiv_id, arxiv_id)]
+
+    targets = {a for _, a in asked}
+    for label, entries in (("without the lexicon", {}), ("with the lexicon", tuned)):
+        shipped._lexicon.cache_clear()
+        original = shipped._lexicon
+        shipped._lexicon = lambda entries=entries: {k: tuple(v) for k, v in entries.items()}  # type: ignore[assignment]
+        try:
+            for size in SIZES:
+                papers = archive_papers(corpus, targets, size)
+                figures = await measure(papers, asked, embedder, vector_of)
+                line = "; ".join(
+                    f"{mode} recall@10 {r:.3f} MRR {m:.3f} p95 {p:.1f} ms"
+                    for mode, (r, m, p) in figures.items()
+                )
+                print(f"{label}, {len(papers):,} papers: {line}")
+        finally:
+            shipped._lexicon = original  # type: ignore[assignment]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.crosslingual")
+    parser.add_argument("--words", action="store_true", help="without the sentence encoder")
+    args = parser.parse_args()
+    if not CORPUS.is_dir():
+        raise SystemExit(f"bench: {CORPUS} not found; the benchmark needs ../shared/corpus")
+    asyncio.run(run(args.words))
+
+
+if __name__ == "__main__":
+    main()
