@@ -144,9 +144,11 @@ def section_text(value: object) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def terms(text: str) -> frozenset[str]:
     """The English terms and numbers of a text, folded: lower case, a plural's s dropped, a
-    hyphenated term also as its parts."""
+    hyphenated term also as its parts. Remembered: one check reads a summary's terms to find
+    its rivals, to settle it by words and again to judge it with meaning."""
     found: set[str] = set()
     for word in _WORD.findall(text):
         folded = word.lower().removesuffix("s")
