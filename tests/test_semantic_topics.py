@@ -88,22 +88,24 @@ def test_the_shipped_model_holds_its_score_on_the_held_out_half():
     by_meaning = match_by_meaning(papers, vectors, topics, model, embedder.query)
     by_words = match_by_meaning(papers, [None] * len(items), topics, model, embedder.query)
 
-    def macro(matches: dict[Topic, set[str]]) -> float:
-        return float(
-            np.mean(
-                [
-                    scores(
-                        [p.arxiv_id in matches[topic] for p in papers],
-                        [topic.key in item.topics for item in items],
-                    )[2]
-                    for topic in topics
-                ]
+    def macro(matches: dict[Topic, set[str]]) -> tuple[float, float, float]:
+        per_topic = [
+            scores(
+                [p.arxiv_id in matches[topic] for p in papers],
+                [topic.key in item.topics for item in items],
             )
-        )
+            for topic in topics
+        ]
+        precision, recall, f1 = np.mean(per_topic, axis=0)
+        return float(precision), float(recall), float(f1)
 
-    # Measured when the model was fitted: 0.794 against 0.670 by keywords (docs/architecture.md).
-    assert macro(by_meaning) >= 0.78
-    assert macro(by_meaning) > macro(by_words) + 0.08
+    # Measured when the model was fitted (docs/architecture.md): macro precision 0.732, recall
+    # 0.852, F1 0.782 against 0.669 by keywords. Thresholds lean to recall (issue 26).
+    precision, recall, f1 = macro(by_meaning)
+    assert recall >= 0.84
+    assert precision >= 0.72
+    assert f1 >= 0.77
+    assert f1 > macro(by_words)[2] + 0.08
 
 
 API_DAY = ROOT / "tests" / "fixtures" / "hf_api" / "2026-06-29.json"
@@ -131,3 +133,44 @@ async def test_a_korean_free_text_subscription_brings_english_papers_by_meaning(
     (card,) = [c for c in cards if "Transferring Manipulation Skills" in c.text]
     assert "로봇" not in card.text.split("\n")[0]
     assert all(re.search("robot|manipulat", c.text, re.I) for c in cards)
+
+
+SEED_DAY = ROOT / "tests" / "fixtures" / "daily_papers_ko" / "2024" / "09" / "20.md"
+
+
+async def test_subscribing_to_video_brings_the_video_understanding_model_of_the_seed_day(
+    tmp_path,
+):
+    """Issue 26's case: "Oryx MLLM" understands video without the word in a keyword column
+    that weighs much; the recall-leaning threshold brings it, LVCD (video colourisation) too,
+    and not MURI (instruction data for low-resource languages)."""
+    user = FakeBotApi.user(4102, "en", "Ada")
+    narrower = FakeBotApi.user(4103, "en", "Grace")
+    sources = tmp_path / "digests"
+    sources.mkdir()
+    clock = ManualClock(dt.datetime(2024, 9, 20, 23, 0, tzinfo=dt.UTC))
+    env = {"PAPERBOY_SEMANTIC": "on"}
+    async with bot_running(tmp_path / "b.sqlite3", str(sources), clock=clock, env=env) as bot:
+        await bot.pipeline.tasks.get(SEMANTIC_TASK)
+        await bot.say(FakeBotApi.private_chat(user), user, "/subscribe video")
+        chat = FakeBotApi.private_chat(narrower)
+        await bot.say(chat, narrower, "/subscribe video -colorization")
+        (listing,) = await bot.say(chat, narrower, "/topics")
+        mark = bot.api.mark()
+        shutil.copy(SEED_DAY, sources / "2024-09-20.md")
+        await bot.pipeline.poll_now()
+        await bot.deliver()
+        for reader in (user, narrower):
+            await bot.api.wait_sent(reader["id"], count=1, after=mark)
+
+        def received(reader: dict) -> str:
+            return "\n".join(s.text for s in bot.api.sent[mark:] if s.chat_id == reader["id"])
+
+        broad, narrow = received(user), received(narrower)
+    assert "Oryx MLLM" in broad
+    assert "LVCD" in broad
+    assert "MURI" not in broad
+    # The exclusion /topics suggests works on a built-in topic's model too.
+    assert "lean towards not missing" in listing.text
+    assert "Oryx MLLM" in narrow
+    assert "LVCD" not in narrow
