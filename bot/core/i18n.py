@@ -161,6 +161,11 @@ EN: dict[str, str] = {
     "topics.everything": "Every paper of each new digest",
     "topics.custom": "Your own topics (remove with /unsubscribe <topic>):",
     "topics.tap": "Tap a topic to follow or unfollow it:",
+    "topics.lean": (
+        "Built-in topics lean towards not missing a paper: now and then a card is only close"
+        " to the topic. Narrow one with exclusions: /subscribe video -colorization, in place of"
+        " video, leaves colourisation papers out."
+    ),
     "topics.toggled_on": "Following {topic}",
     "topics.toggled_off": "Stopped following {topic}",
     "admins_only": "Only the group's admins can change subscriptions and settings here.",
@@ -337,6 +342,10 @@ KO: dict[str, str] = {
     "topics.everything": "새 다이제스트의 모든 논문",
     "topics.custom": "직접 만든 주제 (/unsubscribe <주제> 로 취소):",
     "topics.tap": "주제를 눌러 구독하거나 취소하세요:",
+    "topics.lean": (
+        "기본 주제는 논문을 놓치지 않는 쪽으로 골라요. 가끔 주제와 조금 먼 카드도 와요."
+        " 빼고 싶은 말은 - 를 붙여 좁혀 보세요. 예: video 대신 /subscribe video -colorization"
+    ),
     "topics.toggled_on": "{topic} 구독을 시작했어요",
     "topics.toggled_off": "{topic} 구독을 취소했어요",
     "admins_only": "이 그룹에서는 관리자만 구독과 설정을 바꿀 수 있어요.",

@@ -115,7 +115,7 @@ def render_topics(topics: Sequence[str], lang: Lang) -> Reply:
     custom = [topic for topic in topics if topic != EVERYTHING and topic not in BUILTIN]
     if custom:
         lines += ["", t(lang, "topics.custom"), *(f"• {topic}" for topic in custom)]
-    lines += ["", t(lang, "topics.tap")]
+    lines += ["", t(lang, "topics.lean"), "", t(lang, "topics.tap")]
     buttons = [
         Button(
             ("✓ " if slug in topics else "") + slug, callback_data=cb.encode(cb.ToggleTopic(slug))
