@@ -144,6 +144,9 @@ async def run(words_only: bool) -> None:
             return by_id[ORIGIN.get(arxiv_id, arxiv_id)]
 
     targets = {a for _, a in asked}
+    # The hand-written loanwords (트랜스포머 → transformer) ship beside the mined lexicon.
+    loanwords = {k: list(v) for k, v in shipped._read(shipped.LOANWORDS_FILE).items()}
+    tuned = loanwords | tuned
     for label, entries in (("without the lexicon", {}), ("with the lexicon", tuned)):
         shipped._lexicon.cache_clear()
         original = shipped._lexicon

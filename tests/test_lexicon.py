@@ -114,3 +114,26 @@ async def test_without_meaning_a_query_no_paper_fully_matches_still_finds_papers
 
     fused = await search(english_day, "robot zebra", meaning=nothing_nearby)
     assert fused.hits == []
+
+
+async def test_when_meaning_finds_few_and_no_paper_has_every_word_the_rarer_words_follow(
+    english_day,
+):
+    """`긴 문맥` found 4 papers by meaning and nothing by all its words; the papers with the
+    rarer word now follow the meaning hits, which keep the top."""
+    alone = {h.paper.arxiv_id for h in (await search(english_day, "robot", mode="fts")).hits}
+    ((first_id,),) = await english_day.execute_fetchall(
+        "SELECT id FROM papers WHERE title NOT LIKE '%robot%' ORDER BY id LIMIT 1"
+    )
+
+    async def one_nearby(text: str, k: int) -> list[tuple[int, float]]:
+        return [(first_id, 0.4)]
+
+    results = await search(english_day, "robot zebra", meaning=one_nearby)
+    ids = [h.paper.arxiv_id for h in results.hits]
+    ((first_arxiv,),) = await english_day.execute_fetchall(
+        "SELECT arxiv_id FROM papers WHERE id = ?", (first_id,)
+    )
+    assert ids[0] == first_arxiv
+    assert set(ids[1:]) and set(ids[1:]) <= alone
+    assert results.matches >= len(results.hits)

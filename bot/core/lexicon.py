@@ -14,6 +14,9 @@ import re
 from pathlib import Path
 
 LEXICON_FILE = Path(__file__).with_name("ko_en_lexicon.tsv")
+# Hangul spellings of loanwords (트랜스포머, 어텐션): the summaries write them in Latin, so
+# mining never sees them; hand-written, and a mined entry wins.
+LOANWORDS_FILE = Path(__file__).with_name("ko_en_loanwords.tsv")
 MAX_WORD = 20  # characters: longer runs are not words the lexicon holds
 # Particles and endings a Korean noun carries in running text, longest first.
 _ENDING = re.compile(
@@ -41,8 +44,12 @@ def korean_words(text: str) -> set[str]:
 
 @functools.cache
 def _lexicon() -> dict[str, tuple[str, ...]]:
+    return _read(LOANWORDS_FILE) | _read(LEXICON_FILE)
+
+
+def _read(path: Path) -> dict[str, tuple[str, ...]]:
     entries: dict[str, tuple[str, ...]] = {}
-    for line in LEXICON_FILE.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             korean, english = line.split("\t", 1)
             entries[korean] = tuple(english.split())

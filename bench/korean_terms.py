@@ -1,0 +1,138 @@
+"""Basic Korean ML terms over the English-only papers that arrive now.
+
+Run: ``python -m bench.korean_terms [--words]`` (needs ../shared/corpus; ``--words`` skips
+the sentence encoder). The archive is the shared 2026 Hugging Face API days, English-only.
+Each of 24 Korean terms a reader types is searched as ``/search`` would; a hit is relevant
+when the paper's title or abstract says the term's English form (a regular expression: a
+proxy a person would mostly agree with, written before any search ran). Prints, per term and
+mode, how many papers the answer holds and its precision@5, and for the English form the same:
+issue 26 found 9 of 20 such terms answered nothing and a mean precision@5 of 0.27.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.source.ingest import IngestReport, store_text
+from bot.understand.search import MeaningRank, search
+from storage.db import Database, connect
+
+ROOT = Path(__file__).resolve().parents[1]
+API_DAYS = ROOT.parent / "shared" / "corpus" / "hf_api"
+# (Korean as typed, English query, what a relevant paper's title or abstract says)
+TERMS = [
+    ("강화학습", "reinforcement learning", r"reinforcement learning|\brl\b"),
+    ("벤치마크", "benchmark", r"benchmark"),
+    ("양자화", "quantization", r"quantiz"),
+    ("환각", "hallucination", r"hallucinat"),
+    ("코드 생성", "code generation", r"\bcode\b|coding"),
+    ("확산 모델", "diffusion model", r"diffusion"),
+    ("에이전트", "agent", r"agent"),
+    ("로봇", "robot", r"robot"),
+    ("추론", "reasoning", r"reason|inference"),
+    ("멀티모달", "multimodal", r"multi-?modal|vision-language"),
+    ("비디오 생성", "video generation", r"video"),
+    ("음성 인식", "speech recognition", r"speech|\basr\b|audio"),
+    ("지식 증류", "knowledge distillation", r"distill"),
+    ("검색 증강 생성", "retrieval-augmented generation", r"retriev|\brag\b"),
+    ("대형 언어 모델", "large language model", r"language model|\bllms?\b"),
+    ("이미지 편집", "image editing", r"edit"),
+    ("3차원 재구성", "3D reconstruction", r"\b3d\b|reconstruct"),
+    ("데이터셋", "dataset", r"dataset|data"),
+    ("미세 조정", "fine-tuning", r"fine-?tun"),
+    ("안전성", "safety", r"safe|jailbreak|harm"),
+    ("트랜스포머", "transformer", r"transformer"),
+    ("어텐션", "attention", r"attention"),
+    ("긴 문맥", "long context", r"long[- ]context|long[- ]horizon|long sequence"),
+    ("텍스트 이미지 생성", "text-to-image generation", r"text-to-image|image generation"),
+]
+
+
+@dataclass(frozen=True)
+class Answer:
+    found: int  # papers in the answer (up to 50)
+    precision_at_5: float
+
+
+async def archive(path: Path) -> Database:
+    db = await connect(path)
+    for day in sorted(API_DAYS.glob("*.json")):
+        await store_text(db, day.read_text(encoding="utf-8"), day.name, IngestReport())
+    return db
+
+
+async def answer(
+    db: Database, text: str, relevant: str, mode: str, meaning: MeaningRank | None
+) -> Answer:
+    hits = (await search(db, text, limit=50, mode=mode, meaning=meaning)).hits
+    pattern = re.compile(relevant, re.I)
+    top = [h.paper for h in hits[:5]]
+    good = sum(bool(pattern.search(f"{p.title}\n{p.abstract}")) for p in top)
+    return Answer(len(hits), good / 5 if top else 0.0)
+
+
+async def measure(
+    db: Database, mode: str, meaning: MeaningRank | None
+) -> list[tuple[str, Answer, Answer]]:
+    """Per term: the Korean answer and the English one."""
+    return [
+        (
+            korean,
+            await answer(db, korean, relevant, mode, meaning),
+            await answer(db, english, relevant, mode, meaning),
+        )
+        for korean, english, relevant in TERMS
+    ]
+
+
+async def run(words_only: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = await archive(Path(tmp) / "x.sqlite3")
+        (count,) = (await db.execute_fetchall("SELECT count(*) FROM papers"))[0]
+        print(f"{count:,} English-only papers of the shared 2026 API days, {len(TERMS)} terms")
+        modes: list[tuple[str, MeaningRank | None]] = [("fts", None)]
+        if not words_only:
+            from bot.understand.embedder import load_embedder
+            from bot.understand.semantic import Semantic
+
+            embedder = load_embedder()
+            if embedder is not None:
+                semantic = Semantic(db, embedder)
+                await semantic.catch_up()  # what the bot does for papers it stores
+                modes.append(("hybrid", semantic.rank))
+        for mode, meaning in modes:
+            results = await measure(db, mode, meaning)
+            print(f"\n{mode}: term, papers found and precision@5 (Korean | English)")
+            for korean, ko, en in results:
+                print(
+                    f"  {korean:12s} {ko.found:3d} {ko.precision_at_5:.1f}"
+                    f"  | {en.found:3d} {en.precision_at_5:.1f}"
+                )
+            empty = sum(ko.found == 0 for _, ko, _ in results)
+            ko_p5 = np.mean([ko.precision_at_5 for _, ko, _ in results])
+            en_p5 = np.mean([en.precision_at_5 for _, _, en in results])
+            print(
+                f"{mode}: {empty} of {len(results)} Korean terms found nothing;"
+                f" mean precision@5 Korean {ko_p5:.3f}, English {en_p5:.3f}"
+            )
+        await db.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.korean_terms")
+    parser.add_argument("--words", action="store_true", help="without the sentence encoder")
+    args = parser.parse_args()
+    if not API_DAYS.is_dir():
+        raise SystemExit(f"bench: {API_DAYS} not found; the benchmark needs ../shared/corpus")
+    asyncio.run(run(args.words))
+
+
+if __name__ == "__main__":
+    main()
