@@ -26,6 +26,7 @@ from bot.source.ingest import IngestReport
 from bot.source.poll import poll, refresh_votes
 from bot.summarize.client import ChatClient
 from bot.summarize.prompt import PROMPT_VERSION
+from bot.summarize.translate import QueryTranslator
 from bot.summarize.verify import verify_digest_summaries
 from bot.summarize.writer import summarize
 from bot.understand.foryou import ForYou, cold_start
@@ -126,6 +127,11 @@ class Pipeline:
     semantic: Semantic | None = None  # the embedding model and vector index, once loaded
     foryou: ForYou | None = None  # chats' tastes ("For you"), with the semantic index
     backfilling: tuple[int, int] | None = None  # days done and planned, while it runs
+    translator: QueryTranslator | None = None  # Korean queries in English, by the writer
+
+    def __post_init__(self) -> None:
+        if self.writer is not None and self.translator is None:
+            self.translator = QueryTranslator(self.writer)
 
     @property
     def summarizing(self) -> asyncio.Task[Any] | None:
@@ -144,9 +150,11 @@ class Pipeline:
     async def search(
         self, text: str, limit: int = 10, offset: int = 0, mode: str = "hybrid"
     ) -> SearchResults:
-        """The archive searched by words and, once the encoder loaded, by meaning."""
+        """The archive searched by words and, once the encoder loaded, by meaning; a Korean
+        query also in English when the language model gives a translation in time."""
         meaning = self.semantic.rank if self.semantic is not None else None
-        return await search(self.db, text, limit, offset, mode, meaning)
+        english = await self.translator.english(text) if self.translator is not None else None
+        return await search(self.db, text, limit, offset, mode, meaning, english)
 
     async def cold_start(self) -> list[tuple[Paper, str]]:
         """/start's papers to rate (understand/foryou.cold_start)."""

@@ -89,6 +89,9 @@ class FakeLLM:
         self.models = ["fake-model"]
         self.key: str | None = None  # when set, /models wants it as the Bearer token
         self.script: dict[str, deque[Step]] = defaultdict(deque)
+        # Query translations (bot/summarize/translate.py), by the Korean query; a query
+        # without one is answered with an empty translation, as a model that could not.
+        self.translations: dict[str, deque[Step]] = defaultdict(deque)
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.url = ""
@@ -147,8 +150,16 @@ class FakeLLM:
             await asyncio.sleep(self.latency)
         title = _title(body)
         steps = self.script.get(title)
-        if steps:
-            step: Step = steps.popleft()
+        query = _translation_query(body)
+        step: Step
+        if query is not None:  # a stall, then the next step (or no translation)
+            queued = self.translations[query]
+            step = queued.popleft() if queued else '{"english": ""}'
+            while isinstance(step, Stall):
+                await asyncio.sleep(step.seconds)
+                step = queued.popleft() if queued else '{"english": ""}'
+        elif steps:
+            step = steps.popleft()
         elif self.from_abstract:
             step = json.dumps(abstract_summary(_prompt(body)), ensure_ascii=False)
         else:
@@ -167,6 +178,14 @@ class FakeLLM:
                 "usage": {"prompt_tokens": 300, "completion_tokens": 200, "total_tokens": 500},
             }
         )
+
+
+def _translation_query(body: dict[str, Any]) -> str | None:
+    """The Korean query of a translation request, None for any other request."""
+    messages = body.get("messages", [])
+    if messages and str(messages[0].get("content", "")).startswith("Translate this search"):
+        return str(messages[-1].get("content", ""))
+    return None
 
 
 def _title(body: dict[str, Any]) -> str | None:

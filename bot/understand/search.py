@@ -48,6 +48,7 @@ async def search(
     offset: int = 0,
     mode: str = "hybrid",
     meaning: MeaningRank | None = None,
+    english: str | None = None,
 ) -> SearchResults:
     """Papers matching what a user typed, best first; an arXiv id or URL is an exact lookup.
 
@@ -55,7 +56,10 @@ async def search(
     votes and recency then re-rank them, so a popular recent paper beats an obscure old one
     of similar relevance. Meaning (``meaning``, when the model loaded): the papers
     nearest to the query's embedding, in any language. Hybrid fuses both rankings by
-    reciprocal rank; a paper whose title is exactly the query comes first.
+    reciprocal rank; a paper whose title is exactly the query comes first. ``english``, a
+    translation of a Korean query when a language model gave one, is ranked the same way and
+    fused in, first on ties: most papers arrive English-only, and a Korean query that no
+    paper fully matches ranks by some of its words.
     """
     arxiv_id = parse_arxiv_ref(text)
     if arxiv_id is not None:
@@ -66,6 +70,33 @@ async def search(
         return SearchResults([hit] if offset == 0 else [], 1, 1)
 
     query = build_query(text)
+    ranked, matches = await _ranked(db, text, query, offset + limit, mode, meaning)
+    if english:
+        also, also_matches = await _ranked(
+            db, english, build_query(english), offset + limit, mode, meaning
+        )
+        if also:
+            scores = {pid: score for score, _, pid in also} | {pid: s for s, _, pid in ranked}
+            order = _fuse([pid for _, _, pid in also], [pid for _, _, pid in ranked])
+            matches = max(matches, also_matches, len(order))
+            ranked = [(scores[pid], "", pid) for pid in order]
+    page = ranked[offset : offset + limit]
+    loaded = await papers_keyed(db, [pid for _, _, pid in page])
+    terms = query.terms + (build_query(english).terms if english else ())
+    hits = [
+        # A hit found by meaning alone may share no word with the query: its snippet is the
+        # start of its summary.
+        SearchHit(loaded[pid], score, make_snippet(loaded[pid].searchable_text, terms))
+        for score, _, pid in page
+        if pid in loaded
+    ]
+    return SearchResults(hits, len(ranked), matches)
+
+
+async def _ranked(
+    db: Database, text: str, query: Query, wanted: int, mode: str, meaning: MeaningRank | None
+) -> tuple[Ranked, int]:
+    """Every ranked candidate of one query text, and how many papers match in all."""
     ranked: Ranked = []
     matches = 0
     exact: tuple[int, ...] = ()
@@ -93,10 +124,10 @@ async def search(
         matches += sum(1 for pid in order if pid not in word_ids)
         scores = dict.fromkeys(order, 0.0) | {pid: score for pid, score in nearby}
         ranked = [(scores[pid], "", pid) for pid in order]
-        if not word_ids and len(ranked) < offset + limit and len(query.terms) >= 2:
+        if not word_ids and len(ranked) < wanted and len(query.terms) >= 2:
             # Meaning found only a few and no paper has every word: the papers with the
             # rarest words follow them (after, never fused: they would bury what meaning
-            # found). `긴 문맥` found 4 papers, 26 once words follow.
+            # found). `긴 문맥` found 4 papers, 28 once words follow.
             relaxed, _, _ = await _words(db, query, None, relaxed=True)
             listed = {pid for _, _, pid in ranked}
             more = [(0.0, "", pid) for _, _, pid in relaxed if pid not in listed]
@@ -106,16 +137,7 @@ async def search(
         listed = {pid for _, _, pid in ranked}
         matches += sum(1 for pid in exact if pid not in listed)
         ranked = [(math.inf, "", pid) for pid in exact] + [r for r in ranked if r[2] not in exact]
-    page = ranked[offset : offset + limit]
-    loaded = await papers_keyed(db, [pid for _, _, pid in page])
-    hits = [
-        # A hit found by meaning alone may share no word with the query: its snippet is the
-        # start of its summary.
-        SearchHit(loaded[pid], score, make_snippet(loaded[pid].searchable_text, query.terms))
-        for score, _, pid in page
-        if pid in loaded
-    ]
-    return SearchResults(hits, len(ranked), matches)
+    return ranked, matches
 
 
 async def _words(db: Database, query: Query, title: str | None, relaxed: bool) -> Ranking:

@@ -1,0 +1,145 @@
+"""A Korean search also in English, by the language model: found when it answers in time,
+never slower than its wait and never worse when it stalls, fails or lies."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import pytest
+
+from bot.parse.hf_api import parse_hf_api
+from bot.source.ingest import IngestReport, store_text
+from bot.summarize.client import ChatClient
+from bot.summarize.translate import MAX_ENGLISH, QueryTranslator
+from bot.understand.search import search
+from tests.conftest import ROOT
+from tests.fakellm import FakeLLM, Stall, Status
+
+DAY = ROOT / "tests" / "fixtures" / "hf_api" / "2026-06-29.json"
+QUERY = "타타르어 독성 표현 순화"  # no word of it is in the English-only papers
+ENGLISH = '{"english": "text detoxification in Tatar"}'
+TITLE = "The Tatoxa System for Text Detoxification in Low-Resource Languages"
+
+
+@pytest.fixture
+async def english_day(db):
+    await store_text(db, DAY.read_text(encoding="utf-8"), DAY.name, IngestReport())
+    assert parse_hf_api(DAY.read_text(encoding="utf-8"), DAY.name).digests
+    return db
+
+
+@pytest.fixture
+async def llm():
+    async with FakeLLM() as server:
+        yield server
+
+
+async def no_sleep(seconds: float) -> None:
+    return None
+
+
+def translator(http: httpx.AsyncClient, llm: FakeLLM, wait: float = 1.5) -> QueryTranslator:
+    client = ChatClient(
+        http, llm.url, "fake-model", "k", sleep=no_sleep, timeout=httpx.Timeout(2.0)
+    )
+    return QueryTranslator(client, wait=wait)
+
+
+async def titles(db, english: str | None) -> list[str]:
+    hits = (await search(db, QUERY, mode="fts", english=english)).hits
+    return [h.paper.title for h in hits]
+
+
+async def test_a_translated_query_finds_the_english_paper_the_korean_one_misses(english_day, llm):
+    llm.translations[QUERY].append(ENGLISH)
+    async with httpx.AsyncClient() as http:
+        english = await translator(http, llm).english(QUERY)
+    assert english == "text detoxification in Tatar"
+    assert not any(t.startswith(TITLE) for t in await titles(english_day, None))
+    assert (await titles(english_day, english))[0].startswith(TITLE)
+
+
+async def test_the_translation_is_asked_once_and_remembered(llm):
+    llm.translations[QUERY].append(ENGLISH)
+    async with httpx.AsyncClient() as http:
+        words = translator(http, llm)
+        first, again = await asyncio.gather(words.english(QUERY), words.english(QUERY))
+        spaced = await words.english(f"  {QUERY.replace(' ', '   ')} ")
+    assert first == again == spaced == "text detoxification in Tatar"
+    assert len(llm.requests) == 1
+
+
+async def test_english_text_and_overlong_queries_are_not_sent(llm):
+    async with httpx.AsyncClient() as http:
+        words = translator(http, llm)
+        assert await words.english("diffusion models") is None
+        assert await words.english("확산 " * 200) is None
+    assert llm.requests == []
+
+
+async def test_a_stalling_model_costs_a_search_its_wait_and_answers_the_next_one(llm):
+    llm.translations[QUERY].extend([Stall(0.6), ENGLISH])
+    async with httpx.AsyncClient() as http:
+        words = translator(http, llm, wait=0.2)
+        started = time.perf_counter()
+        assert await words.english(QUERY) is None
+        assert time.perf_counter() - started < 0.5
+        await asyncio.sleep(0.8)  # the call went on in the background
+        assert await words.english(QUERY) == "text detoxification in Tatar"
+    assert len(llm.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "not json",
+        '{"english": 3}',
+        '{"translation": "text detoxification"}',
+        '{"english": "타타르어 detoxification"}',  # Korean left: not a translation
+        '{"english": "' + "a" * (MAX_ENGLISH + 1) + '"}',
+        '["text detoxification"]',
+    ],
+)
+async def test_a_lying_answer_is_no_translation_and_not_asked_again(llm, answer):
+    llm.translations[QUERY].append(answer)
+    async with httpx.AsyncClient() as http:
+        words = translator(http, llm)
+        assert await words.english(QUERY) is None
+        assert await words.english(QUERY) is None
+    assert len(llm.requests) == 1
+
+
+async def test_a_failing_endpoint_is_left_alone_and_searches_do_not_wait_on_it(llm):
+    llm.translations[QUERY].extend([Status(500)] * 4)
+    async with httpx.AsyncClient() as http:
+        words = translator(http, llm)
+        assert await words.english(QUERY) is None
+        asked = len(llm.requests)
+        started = time.perf_counter()
+        assert await words.english("다른 질문") is None  # quiet: not even asked
+        assert time.perf_counter() - started < 0.05
+    assert asked == 4 and len(llm.requests) == 4
+
+
+async def test_without_a_translation_the_search_is_the_korean_one(english_day):
+    assert await titles(english_day, None) == await titles(english_day, "")
+
+
+async def test_search_in_korean_reaches_the_english_paper_through_the_bot(tmp_path, llm):
+    """End to end: /search in Korean, a language model configured, an English-only day."""
+    from tests.bot_harness import bot_running
+    from tests.fakebot.server import FakeBotApi
+
+    llm.translations[QUERY].append(ENGLISH)
+    sources = tmp_path / "digests"
+    sources.mkdir()
+    (sources / DAY.name).write_text(DAY.read_text(encoding="utf-8"), encoding="utf-8")
+    env = {"PAPERBOY_LLM_URL": llm.url, "PAPERBOY_LLM_MODEL": "fake-model"}
+    user = FakeBotApi.user(4301, "ko", "지훈")
+    chat = FakeBotApi.private_chat(user)
+    async with bot_running(tmp_path / "b.sqlite3", str(sources), env=env) as bot:
+        (reply,) = await bot.say(chat, user, f"/search {QUERY}")
+    assert "Tatoxa" in reply.text.split("\n\n")[1]  # the first hit, after the heading
+    assert sum(1 for r in llm.requests if r["messages"][-1]["content"] == QUERY) == 1
