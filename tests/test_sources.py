@@ -8,7 +8,7 @@ import pytest
 
 from bot.source.ingest import ingest
 from bot.source.inputs import expand_sources, expand_template, is_template
-from bot.source.unpack import MEMBER_LIMIT
+from bot.core.limits import MEMBER_BYTES as MEMBER_LIMIT
 from storage.archive import archive_stats
 from tests.conftest import FIXTURES
 
@@ -75,6 +75,7 @@ async def test_a_broken_or_hostile_archive_is_a_problem_not_a_crash(db, tmp_path
     report = await ingest(db, [str(broken), str(bomb)])
     messages = [f"{i.source}: {i.message}" for i in report.issues]
     assert any("broken.tar.gz: not a readable archive" in m for m in messages)
-    assert any("huge.md: over 20,000,000 bytes, skipped" in m for m in messages)
+    assert any(f"huge.md: over {MEMBER_LIMIT:,} bytes unpacked, skipped" in m for m in messages)
+    assert any("no digest in the archive" in m for m in messages)
     assert any("bad.md: not UTF-8 text" in m for m in messages)
     assert (await archive_stats(db)).papers == 0

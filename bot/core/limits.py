@@ -18,3 +18,23 @@ CLI_MAX = 1000  # the command line's largest -n
 TOPIC_CHARS = 100  # one topic's text (after cleaning), exclusions included
 TOPICS_PER_CHAT = 30  # topics one chat follows
 ECHO_CHARS = 200  # user text quoted back in a reply (a topic, a query, an id)
+
+# Input budgets: what one input may cost to read. Real inputs are far below them (the largest
+# shared file, an API day, is 250 KB; a digest entry about 5,000 characters).
+FILE_BYTES = 10_000_000  # a digest file or a downloaded digest, after decompression
+ARCHIVE_BYTES = 200_000_000  # an archive file or download, as stored
+MEMBER_BYTES = 10_000_000  # one archive member, counted as it unpacks (never as declared)
+ARCHIVE_UNPACKED_BYTES = 300_000_000  # every member of one archive together, unpacked
+DOWNLOAD_SECONDS = 120.0  # the wall-clock deadline of one download
+DOWNLOAD_GRACE = 5.0  # seconds before a download must keep up MIN_DOWNLOAD_RATE
+MIN_DOWNLOAD_RATE = 16_384  # bytes a second, on average: slower is a drip-feed, dropped
+# What one digest entry may hold: over these a field is cut, visibly (…); an entry over
+# ENTRY_CHARS and a day's entries past ENTRIES_PER_DAY are refused with file:line.
+ENTRY_CHARS = 200_000  # one ### entry of a markdown digest, heading to next heading
+TITLE_CHARS = 500
+AUTHORS_PER_PAPER = 3_000  # the Gemini report lists about 1,300; real digests list 418
+AUTHOR_CHARS = 200
+KEYWORDS_PER_PAPER = 100  # an API entry's AI keywords (real ones: about 10)
+SECTION_CHARS = 8_000  # one summary section, the abstract, the AI summary
+ENTRIES_PER_DAY = 1_000  # a digest day or an API listing (the busiest real day: about 120)
+FUTURE_DAYS = 2  # a digest dated further ahead than this is refused (a clock or a forgery)

@@ -14,7 +14,9 @@ from collections import OrderedDict
 from typing import Any
 
 from bot.core.arxiv import abs_url, parse_arxiv_ref, thumbnail_url
+from bot.core.limits import ENTRIES_PER_DAY
 from bot.core.models import Digest, Paper, ParseIssue, ParseResult
+from bot.parse.bounds import bounded
 from bot.parse.textclean import clean_text
 
 PAGE_SIZE = 100  # the API's maximum ``limit``
@@ -95,12 +97,21 @@ def parse_hf_api(text: str, source: str, requested: dt.date | None = None) -> Pa
             (ParseIssue(source, 1, "not a daily papers response: expected a JSON list"),),
         )
     issues: list[ParseIssue] = []
+    if len(data) > ENTRIES_PER_DAY:
+        issues.append(
+            ParseIssue(
+                source,
+                ENTRIES_PER_DAY + 1,
+                f"{len(data):,} entries, over the {ENTRIES_PER_DAY:,} a listing may have;"
+                " the rest skipped",
+            )
+        )
     by_date: OrderedDict[dt.date, OrderedDict[str, Paper]] = OrderedDict()
-    for index, entry in enumerate(data):
+    for index, entry in enumerate(data[:ENTRIES_PER_DAY]):
         try:
             if not isinstance(entry, dict):
                 raise ValueError("entry is not an object")
-            paper = entry_to_paper(entry, requested)
+            paper = bounded(entry_to_paper(entry, requested), source, index + 1, issues)
         except ValueError as error:
             issues.append(ParseIssue(source, index + 1, f"entry {index + 1}: {error}"))
             continue

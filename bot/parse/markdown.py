@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 
 from bot.core.arxiv import abs_url, parse_arxiv_ref, thumbnail_url
+from bot.core.limits import ENTRIES_PER_DAY, ENTRY_CHARS, FILE_BYTES
 from bot.core.models import Digest, Paper, ParseIssue, ParseResult
+from bot.parse.bounds import bounded
 from bot.parse.textclean import (
     clean_text,
     normalize_section_name,
@@ -52,43 +54,63 @@ def parse_digest(text: str, source: str = "<digest>") -> ParseResult:
 
     Anything outside ``## Daily Papers (date)`` sections (the README's project description,
     license, citation) is ignored; a file with no such section is reported as not a digest.
+    The file is read a piece at a time (``_pieces``: heading to heading), so memory grows
+    with one entry, not with the file: 100 MB of newlines once took 15 GB in one parse.
     """
-    # Lines as markdown-it counts them: str.splitlines() would also break at a form feed
-    # (a bad JSON escape in one digest), and every heading after it would be a line off.
-    lines = _NEWLINE.split(text)
-    starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]  # offset of each line
-    headings = _headings(text)
     issues: list[ParseIssue] = []
     digests: list[Digest] = []
     current: _DigestBuilder | None = None
     saw_digest_heading = False
 
-    for index, (level, line_no, content) in enumerate(headings):
-        next_line = headings[index + 1][1] if index + 1 < len(headings) else len(lines)
-        if level <= 2:
+    for piece in _pieces(text):
+        if len(piece.text) > ENTRY_CHARS:
+            issues.append(
+                ParseIssue(
+                    source,
+                    piece.line + 1,
+                    f"{len(piece.text):,} characters under one heading, over the"
+                    f" {ENTRY_CHARS:,} an entry may have; skipped",
+                )
+            )
+            # Only a day heading is read from it (its entries in other pieces still count).
+            headings = [piece.heading] if piece.heading and piece.heading[0] <= 2 else []
+            lines = []
             if current is not None:
-                digests.append(current.build(text[starts[current.line - 1] : starts[line_no]]))
-                current = None
-            match = _DIGEST_HEADING.match(content) if level == 2 else None
-            if match:
-                saw_digest_heading = True
-                date = _parse_date(match.group("date"))
-                if date is None:
-                    issues.append(
-                        ParseIssue(source, line_no + 1, f"bad digest date {match.group('date')!r}")
-                    )
-                else:
-                    current = _DigestBuilder(date=date, line=line_no + 1)
-            continue
-        if current is None or level != 3:
-            continue
-        body = [(n + 1, lines[n]) for n in range(line_no + 1, next_line)]
-        paper = _parse_entry(content, line_no + 1, body, current.date, source, issues)
-        if paper is not None:
-            current.add(paper, line_no + 1, source, issues)
+                current.damaged = True
+        else:
+            headings = _headings(piece.text)
+            lines = _NEWLINE.split(piece.text)
+        for index, (level, at, content) in enumerate(headings):
+            line_no = piece.line + at
+            if level <= 2:
+                if current is not None:
+                    _finish(current, text[current.start : piece.offset(at)], digests)
+                    current = None
+                match = _DIGEST_HEADING.match(content) if level == 2 else None
+                if match:
+                    saw_digest_heading = True
+                    date = _parse_date(match.group("date"))
+                    if date is None:
+                        issues.append(
+                            ParseIssue(
+                                source, line_no + 1, f"bad digest date {match.group('date')!r}"
+                            )
+                        )
+                    else:
+                        current = _DigestBuilder(date, line_no + 1, piece.offset(at))
+                continue
+            if current is None or level != 3:
+                continue
+            end = headings[index + 1][1] if index + 1 < len(headings) else len(lines)
+            body = [(piece.line + n + 1, lines[n]) for n in range(at + 1, min(end, len(lines)))]
+            paper = _parse_entry(content, line_no + 1, body, current.date, source, issues)
+            if paper is not None:
+                current.add(
+                    bounded(paper, source, line_no + 1, issues), line_no + 1, source, issues
+                )
 
     if current is not None:
-        digests.append(current.build(text[starts[current.line - 1] :]))
+        _finish(current, text[current.start :], digests)
     if not saw_digest_heading:
         issues.append(
             ParseIssue(source, 1, "not a digest: no '## Daily Papers (YYYY-MM-DD)' heading")
@@ -96,14 +118,87 @@ def parse_digest(text: str, source: str = "<digest>") -> ParseResult:
     return ParseResult(source=source, digests=tuple(digests), issues=tuple(issues))
 
 
+def _finish(day: _DigestBuilder, markdown: str, digests: list[Digest]) -> None:
+    """A day read: kept, unless a refused piece left it without a paper (not an empty day)."""
+    if day.papers or not day.damaged:
+        digests.append(day.build(markdown))
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """The text from one candidate heading to the next, where it starts (0-based line and
+    character), and the heading as the line says it (for a piece too long to parse)."""
+
+    text: str
+    line: int
+    start: int
+    heading: tuple[int, int, str] | None
+
+    def offset(self, line: int) -> int:
+        """The file offset of this piece's ``line`` (0-based, relative)."""
+        position = 0
+        for _ in range(line):
+            position = self.text.index("\n", position) + 1
+        return self.start + position
+
+
+# A line that may be a level-2 or level-3 heading, or a code fence (headings inside one are
+# not headings). Found by one regular-expression scan, never a Python loop over every line.
+_CANDIDATE = re.compile(
+    r"^(?:(?P<hashes>#{2,3})[ \t]+(?P<text>[^\n]*)|(?P<fence>```|~~~)[^\n]*)$", re.M
+)
+
+
+def _pieces(text: str) -> list[_Piece]:
+    """``text`` cut before each ``##``/``###`` line outside a code fence. Each piece is then
+    parsed alone by markdown-it, so its memory is one piece's, and line numbers stay the
+    file's."""
+    cuts: list[tuple[int, tuple[int, int, str] | None]] = [(0, None)]
+    fence: str | None = None
+    for match in _CANDIDATE.finditer(text):
+        if match.group("fence"):
+            marker = match.group("fence")
+            fence = None if fence == marker else (fence or marker)
+        elif fence is None and match.start() > 0:
+            level = len(match.group("hashes"))
+            cuts.append(
+                (match.start(), (level, 0, match.group("text").strip().rstrip("#").strip()))
+            )
+        elif fence is None:
+            level = len(match.group("hashes"))
+            cuts[0] = (0, (level, 0, match.group("text").strip().rstrip("#").strip()))
+    pieces = []
+    line = 0
+    for index, (start, heading) in enumerate(cuts):
+        end = cuts[index + 1][0] if index + 1 < len(cuts) else len(text)
+        if index:
+            line += text.count("\n", cuts[index - 1][0], start)
+        pieces.append(_Piece(text[start:end], line, start, heading))
+    return pieces
+
+
 @dataclass
 class _DigestBuilder:
     date: dt.date
     line: int
+    start: int  # the file offset of its heading
     papers: list[Paper] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
+    damaged: bool = False  # a piece of it was refused: its markdown is not kept
+    overflowed: bool = False  # entries past ENTRIES_PER_DAY were skipped
 
     def add(self, paper: Paper, line: int, source: str, issues: list[ParseIssue]) -> None:
+        if len(self.papers) >= ENTRIES_PER_DAY:
+            if not self.overflowed:
+                issues.append(
+                    ParseIssue(
+                        source,
+                        line,
+                        f"over {ENTRIES_PER_DAY:,} entries in one day; the rest skipped",
+                    )
+                )
+            self.overflowed = self.damaged = True
+            return
         if paper.arxiv_id in self.seen:
             issues.append(
                 ParseIssue(
@@ -115,7 +210,10 @@ class _DigestBuilder:
         self.papers.append(paper)
 
     def build(self, markdown: str) -> Digest:
-        return Digest(self.date, tuple(self.papers), self.line, markdown)
+        # Kept byte for byte for export, unless a piece of it was refused or it is too big
+        # to be a day's digest.
+        kept = "" if self.damaged or len(markdown) > FILE_BYTES else markdown
+        return Digest(self.date, tuple(self.papers), self.line, kept)
 
 
 def _headings(text: str) -> list[tuple[int, int, str]]:

@@ -6,6 +6,7 @@ breaks storing becomes an issue in the report, and the other inputs still load.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import logging
@@ -14,10 +15,12 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from bot.core.limits import FUTURE_DAYS
 from bot.core.models import ParseIssue, ParseResult
 from bot.parse.detect import parse_any
 from bot.source.inputs import expand_inputs
 from bot.source.reader import Read, new_client, read_source
+from bot.source.unpack import Members
 from storage import sources as source_state
 from storage.archive import DigestStats, store_digest
 from storage.db import Database
@@ -76,17 +79,32 @@ async def store_text(
     report: IngestReport,
     observed_at: dt.datetime | None = None,
 ) -> None:
-    """Parse one input's text (markdown or API JSON) and store every digest in it."""
-    await store_parsed(db, parse_any(text, source), source, report, observed_at)
+    """Parse one input's text (markdown or API JSON) and store every digest in it. Parsing
+    runs on a thread: a large input must not stop the bot answering meanwhile."""
+    result = await asyncio.to_thread(parse_any, text, source)
+    await store_parsed(db, result, source, report, observed_at)
 
 
-async def store_member(db: Database, text: str, source: str, report: IngestReport) -> None:
-    """One file of an archive. A repository snapshot holds more than digests (its README,
-    docs): a member that is not a digest is skipped without a word."""
-    result = parse_any(text, source)
-    if not result.digests:
-        return
-    await store_parsed(db, result, source, report, None)
+async def store_members(db: Database, members: Members, item: str, report: IngestReport) -> None:
+    """Every digest in an archive, one member at a time (unpacked on a thread). A repository
+    snapshot holds more than digests (its README, docs): a member that is not a digest is
+    skipped without a word, but an archive with no digest at all is a problem."""
+    found = report.digests_read
+    each = iter(members)
+    while (member := await asyncio.to_thread(next, each, None)) is not None:
+        path, text = member
+        source = f"{item}!{path}"
+        result = await asyncio.to_thread(parse_any, text, source)
+        del text
+        if result.digests:
+            await store_parsed(db, result, source, report, None)
+    report.issues.extend(ParseIssue(item, 0, problem) for problem in members.problems)
+    if report.digests_read == found:
+        report.issues.append(
+            ParseIssue(
+                item, 0, f"no digest in the archive ({members.read:,} .md/.json members read)"
+            )
+        )
 
 
 async def store_parsed(
@@ -100,7 +118,17 @@ async def store_parsed(
     """Store every digest read, as from ``source``; ``observed_at`` marks live API data,
     current as of then; ``backfill`` listings are archived, never delivered."""
     report.issues.extend(result.issues)
+    latest = (observed_at or dt.datetime.now(dt.UTC)).date() + dt.timedelta(days=FUTURE_DAYS)
     for digest in result.digests:
+        if digest.date > latest:  # a wrong clock or a forgery must not become "today"
+            report.issues.append(
+                ParseIssue(
+                    source,
+                    digest.line,
+                    f"digest dated {digest.date}, more than {FUTURE_DAYS} days ahead; not stored",
+                )
+            )
+            continue
         report.add(await store_digest(db, digest, source, observed_at, backfill))
 
 
@@ -133,9 +161,8 @@ async def ingest(
             try:
                 if read.text is not None:
                     await store_text(db, read.text, item, report)
-                for member, text in read.members or ():
-                    await store_member(db, text, f"{item}!{member}", report)
-                report.issues.extend(ParseIssue(item, 0, problem) for problem in read.problems)
+                if read.members is not None:
+                    await store_members(db, read.members, item, report)
                 if now is not None and read.state is not None:
                     await source_state.set_state(db, item, read.state, utc_text(now))
             except Exception as error:  # one bad input never stops the others

@@ -1,16 +1,22 @@
 """Digests inside an archive (``.tar.gz``, ``.tgz``, ``.zip``): a repository snapshot holds
 the whole feed history in one download. Only ``*.md`` and ``*.json`` members are read, in path
-order, each at most ``MEMBER_LIMIT`` bytes: an archive is input, and input may be hostile."""
+order, one at a time, each counted as it unpacks (a declared size is never trusted) up to
+``MEMBER_BYTES``, and all of them up to ``ARCHIVE_UNPACKED_BYTES``: an archive is input, and
+input may be hostile. A zip that claimed 1,000 bytes for a 1 GB member once took 2.1 GB."""
 
 from __future__ import annotations
 
 import io
 import tarfile
 import zipfile
+from collections.abc import Iterator
+from typing import IO
+
+from bot.core.limits import ARCHIVE_UNPACKED_BYTES, MEMBER_BYTES
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
-MEMBER_LIMIT = 20_000_000  # bytes in one member
-MEMBERS_LIMIT = 100_000  # members read from one archive
+MEMBERS_LIMIT = 100_000  # members looked at in one archive
+_CHUNK = 1 << 20
 
 
 class UnreadableArchive(ValueError):
@@ -21,46 +27,107 @@ def is_archive(name: str) -> bool:
     return name.lower().split("?", 1)[0].endswith(ARCHIVE_SUFFIXES)
 
 
-def unpack(data: bytes, name: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """The (member path, text) of every digest-like member, and the problems met; raises
-    ``UnreadableArchive`` when ``data`` is not an archive."""
-    problems: list[str] = []
-    raw: list[tuple[str, bytes]] = []
-    try:
-        if name.lower().split("?", 1)[0].endswith(".zip"):
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                for info in archive.infolist()[:MEMBERS_LIMIT]:
-                    if info.is_dir() or not _wanted(info.filename):
-                        continue
-                    if info.file_size > MEMBER_LIMIT:
-                        problems.append(f"{info.filename}: over {MEMBER_LIMIT:,} bytes, skipped")
-                        continue
-                    raw.append((info.filename, archive.read(info)))
-        else:
-            with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
-                for count, member in enumerate(archive):
-                    if count >= MEMBERS_LIMIT:
-                        problems.append(f"more than {MEMBERS_LIMIT:,} members; the rest skipped")
-                        break
-                    if not member.isfile() or not _wanted(member.name):
-                        continue
-                    if member.size > MEMBER_LIMIT:
-                        problems.append(f"{member.name}: over {MEMBER_LIMIT:,} bytes, skipped")
-                        continue
-                    extracted = archive.extractfile(member)
-                    if extracted is not None:
-                        raw.append((member.name, extracted.read()))
-    except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError) as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        raise UnreadableArchive(f"not a readable archive: {first_line.rstrip(':')}") from error
-    members: list[tuple[str, str]] = []
-    for path, content in sorted(raw):
+class Members:
+    """The digest-like members of one archive, read one at a time as they are iterated;
+    ``problems`` fills as they are met. Opening checks the archive can be read at all."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        self.problems: list[str] = []
+        self.read = 0  # members read as text
+        self._zip = name.lower().split("?", 1)[0].endswith(".zip")
+        self._data = data
+        self._names = self._listing()
+
+    def _listing(self) -> list[str]:
         try:
-            members.append((path, content.decode("utf-8-sig")))
-        except UnicodeDecodeError as error:
-            problems.append(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})")
-    return members, problems
+            if self._zip:
+                with zipfile.ZipFile(io.BytesIO(self._data)) as archive:
+                    infos = archive.infolist()
+                    names = [i.filename for i in infos[:MEMBERS_LIMIT] if not i.is_dir()]
+                    over = len(infos) > MEMBERS_LIMIT
+            else:
+                names, over = [], False
+                with tarfile.open(fileobj=io.BytesIO(self._data), mode="r:*") as archive:
+                    for count, member in enumerate(archive):
+                        if count >= MEMBERS_LIMIT:
+                            over = True
+                            break
+                        if member.isfile():
+                            names.append(member.name)
+        except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+            raise UnreadableArchive(f"not a readable archive: {_first_line(error)}") from error
+        if over:
+            self.problems.append(f"more than {MEMBERS_LIMIT:,} members; the rest skipped")
+        return sorted(n for n in names if n.lower().endswith((".md", ".json")))
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        """(member path, text) of each digest-like member, in path order."""
+        unpacked = 0
+        try:
+            with self._open() as archive:
+                for name in self._names:
+                    if unpacked >= ARCHIVE_UNPACKED_BYTES:
+                        self.problems.append(
+                            f"over {ARCHIVE_UNPACKED_BYTES:,} bytes unpacked; the members from"
+                            f" {name} on skipped"
+                        )
+                        return
+                    budget = min(MEMBER_BYTES, ARCHIVE_UNPACKED_BYTES - unpacked)
+                    content = self._member(archive, name, budget)
+                    if content is None:
+                        continue
+                    unpacked += len(content)
+                    try:
+                        text = content.decode("utf-8-sig")
+                    except UnicodeDecodeError as error:
+                        self.problems.append(
+                            f"{name}: not UTF-8 text ({error.reason} at byte {error.start})"
+                        )
+                        continue
+                    del content
+                    self.read += 1
+                    yield name, text
+        except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError) as error:
+            self.problems.append(f"the archive broke off: {_first_line(error)}")
+
+    def _open(self) -> zipfile.ZipFile | tarfile.TarFile:
+        if self._zip:
+            return zipfile.ZipFile(io.BytesIO(self._data))
+        return tarfile.open(fileobj=io.BytesIO(self._data), mode="r:*")
+
+    def _member(
+        self, archive: zipfile.ZipFile | tarfile.TarFile, name: str, budget: int
+    ) -> bytes | None:
+        """The member's bytes, at most ``budget`` of them as they unpack; None (and a
+        problem) when it holds more or is damaged."""
+        try:
+            stream: IO[bytes] | None
+            if isinstance(archive, zipfile.ZipFile):
+                stream = archive.open(name)
+            else:
+                stream = archive.extractfile(name)
+            if stream is None:
+                return None
+            with stream:
+                chunks, size = [], 0
+                while chunk := stream.read(min(_CHUNK, budget + 1 - size)):
+                    size += len(chunk)
+                    if size > budget:
+                        self.problems.append(f"{name}: over {budget:,} bytes unpacked, skipped")
+                        return None
+                    chunks.append(chunk)
+            return b"".join(chunks)
+        except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, KeyError) as error:
+            self.problems.append(f"{name}: damaged ({_first_line(error)}), skipped")
+            return None
 
 
-def _wanted(path: str) -> bool:
-    return path.lower().endswith((".md", ".json"))
+def unpack(data: bytes, name: str) -> Members:
+    """The archive's digest-like members, read lazily; raises ``UnreadableArchive`` when
+    ``data`` is not an archive."""
+    return Members(data, name)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0].rstrip(":") if text else error.__class__.__name__
