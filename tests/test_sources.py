@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.limits import MEMBER_BYTES as MEMBER_LIMIT
 from bot.source.ingest import ingest
 from bot.source.inputs import expand_sources, expand_template, is_template
-from bot.core.limits import MEMBER_BYTES as MEMBER_LIMIT
 from storage.archive import archive_stats
 from tests.conftest import FIXTURES
 

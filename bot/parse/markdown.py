@@ -75,8 +75,6 @@ def parse_digest(text: str, source: str = "<digest>") -> ParseResult:
             # Only a day heading is read from it (its entries in other pieces still count).
             headings = [piece.heading] if piece.heading and piece.heading[0] <= 2 else []
             lines = []
-            if current is not None:
-                current.damaged = True
         else:
             headings = _headings(piece.text)
             lines = _NEWLINE.split(piece.text)
@@ -108,6 +106,8 @@ def parse_digest(text: str, source: str = "<digest>") -> ParseResult:
                 current.add(
                     bounded(paper, source, line_no + 1, issues), line_no + 1, source, issues
                 )
+        if current is not None and len(piece.text) > ENTRY_CHARS:
+            current.damaged = True  # a refused piece: the day's markdown is not whole
 
     if current is not None:
         _finish(current, text[current.start :], digests)

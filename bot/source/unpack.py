@@ -17,6 +17,7 @@ from bot.core.limits import ARCHIVE_UNPACKED_BYTES, MEMBER_BYTES
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
 MEMBERS_LIMIT = 100_000  # members looked at in one archive
 _CHUNK = 1 << 20
+_OVER = b"<over budget>"  # a member past its budget (compared by identity)
 
 
 class UnreadableArchive(ValueError):
@@ -66,14 +67,17 @@ class Members:
         try:
             with self._open() as archive:
                 for name in self._names:
-                    if unpacked >= ARCHIVE_UNPACKED_BYTES:
+                    budget = min(MEMBER_BYTES, ARCHIVE_UNPACKED_BYTES - unpacked)
+                    content = self._member(archive, name, budget)
+                    if content is _OVER and budget < MEMBER_BYTES:
                         self.problems.append(
                             f"over {ARCHIVE_UNPACKED_BYTES:,} bytes unpacked; the members from"
                             f" {name} on skipped"
                         )
                         return
-                    budget = min(MEMBER_BYTES, ARCHIVE_UNPACKED_BYTES - unpacked)
-                    content = self._member(archive, name, budget)
+                    if content is _OVER:
+                        self.problems.append(f"{name}: over {budget:,} bytes unpacked, skipped")
+                        continue
                     if content is None:
                         continue
                     unpacked += len(content)
@@ -98,8 +102,8 @@ class Members:
     def _member(
         self, archive: zipfile.ZipFile | tarfile.TarFile, name: str, budget: int
     ) -> bytes | None:
-        """The member's bytes, at most ``budget`` of them as they unpack; None (and a
-        problem) when it holds more or is damaged."""
+        """The member's bytes, at most ``budget`` of them as they unpack; ``_OVER`` when it
+        holds more; None (and a problem) when it is damaged."""
         try:
             stream: IO[bytes] | None
             if isinstance(archive, zipfile.ZipFile):
@@ -113,8 +117,7 @@ class Members:
                 while chunk := stream.read(min(_CHUNK, budget + 1 - size)):
                     size += len(chunk)
                     if size > budget:
-                        self.problems.append(f"{name}: over {budget:,} bytes unpacked, skipped")
-                        return None
+                        return _OVER
                     chunks.append(chunk)
             return b"".join(chunks)
         except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, KeyError) as error:
