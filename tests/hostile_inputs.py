@@ -7,6 +7,7 @@ sizes. The mirror records what it was asked."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import struct
 import zipfile
@@ -68,22 +69,22 @@ class HostileMirror:
         response = web.StreamResponse(headers={"Content-Type": "text/markdown"})
         await response.prepare(request)
         chunk = b"## Daily Papers (2024-01-01)\n" + b"\n" * _MB
-        try:
-            while True:  # until the client hangs up
+        with contextlib.suppress(ConnectionError):  # until the client hangs up
+            while True:
                 await response.write(chunk)
                 self.sent[request.path] = self.sent.get(request.path, 0) + len(chunk)
-        except (ConnectionError, asyncio.CancelledError):
-            raise
         return response
 
     async def _drip(self, request: web.Request) -> web.StreamResponse:
         self.requests.append(request.path)
         response = web.StreamResponse(headers={"Content-Type": "text/markdown"})
         await response.prepare(request)
-        while True:
-            await response.write(b"#")
-            self.sent[request.path] = self.sent.get(request.path, 0) + 1
-            await asyncio.sleep(self.drip_seconds)
+        with contextlib.suppress(ConnectionError):  # until the client hangs up
+            while True:
+                await response.write(b"#")
+                self.sent[request.path] = self.sent.get(request.path, 0) + 1
+                await asyncio.sleep(self.drip_seconds)
+        return response
 
     async def _ok(self, request: web.Request) -> web.StreamResponse:
         self.requests.append(request.path)

@@ -16,9 +16,11 @@ from bot.core.limits import (
     ENTRIES_PER_DAY,
     ENTRY_CHARS,
     FILE_BYTES,
+    ISSUES_PER_FILE,
     MEMBER_BYTES,
     SECTION_CHARS,
 )
+from bot.parse import markdown
 from bot.parse.markdown import parse_digest
 from bot.source import reader, unpack
 from bot.source.ingest import ingest
@@ -40,12 +42,11 @@ def problems(report) -> list[str]:
     return [str(issue) for issue in report.issues]
 
 
-async def test_a_file_over_its_budget_is_not_read(db, tmp_path: Path):
-    big = newlines_file(tmp_path / "big.md", FILE_BYTES + 1)
+async def test_a_file_over_its_budget_is_not_read(db, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(reader, "FILE_BYTES", 2 * MB)
+    big = newlines_file(tmp_path / "big.md", 2 * MB + 1)
     report = await ingest(db, [str(big)])
-    assert problems(report) == [
-        f"{big}: over {FILE_BYTES:,} bytes; not read (a digest is far smaller)"
-    ]
+    assert problems(report) == [f"{big}: over {2 * MB:,} bytes; not read (a digest is far smaller)"]
     assert (await archive_stats(db)).digests == 0
 
 
@@ -63,6 +64,18 @@ def test_a_heading_and_a_sea_of_newlines_is_refused_at_its_line_not_parsed_whole
         (dt.date(2024, 1, 2), ["Kept"])
     ]
     assert result.digests[0].line == ENTRY_CHARS + 7
+
+
+def test_a_file_of_headings_is_read_up_to_its_budget_and_its_problems_counted(monkeypatch):
+    monkeypatch.setattr(markdown, "HEADINGS_PER_FILE", 300)
+    text = "## Daily Papers (2024-01-01)\n" + "### not an entry\n" * 1000
+    result = markdown.parse_digest(text, "heads.md")
+    said = [str(i) for i in result.issues]
+    assert len(said) == ISSUES_PER_FILE + 1
+    assert said[0] == "heads.md:301: over 300 headings in one file; the rest skipped"
+    assert said[1] == "heads.md:2: entry heading is not '[title](arXiv link)': 'not an entry'"
+    # The cap's own line and 299 bad headings: 300 problems, 100 listed.
+    assert said[-1] == f"heads.md: {300 - ISSUES_PER_FILE:,} more problems not listed"
 
 
 @pytest.fixture
@@ -181,3 +194,35 @@ async def test_a_digest_dated_far_ahead_is_refused(db, tmp_path: Path):
         f"{path}:1: digest dated {ahead}, more than 2 days ahead; not stored"
     ]
     assert (await archive_stats(db)).digests == 0
+
+
+async def test_the_bot_keeps_answering_while_its_poller_meets_a_hostile_mirror(
+    tmp_path: Path, monkeypatch
+):
+    """End to end: the poller reads a gzip bomb, an endless body and a drip-feed, one after
+    another; /help is answered meanwhile, each within a second, and the poll ends with a
+    problem for each."""
+    from tests.bot_harness import bot_running
+    from tests.fakebot.server import FakeBotApi
+
+    monkeypatch.setattr(reader, "DOWNLOAD_GRACE", 2.0)
+    user = FakeBotApi.user(4401, "en", "Ada")
+    chat = FakeBotApi.private_chat(user)
+    async with HostileMirror(bomb_bytes=200 * MB, drip_seconds=0.5) as mirror:
+        sources = ",".join(f"{mirror.url}/{name}.md" for name in ("bomb", "endless", "drip"))
+        async with bot_running(tmp_path / "b.sqlite3", sources) as bot:
+            poll = asyncio.ensure_future(bot.pipeline.poll_now())
+            waits = []
+            while not poll.done():
+                started = time.perf_counter()
+                (reply,) = await bot.say(chat, user, "/help")
+                waits.append(time.perf_counter() - started)
+                assert "/search" in reply.text
+                await asyncio.sleep(0.2)
+            result = await poll
+    assert len(waits) >= 3  # the poll took a while: the drip alone took 2 s
+    assert max(waits) < 1.0, waits
+    said = [str(issue) for issue in result.report.issues]
+    assert any("bomb.md: download refused: over" in p for p in said), said
+    assert any("endless.md: download refused: over" in p for p in said), said
+    assert any("drip.md: download too slow" in p for p in said), said

@@ -21,7 +21,7 @@ ECHO_CHARS = 200  # user text quoted back in a reply (a topic, a query, an id)
 
 # Input budgets: what one input may cost to read. Real inputs are far below them (the largest
 # shared file, an API day, is 250 KB; a digest entry about 5,000 characters).
-FILE_BYTES = 10_000_000  # a digest file or a downloaded digest, after decompression
+FILE_BYTES = 64_000_000  # a digest file or a downloaded digest, after decompression
 ARCHIVE_BYTES = 200_000_000  # an archive file or download, as stored
 MEMBER_BYTES = 10_000_000  # one archive member, counted as it unpacks (never as declared)
 ARCHIVE_UNPACKED_BYTES = 300_000_000  # every member of one archive together, unpacked
@@ -31,6 +31,8 @@ MIN_DOWNLOAD_RATE = 16_384  # bytes a second, on average: slower is a drip-feed,
 # What one digest entry may hold: over these a field is cut, visibly (…); an entry over
 # ENTRY_CHARS and a day's entries past ENTRIES_PER_DAY are refused with file:line.
 ENTRY_CHARS = 200_000  # one ### entry of a markdown digest, heading to next heading
+HEADINGS_PER_FILE = 50_000  # a markdown file's ##/### headings read (a year: about 12,000)
+ISSUES_PER_FILE = 100  # problems listed for one file; the rest are counted
 TITLE_CHARS = 500
 AUTHORS_PER_PAPER = 3_000  # the Gemini report lists about 1,300; real digests list 418
 AUTHOR_CHARS = 200

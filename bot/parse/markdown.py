@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 
 from bot.core.arxiv import abs_url, parse_arxiv_ref, thumbnail_url
-from bot.core.limits import ENTRIES_PER_DAY, ENTRY_CHARS, FILE_BYTES
+from bot.core.limits import (
+    ENTRIES_PER_DAY,
+    ENTRY_CHARS,
+    FILE_BYTES,
+    HEADINGS_PER_FILE,
+    ISSUES_PER_FILE,
+)
 from bot.core.models import Digest, Paper, ParseIssue, ParseResult
 from bot.parse.bounds import bounded
 from bot.parse.textclean import (
@@ -62,13 +68,23 @@ def parse_digest(text: str, source: str = "<digest>") -> ParseResult:
     current: _DigestBuilder | None = None
     saw_digest_heading = False
 
-    for piece in _pieces(text):
-        if len(piece.text) > ENTRY_CHARS:
+    pieces = _pieces(text)
+    if len(pieces) > HEADINGS_PER_FILE:
+        issues.append(
+            ParseIssue(
+                source,
+                pieces[HEADINGS_PER_FILE].line + 1,
+                f"over {HEADINGS_PER_FILE:,} headings in one file; the rest skipped",
+            )
+        )
+        del pieces[HEADINGS_PER_FILE:]
+    for piece in pieces:
+        if piece.size > ENTRY_CHARS:
             issues.append(
                 ParseIssue(
                     source,
                     piece.line + 1,
-                    f"{len(piece.text):,} characters under one heading, over the"
+                    f"{piece.size:,} characters under one heading, over the"
                     f" {ENTRY_CHARS:,} an entry may have; skipped",
                 )
             )
@@ -106,7 +122,7 @@ def parse_digest(text: str, source: str = "<digest>") -> ParseResult:
                 current.add(
                     bounded(paper, source, line_no + 1, issues), line_no + 1, source, issues
                 )
-        if current is not None and len(piece.text) > ENTRY_CHARS:
+        if current is not None and piece.size > ENTRY_CHARS:
             current.damaged = True  # a refused piece: the day's markdown is not whole
 
     if current is not None:
@@ -115,6 +131,9 @@ def parse_digest(text: str, source: str = "<digest>") -> ParseResult:
         issues.append(
             ParseIssue(source, 1, "not a digest: no '## Daily Papers (YYYY-MM-DD)' heading")
         )
+    if len(issues) > ISSUES_PER_FILE:
+        more = len(issues) - ISSUES_PER_FILE
+        issues[ISSUES_PER_FILE:] = [ParseIssue(source, 0, f"{more:,} more problems not listed")]
     return ParseResult(source=source, digests=tuple(digests), issues=tuple(issues))
 
 
@@ -126,20 +145,30 @@ def _finish(day: _DigestBuilder, markdown: str, digests: list[Digest]) -> None:
 
 @dataclass(frozen=True)
 class _Piece:
-    """The text from one candidate heading to the next, where it starts (0-based line and
-    character), and the heading as the line says it (for a piece too long to parse)."""
+    """The text from one candidate heading to the next (``whole[start:end]``, sliced only
+    when read: a refused piece is never copied), its first line (0-based), and the heading
+    as the line says it (for a piece too long to parse)."""
 
-    text: str
-    line: int
+    whole: str
     start: int
+    end: int
+    line: int
     heading: tuple[int, int, str] | None
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start
+
+    @property
+    def text(self) -> str:
+        return self.whole[self.start : self.end]
 
     def offset(self, line: int) -> int:
         """The file offset of this piece's ``line`` (0-based, relative)."""
-        position = 0
+        position = self.start
         for _ in range(line):
-            position = self.text.index("\n", position) + 1
-        return self.start + position
+            position = self.whole.index("\n", position) + 1
+        return position
 
 
 # A line that may be a level-2 or level-3 heading, or a code fence (headings inside one are
@@ -173,7 +202,7 @@ def _pieces(text: str) -> list[_Piece]:
         end = cuts[index + 1][0] if index + 1 < len(cuts) else len(text)
         if index:
             line += text.count("\n", cuts[index - 1][0], start)
-        pieces.append(_Piece(text[start:end], line, start, heading))
+        pieces.append(_Piece(text, start, end, line, heading))
     return pieces
 
 
