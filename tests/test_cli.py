@@ -321,7 +321,8 @@ def test_export_writes_every_paper_with_votes_and_summaries(archive_db: Path, ca
         capsys, "export", "--format", "csv", "-o", str(target), "--db", str(archive_db)
     )
     assert code == 0 and "Exported 161 papers" in err
-    with target.open(encoding="utf-8", newline="") as file:
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM: spreadsheets read Korean
+    with target.open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
     assert len(rows) == 161 and rows[0].keys() >= {"arxiv_id", "votes", "summary", "generated_ko"}
     assert any("What's New: " in row["summary"] for row in rows)

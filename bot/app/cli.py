@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from bot.app import doctor
 from bot.app.config import ConfigError, Settings, load_settings
@@ -72,7 +72,9 @@ def _date(value: str) -> dt.date:
     return day
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(
+    kind: type[argparse.ArgumentParser] = argparse.ArgumentParser,
+) -> argparse.ArgumentParser:
     # --db is accepted before or after the subcommand; SUPPRESS keeps a later default from
     # overwriting an earlier value.
     common = argparse.ArgumentParser(add_help=False)
@@ -85,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     json_flag = argparse.ArgumentParser(add_help=False)
     json_flag.add_argument("--json", action="store_true", help="print JSON")
 
-    parser = argparse.ArgumentParser(
+    parser = kind(
         prog="paperboy",
         parents=[common],
         description="Hugging Face Daily Papers digests: archive, search, Telegram bot.",
@@ -188,15 +190,41 @@ def _exclusions_last(argv: list[str]) -> list[str]:
     return [*head, *kept, "--", *words]
 
 
+class _JsonParser(argparse.ArgumentParser):
+    """With ``--json`` a bad command line is a JSON error on stdout too, not usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _fail(args: argparse.Namespace, text: str, code: int = EXIT_FAILED) -> int:
+    """Report a failure: a JSON object with an ``error`` key on stdout under ``--json`` (so
+    ``jq`` still reads it), else one line on stderr; returns the exit code."""
+    if getattr(args, "json", False):
+        _emit_json({"error": text})
+    else:
+        print(f"paperboy {args.command}: {text}", file=sys.stderr)
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(_exclusions_last(argv))
+    if "--json" in argv:
+        try:
+            args = build_parser(_JsonParser).parse_args(_exclusions_last(argv))
+        except UsageError as exc:
+            _emit_json({"error": str(exc)})
+            return EXIT_USAGE
+    else:
+        args = build_parser().parse_args(_exclusions_last(argv))
     try:
         settings = load_settings()
     except ConfigError as exc:
         if args.command == "doctor":
             print(f"✗ configuration: {exc}")
             return EXIT_FAILED
+        if getattr(args, "json", False):
+            return _fail(args, str(exc), EXIT_USAGE)
         print(f"paperboy: {exc}", file=sys.stderr)
         return EXIT_USAGE
     logging.basicConfig(
@@ -218,22 +246,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return asyncio.run(_with_db(db_path, lambda db: command(db, args)))
     except UsageError as exc:
-        print(f"paperboy {args.command}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(args, str(exc), EXIT_USAGE)
     except SchemaTooNewError as exc:
-        print(f"paperboy: {db_path}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(args, f"{db_path}: {exc}", EXIT_USAGE)
     except BrokenPipeError:
         # The reader went away (`paperboy top | head`): not an error worth a message.
         # Point stdout at devnull so the interpreter's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except (sqlite3.Error, OSError) as exc:
-        print(f"paperboy: cannot use database {db_path}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return _fail(args, f"cannot use database {db_path}: {exc}")
     except KeyboardInterrupt:
-        print("paperboy: interrupted", file=sys.stderr)
-        return 130
+        return _fail(args, "interrupted", 130)
 
 
 async def _with_db(path: Path, body: Callable[[Database], Awaitable[int]]) -> int:
@@ -402,7 +426,7 @@ async def _archived(db: Database, args: argparse.Namespace) -> tuple[int, Paper]
     arxiv_id = _arxiv_id(args.arxiv_id)
     found = await archive.get_paper_with_id(db, arxiv_id)
     if found is None:
-        print(f"paperboy {args.command}: {arxiv_id} is not in the archive", file=sys.stderr)
+        _fail(args, f"{arxiv_id} is not in the archive")
     return found
 
 
@@ -411,8 +435,7 @@ async def _cmd_similar(db: Database, args: argparse.Namespace) -> int:
         return EXIT_FAILED
     semantic = await _loaded_semantic(db, args.settings)
     if semantic is None:
-        print("paperboy similar: needs the embedding model (PAPERBOY_SEMANTIC)", file=sys.stderr)
-        return EXIT_FAILED
+        return _fail(args, "needs the embedding model (PAPERBOY_SEMANTIC)")
     nearest = await semantic.similar(*found, args.n)
     papers = await archive.papers_by_id(db, [pid for pid, _ in nearest])
     if args.json:
@@ -458,6 +481,8 @@ async def _cmd_top(db: Database, args: argparse.Namespace) -> int:
 async def _cmd_search(db: Database, args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     if not build_query(query).terms:
+        if args.json:
+            return _fail(args, "nothing to search for: give at least one word", EXIT_USAGE)
         print("Nothing to search for: give at least one word besides exclusions like -survey.")
         return EXIT_OK
     semantic = await _loaded_semantic(db, args.settings) if args.mode != "fts" else None
@@ -467,6 +492,9 @@ async def _cmd_search(db: Database, args: argparse.Namespace) -> int:
     hits = await search_papers(db, query, limit=args.n, mode=args.mode, meaning=meaning)
     if args.json:
         _emit_json([out.hit_json(h) for h in hits])
+        return EXIT_OK
+    if not hits and (await archive.archive_stats(db)).papers == 0:
+        print("The archive is empty: run `paperboy ingest PATH_OR_URL` first.")
         return EXIT_OK
     if not hits:
         print(f"No papers match {query!r}. Try fewer or shorter words.")
@@ -566,6 +594,7 @@ async def _cmd_export(db: Database, args: argparse.Namespace) -> int:
     try:
         writer = csv.DictWriter(stream, fieldnames=export.CSV_FIELDS)
         if args.format == "csv":
+            stream.write("\ufeff")  # a UTF-8 BOM: spreadsheet programs then read Korean
             writer.writeheader()
         async for page in export_pages(db, args.since):
             for item in page:

@@ -42,7 +42,7 @@ def csv_row(
     def sections(found: Mapping[str, str]) -> str:
         return "\n".join(f"{name}: {text}" for name, text in found.items())
 
-    return {
+    row = {
         "arxiv_id": paper.arxiv_id,
         "title": paper.title,
         "url": paper.url,
@@ -57,3 +57,15 @@ def csv_row(
         "ai_summary": paper.ai_summary,
         "abstract": paper.abstract,
     }
+    return {name: formula_safe(value) for name, value in row.items()}
+
+
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"): a title like
+# "=HYPERLINK(...)" from a hostile feed must stay text when the export is opened.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it but never runs it: a leading formula character
+    gets a single quote before it, as OWASP recommends."""
+    return f"'{cell}" if cell.startswith(_FORMULA_START) else cell
