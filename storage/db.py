@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -27,11 +29,19 @@ async def connect(path: str | Path) -> Database:
     WAL lets readers (commands) run while the poller writes; foreign keys keep entries and
     papers consistent; ``synchronous=NORMAL`` is durable across a process crash in WAL mode.
     """
+    existing = _holds_data(path)
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = await aiosqlite.connect(path, isolation_level=None)
     try:
         conn.row_factory = aiosqlite.Row
+        if existing:
+            try:
+                verdict = await quick_check(conn)
+            except sqlite3.DatabaseError as error:  # not a database at all
+                raise DatabaseDamaged(Path(path), str(error)) from None
+            if verdict not in ("ok", None):
+                raise DatabaseDamaged(Path(path), verdict)
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA synchronous = NORMAL")
@@ -41,6 +51,72 @@ async def connect(path: str | Path) -> Database:
         await conn.close()
         raise
     return Database(conn)
+
+
+def _holds_data(path: str | Path) -> bool:
+    """Whether ``path`` is a file with something in it (a database to check before use)."""
+    return str(path) != ":memory:" and Path(path).is_file() and Path(path).stat().st_size > 0
+
+
+QUICK_CHECK_SECONDS = 3.0  # at start; a larger archive is checked in part (doctor: whole)
+QUICK_CHECK_LINES = 20  # problems SQLite lists at most
+
+
+class DatabaseDamaged(Exception):
+    """SQLite's quick check found the file damaged: nothing should be served from it."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"{path}: damaged ({detail})")
+        self.path = path
+        self.detail = detail
+
+
+async def quick_check(
+    conn: aiosqlite.Connection, seconds: float | None = QUICK_CHECK_SECONDS
+) -> str | None:
+    """SQLite's quick check, summarised: "ok", what is wrong, or None when it did not end
+    within ``seconds`` (a very large archive; ``paperboy doctor`` checks it whole). Raises
+    sqlite3.DatabaseError when the file is not a database at all."""
+    stopped = False
+    running = True
+
+    async def stop() -> None:
+        nonlocal stopped
+        stopped = True
+        while running:  # an interrupt before the check starts running is lost: repeat it
+            await conn.interrupt()  # SQLite stops the check between pages (tested on 3.40)
+            await asyncio.sleep(0.01)
+
+    timer = None
+    if seconds is not None:
+        timer = asyncio.get_running_loop().call_later(
+            max(seconds, 0.0), lambda: asyncio.ensure_future(stop())
+        )
+    try:
+        rows = await conn.execute_fetchall(f"PRAGMA quick_check({QUICK_CHECK_LINES})")
+    except sqlite3.OperationalError:
+        if stopped:
+            return None
+        raise
+    finally:
+        running = False
+        if timer is not None:
+            timer.cancel()
+    return summarize_check(rows)
+
+
+def summarize_check(rows: Iterable[Any]) -> str:
+    """SQLite's check rows as one line: "ok", or the first two problems and how many more."""
+    lines = [
+        line.strip()
+        for row in rows
+        for line in str(row[0]).splitlines()
+        if line.strip() and not line.startswith("***")
+    ]
+    if lines == ["ok"]:
+        return "ok"
+    more = f" and {len(lines) - 2} more" if len(lines) > 2 else ""
+    return "; ".join(lines[:2]) + more
 
 
 async def schema_version(conn: aiosqlite.Connection) -> int:

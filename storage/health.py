@@ -11,7 +11,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.db import Database, schema_version
+from storage.db import Database, quick_check, schema_version, summarize_check
 
 
 @dataclass(frozen=True)
@@ -27,18 +27,20 @@ async def read_only(path: Path) -> AsyncIterator[aiosqlite.Connection]:
         yield conn
 
 
-async def _health(conn: aiosqlite.Connection, check: str) -> Health:
-    ((verdict,),) = await conn.execute_fetchall(f"PRAGMA {check}")
+async def _health(conn: aiosqlite.Connection, verdict: str) -> Health:
     version = await schema_version(conn)
     ((papers,),) = await conn.execute_fetchall("SELECT COUNT(*) FROM papers")
-    return Health(str(verdict), version, int(papers))
+    return Health(verdict, version, int(papers))
 
 
 async def health(path: Path) -> Health:
     """SQLite's quick check, the schema version and the paper count (raises aiosqlite.Error
-    when the file is not a readable database)."""
+    when the file is not a readable database). A damaged file is not read further."""
     async with read_only(path) as conn:
-        return await _health(conn, "quick_check")
+        verdict = await quick_check(conn, seconds=None) or "ok"
+        if verdict != "ok":
+            return Health(verdict, 0, 0)
+        return await _health(conn, verdict)
 
 
 async def backup(db: Database, target: Path) -> Health:
@@ -46,7 +48,8 @@ async def backup(db: Database, target: Path) -> Health:
     writes), then the copy's full integrity check."""
     async with aiosqlite.connect(target) as copy:
         await db.conn.backup(copy)
-        return await _health(copy, "integrity_check")
+        rows = await copy.execute_fetchall("PRAGMA integrity_check")
+        return await _health(copy, summarize_check(rows))
 
 
 async def newest_digest(path: Path, source: str, prefix: str) -> str | None:

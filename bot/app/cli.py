@@ -45,7 +45,7 @@ from bot.understand.meaning import archive_meaning
 from bot.understand.search import SEARCH_MODES, search_papers
 from bot.understand.semantic import Semantic
 from storage import archive, health, summaries
-from storage.db import Database, SchemaTooNewError, connect
+from storage.db import Database, DatabaseDamaged, SchemaTooNewError, connect
 from storage.export import papers_since as export_pages
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -249,6 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(args, str(exc), EXIT_USAGE)
     except SchemaTooNewError as exc:
         return _fail(args, f"{db_path}: {exc}", EXIT_USAGE)
+    except DatabaseDamaged as exc:
+        return _fail(args, doctor.damaged_help(exc.path, exc.detail))
     except BrokenPipeError:
         # The reader went away (`paperboy top | head`): not an error worth a message.
         # Point stdout at devnull so the interpreter's final flush does not fail again.
@@ -258,6 +260,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(args, f"cannot use database {db_path}: {exc}")
     except KeyboardInterrupt:
         return _fail(args, "interrupted", 130)
+
+
+async def _nothing(db: Database) -> int:
+    return EXIT_OK
 
 
 async def _with_db(path: Path, body: Callable[[Database], Awaitable[int]]) -> int:
@@ -288,6 +294,11 @@ def _run(settings: Settings, db_path: Path) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    try:  # a damaged archive is named before the bot starts, never served
+        asyncio.run(_with_db(db_path, _nothing))
+    except DatabaseDamaged as exc:
+        print(f"paperboy run: {doctor.damaged_help(exc.path, exc.detail)}", file=sys.stderr)
+        return EXIT_FAILED
     from bot.app.application import run_bot  # imports telegram: only the bot needs it
 
     run_bot(dataclasses.replace(settings, db_path=db_path))

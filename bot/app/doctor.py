@@ -73,6 +73,28 @@ async def _token(settings: Settings, http: httpx.AsyncClient) -> Check:
     return Check(True, "token", f"@{answer['result'].get('username')} (getMe)")
 
 
+def damaged_help(path: Path, detail: str) -> str:
+    """The one paragraph every command gives for a damaged database: what is wrong, how to
+    restore the last backup, and SQLite's ``.recover`` when there is none."""
+    return (
+        f"the database {path} is damaged (SQLite's check: {detail}); Paperboy will not serve"
+        " from it.\n"
+        f"  Restore the last backup: stop the bot, copy the backup over {path}, delete"
+        f" {path}-wal and {path}-shm if they exist, and start again (backups: `paperboy"
+        " backup PATH`; docs/operations.md).\n"
+        f"  No backup? Recover what SQLite can read: `sqlite3 {path} .recover | sqlite3"
+        " recovered.sqlite3`, check it with `paperboy doctor --db recovered.sqlite3`, then put"
+        f" it in place of {path}."
+    )
+
+
+def _recover_hint(path: Path) -> str:
+    return (
+        f"restore the last backup over it, or recover it: `sqlite3 {path} .recover |"
+        " sqlite3 recovered.sqlite3`"
+    )
+
+
 async def _database(path: Path) -> Check:
     if not _is_file(path):
         return Check(False, "database", f"{path} does not exist yet: `paperboy run` or "
@@ -80,11 +102,11 @@ async def _database(path: Path) -> Check:
     try:
         found = await health(path)
     except aiosqlite.Error as error:
-        return Check(False, "database", f"{path} cannot be read ({error}); restore a backup")
+        return Check(False, "database", f"{path} is damaged ({error}); {_recover_hint(path)}")
     size = _megabytes(path)
     if found.verdict != "ok":
         return Check(
-            False, "database", f"integrity check failed ({found.verdict}); restore a backup"
+            False, "database", f"{path} is damaged ({found.verdict}); {_recover_hint(path)}"
         )
     if found.version < len(MIGRATIONS):
         state = f"schema {found.version} of {len(MIGRATIONS)} (`paperboy run` migrates it)"
