@@ -22,6 +22,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -78,23 +79,31 @@ VOTE_REFRESH_SECONDS = 3600
 
 
 def build_application(
-    settings: Settings, clock: Clock | None = None, budget: Budget | None = None
+    settings: Settings,
+    clock: Clock | None = None,
+    budget: Budget | None = None,
+    transports: tuple[AiohttpRequest, AiohttpRequest] | None = None,
 ) -> Paperboy:
     """The bot, fully wired but not started. Needs ``settings.bot_token``.
 
-    ``clock`` and ``budget`` are for tests and benchmarks that control time and rates.
+    ``clock`` and ``budget`` are for tests and benchmarks that control time and rates;
+    ``transports`` (requests, long polling) for ``run_bot``, which closes them itself.
     """
     if not settings.bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to build the bot")
     budget = budget or Budget(budget_limits(settings))
+    transports = transports or (
+        AiohttpRequest(connection_pool_size=256),
+        AiohttpRequest(connection_pool_size=1),
+    )
     application = (
         ApplicationBuilder()
         .token(settings.bot_token)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         # aiohttp, not httpx: a tenth of the CPU per request (bot/deliver/transport.py).
-        .request(AiohttpRequest(connection_pool_size=256))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .request(transports[0])
+        .get_updates_request(transports[1])
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=Context, bot_data=BotData))
         # One budget for every message: replies first, broadcasts yield (bot/deliver/budget.py).
@@ -263,18 +272,76 @@ async def _set_commands(application: Paperboy) -> None:
             )
 
 
+class StartFailed(Exception):
+    """The bot could not start: Telegram unreachable or the token refused. The message is
+    one line for the operator, and never holds the token."""
+
+
 def run_bot(settings: Settings) -> None:
     """Long polling (or the webhook server, with ``PAPERBOY_WEBHOOK_URL``) until
     SIGINT/SIGTERM; PTB then stops the updater and the application, and ``post_shutdown``
     stops the sender and closes the database. Stopping leaves a webhook set: updates that
-    arrive meanwhile wait at Telegram instead of being lost."""
-    application = build_application(settings)
-    if settings.webhook_url is None:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
-        return
-    host, port = settings.webhook_listen
-    log.info("webhook mode: %s, listening on %s:%d", settings.webhook_url, host, port)
-    application.run_webhook(**_webhook_arguments(settings))
+    arrive meanwhile wait at Telegram instead of being lost. Raises ``StartFailed`` when
+    Telegram cannot be reached or refuses the token (before: a 201-line double traceback,
+    or the token itself in the log)."""
+    transports = (AiohttpRequest(connection_pool_size=256), AiohttpRequest(connection_pool_size=1))
+    application = build_application(settings, transports=transports)
+    try:
+        if settings.webhook_url is None:
+            application.run_polling(
+                allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, close_loop=False
+            )
+        else:
+            host, port = settings.webhook_listen
+            log.info("webhook mode: %s, listening on %s:%d", settings.webhook_url, host, port)
+            application.run_webhook(**_webhook_arguments(settings), close_loop=False)
+    except InvalidToken:  # PTB's message quotes the token: never shown
+        raise StartFailed(
+            "Telegram refused the token (401 Unauthorized): it was revoked or mistyped; get a"
+            " new one from @BotFather and set TELEGRAM_BOT_TOKEN"
+        ) from None
+    except (NetworkError, TimedOut) as error:
+        reason = redact(str(error), settings.bot_token).splitlines()[0][:160]
+        raise StartFailed(
+            f"cannot reach Telegram at {settings.api_url} ({reason}); check the network (or"
+            " TELEGRAM_API_URL) and run again"
+        ) from None
+    finally:  # a failed start leaves PTB's sessions open: close them, then the loop
+        loop = asyncio.get_event_loop()
+        loop.run_until_complete(asyncio.gather(*(t.shutdown() for t in transports)))
+        loop.close()
+
+
+def redact(text: str, token: str | None) -> str:
+    """``text`` with the bot token (and its secret half alone) replaced by ``<token>``."""
+    if not token:
+        return text
+    secret = token.split(":", 1)[-1]
+    return text.replace(token, "<token>").replace(secret, "<token>") if secret else text
+
+
+class TokenFilter(logging.Filter):
+    """Every log record, its arguments and its traceback with the token redacted; PTB's own
+    bootstrap failure record dropped (``run`` says it in one line)."""
+
+    def __init__(self, token: str | None) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("telegram") and record.getMessage().startswith(
+            "Network Retry Loop (Bootstrap"
+        ):
+            return False
+        if not self._token:
+            return True
+        record.msg = redact(record.getMessage(), self._token)
+        record.args = ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, self._token)
+        return True
 
 
 def _webhook_arguments(settings: Settings) -> dict[str, object]:

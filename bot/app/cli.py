@@ -299,9 +299,16 @@ def _run(settings: Settings, db_path: Path) -> int:
     except DatabaseDamaged as exc:
         print(f"paperboy run: {doctor.damaged_help(exc.path, exc.detail)}", file=sys.stderr)
         return EXIT_FAILED
-    from bot.app.application import run_bot  # imports telegram: only the bot needs it
+    # Imports telegram: only the bot needs it.
+    from bot.app.application import StartFailed, TokenFilter, run_bot
 
-    run_bot(dataclasses.replace(settings, db_path=db_path))
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(TokenFilter(settings.bot_token))
+    try:
+        run_bot(dataclasses.replace(settings, db_path=db_path))
+    except StartFailed as failure:
+        print(f"paperboy run: {failure}", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 
