@@ -19,6 +19,7 @@ class Health:
     verdict: str  # SQLite's integrity check: "ok", or what is wrong
     version: int  # the schema version
     papers: int
+    without_vector: int = 0  # papers with no vector of the model asked about
 
 
 @asynccontextmanager
@@ -33,14 +34,23 @@ async def _health(conn: aiosqlite.Connection, verdict: str) -> Health:
     return Health(verdict, version, int(papers))
 
 
-async def health(path: Path) -> Health:
-    """SQLite's quick check, the schema version and the paper count (raises aiosqlite.Error
-    when the file is not a readable database). A damaged file is not read further."""
+async def health(path: Path, model: str | None = None) -> Health:
+    """SQLite's quick check, the schema version, the paper count and how many papers wait
+    for a vector of ``model`` (raises aiosqlite.Error when the file is not a readable
+    database). A damaged file is not read further."""
     async with read_only(path) as conn:
         verdict = await quick_check(conn, seconds=None) or "ok"
         if verdict != "ok":
             return Health(verdict, 0, 0)
-        return await _health(conn, verdict)
+        found = await _health(conn, verdict)
+        if model is None or found.version < 1:
+            return found
+        ((waiting,),) = await conn.execute_fetchall(
+            "SELECT COUNT(*) FROM papers p WHERE NOT EXISTS (SELECT 1 FROM paper_vectors v"
+            " WHERE v.paper_id = p.id AND v.model = ?)",
+            (model,),
+        )
+        return Health(found.verdict, found.version, found.papers, int(waiting))
 
 
 async def backup(db: Database, target: Path) -> Health:

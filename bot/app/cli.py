@@ -40,11 +40,12 @@ from bot.source.reader import new_client
 from bot.summarize.client import ChatClient
 from bot.summarize.verify import verify_digest_summaries
 from bot.summarize.writer import summarize
+from bot.understand.embedder import MODEL as EMBEDDING_MODEL
 from bot.understand.embedder import load_embedder
 from bot.understand.meaning import archive_meaning
 from bot.understand.search import SEARCH_MODES, search_papers
 from bot.understand.semantic import Semantic
-from storage import archive, health, summaries
+from storage import archive, health, summaries, vectors
 from storage.db import Database, DatabaseDamaged, SchemaTooNewError, connect
 from storage.export import papers_since as export_pages
 
@@ -343,7 +344,10 @@ async def _cmd_ingest(db: Database, args: argparse.Namespace) -> int:
         for issue in report.issues:
             print(f"  {issue}", file=sys.stderr)
     semantic = None
-    if report.papers_new and not args.no_index:
+    # Whatever lacks a vector, not only the new papers: an ingest killed while embedding
+    # left papers without one, and the next ingest (no new papers) embedded nothing.
+    waiting = await vectors.count_missing(db, EMBEDDING_MODEL)
+    if waiting and not args.no_index:
         semantic = await _embed_new(db, args.settings)
     checked = await verify_digest_summaries(db, await archive_meaning(db, semantic))
     if checked.judged:
@@ -632,10 +636,12 @@ async def _cmd_export(db: Database, args: argparse.Namespace) -> int:
 
 async def _cmd_stats(db: Database, args: argparse.Namespace) -> int:
     stats = await archive.archive_stats(db)
+    waiting = await vectors.count_missing(db, EMBEDDING_MODEL)
     if args.json:
         _emit_json(
             {
                 "papers": stats.papers,
+                "without_vector": waiting,
                 "digests": stats.digests,
                 "listings": stats.entries,
                 "first_date": stats.first_date.isoformat() if stats.first_date else None,
@@ -647,6 +653,8 @@ async def _cmd_stats(db: Database, args: argparse.Namespace) -> int:
     print(f"Papers:   {stats.papers:,}")
     print(f"Digests:  {stats.digests:,} ({span})")
     print(f"Listings: {stats.entries:,}")
+    if waiting:
+        print(f"Waiting for a vector (semantic search): {waiting:,}; `paperboy index` embeds them")
     return EXIT_OK
 
 

@@ -17,6 +17,7 @@ import httpx
 from bot.core.settings import HF_API_SOURCE, Settings
 from bot.parse.hf_api import day_url
 from bot.source.inputs import expand_template, is_template, is_url
+from bot.understand.embedder import MODEL as EMBEDDING_MODEL
 from storage.health import health, newest_digest, subscribed_chats
 from storage.migrations import MIGRATIONS
 
@@ -100,7 +101,7 @@ async def _database(path: Path) -> Check:
         return Check(False, "database", f"{path} does not exist yet: `paperboy run` or "
                      "`paperboy ingest` creates it")  # fmt: skip
     try:
-        found = await health(path)
+        found = await health(path, EMBEDDING_MODEL)
     except aiosqlite.Error as error:
         return Check(False, "database", f"{path} is damaged ({error}); {_recover_hint(path)}")
     size = _megabytes(path)
@@ -112,10 +113,15 @@ async def _database(path: Path) -> Check:
         state = f"schema {found.version} of {len(MIGRATIONS)} (`paperboy run` migrates it)"
     else:
         state = f"schema {found.version}"
+    waiting = (
+        f", {found.without_vector:,} waiting for a vector (`paperboy index`)"
+        if found.without_vector
+        else ""
+    )
     return Check(
         True,
         "database",
-        f"{path}: integrity ok, {state}, {found.papers:,} papers, {size:.1f} MB",
+        f"{path}: integrity ok, {state}, {found.papers:,} papers{waiting}, {size:.1f} MB",
     )
 
 
