@@ -187,6 +187,7 @@ def test_stats(capsys, archive_db: Path):
     assert code == 0
     assert json.loads(out) == {
         "papers": 161,
+        "without_vector": 161,  # PAPERBOY_SEMANTIC is off in these tests
         "digests": 12,
         "listings": 162,
         "first_date": "2023-11-20",
