@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import logging
 import os
+import shutil
 import sqlite3
 import sys
 import time
@@ -35,7 +36,7 @@ from bot.render import export
 from bot.render import terminal as out
 from bot.render.lists import period_label
 from bot.source import backfill
-from bot.source.ingest import ingest
+from bot.source.ingest import DiskFull, ingest
 from bot.source.reader import new_client
 from bot.summarize.client import ChatClient
 from bot.summarize.verify import verify_digest_summaries
@@ -331,8 +332,25 @@ def _progress(stream: TextIO) -> Callable[[int, int, str], None] | None:
     return show
 
 
+def _free_megabytes(db_path: Path) -> float:
+    """Free space on the database's file system, in MB."""
+    return shutil.disk_usage(db_path.resolve().parent).free / 1e6
+
+
 async def _cmd_ingest(db: Database, args: argparse.Namespace) -> int:
-    report = await ingest(db, args.inputs, progress=_progress(sys.stderr))
+    try:
+        report = await ingest(db, args.inputs, progress=_progress(sys.stderr))
+    except DiskFull as full:
+        done = full.report
+        free = _free_megabytes(args.db_path)
+        print(
+            f"paperboy ingest: the disk is full ({free:,.0f} MB free beside the database):"
+            f" stopped at {full.item}. Stored before it: {done.papers_new:,} new paper(s),"
+            f" {len(done.new_digests)} new date(s); they stay. Free some space and run"
+            " again: what is stored is skipped.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     new_dates = len(report.new_digests)
     print(
         f"Read {report.inputs} input(s): {report.digests_read} digest(s) "

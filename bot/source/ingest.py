@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import errno
 import logging
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -70,6 +72,23 @@ class IngestReport:
             self.issues.append(ParseIssue(source, 0, read.error))
         elif read.not_published and missing_is_issue:
             self.issues.append(ParseIssue(source, 0, "not found (404): not published yet?"))
+
+
+class DiskFull(Exception):
+    """The disk (or the database's page limit) is full: ingest stopped at ``item``; what
+    ``report`` counts was stored and stays."""
+
+    def __init__(self, item: str, report: IngestReport) -> None:
+        super().__init__(f"the disk is full: stopped at {item}")
+        self.item = item
+        self.report = report
+
+
+def _disk_full(error: BaseException) -> bool:
+    """SQLite's SQLITE_FULL ("database or disk is full") or the OS's ENOSPC."""
+    if isinstance(error, sqlite3.OperationalError):
+        return "full" in str(error).lower()
+    return isinstance(error, OSError) and error.errno == errno.ENOSPC
 
 
 async def store_text(
@@ -166,6 +185,8 @@ async def ingest(
                 if now is not None and read.state is not None:
                     await source_state.set_state(db, item, read.state, utc_text(now))
             except Exception as error:  # one bad input never stops the others
+                if _disk_full(error):  # but a full disk stops them all: none would store
+                    raise DiskFull(item, report) from error
                 log.exception("ingest of %s failed", item)
                 report.issues.append(ParseIssue(item, 0, f"{error.__class__.__name__}: {error}"))
             if progress is not None:
