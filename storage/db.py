@@ -144,7 +144,11 @@ async def migrate(conn: aiosqlite.Connection) -> int:
             if conn.in_transaction:
                 await conn.rollback()
             raise
-        log.info("database migrated to schema version %d", version)
+        log.debug("database migrated to schema version %d", version)
+    if current == 0:
+        log.info("created a new database (schema version %d)", len(MIGRATIONS))
+    elif current < len(MIGRATIONS):
+        log.info("database migrated from schema version %d to %d", current, len(MIGRATIONS))
     return len(MIGRATIONS)
 
 

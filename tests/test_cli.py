@@ -196,7 +196,9 @@ def test_stats(capsys, archive_db: Path):
 
 
 def test_empty_archive_top_says_what_to_do(capsys, tmp_path: Path):
-    code, _, err = run(capsys, "top", "--db", str(tmp_path / "empty.sqlite3"))
+    empty = tmp_path / "empty.sqlite3"
+    asyncio.run(_create(empty))
+    code, _, err = run(capsys, "top", "--db", str(empty))
     assert code == 2
     assert "archive is empty" in err
 
@@ -327,3 +329,9 @@ def test_export_writes_every_paper_with_votes_and_summaries(archive_db: Path, ca
         rows = list(csv.DictReader(file))
     assert len(rows) == 161 and rows[0].keys() >= {"arxiv_id", "votes", "summary", "generated_ko"}
     assert any("What's New: " in row["summary"] for row in rows)
+
+
+async def _create(path: Path) -> None:
+    from storage.db import connect
+
+    await (await connect(path)).close()

@@ -36,6 +36,20 @@ def quiet_model(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
 
 
+def empty(path: Path) -> Path:
+    """A database with nothing in it (a missing file is another case: a --db typo)."""
+    import asyncio
+
+    from storage.db import connect
+
+    async def create() -> None:
+        await (await connect(path)).close()
+
+    if not path.exists():
+        asyncio.run(create())
+    return path
+
+
 def run_json(capsys, argv: list[str], db: Path) -> tuple[int, object]:
     code = main([*argv, "--json", "--db", str(db)])
     out = capsys.readouterr().out
@@ -52,7 +66,7 @@ def check(code: int, data: object) -> None:
 
 @pytest.mark.parametrize("argv", CASES, ids=" ".join)
 def test_an_empty_archive(capsys, tmp_path: Path, argv: list[str]):
-    code, data = run_json(capsys, argv, tmp_path / "empty.sqlite3")
+    code, data = run_json(capsys, argv, empty(tmp_path / "empty.sqlite3"))
     check(code, data)
 
 
@@ -78,7 +92,7 @@ def test_the_expected_answers_and_errors(capsys, filled: Path, tmp_path: Path):
     assert code == 1 and data == {"error": "9999.99999 is not in the archive"}
     code, data = run_json(capsys, ["search", "self-correct"], filled)
     assert code == 0 and data and data[0]["arxiv_id"] == "2409.12917"
-    code, data = run_json(capsys, ["top"], tmp_path / "empty.sqlite3")
+    code, data = run_json(capsys, ["top"], empty(tmp_path / "empty.sqlite3"))
     assert code == 2 and "archive is empty" in data["error"]
     code, data = run_json(capsys, ["search", "llm"], tmp_path / "empty.sqlite3")
     assert (code, data) == (0, [])
@@ -97,3 +111,10 @@ def test_a_database_that_cannot_be_used(capsys, tmp_path: Path, argv: list[str])
 def test_an_unknown_option_is_a_json_error(capsys, tmp_path: Path):
     code, data = run_json(capsys, ["stats", "--bogus"], tmp_path / "x.sqlite3")
     assert code == 2 and "--bogus" in data["error"]
+
+
+@pytest.mark.parametrize("argv", CASES, ids=" ".join)
+def test_a_database_that_does_not_exist(capsys, tmp_path: Path, argv: list[str]):
+    code, data = run_json(capsys, argv, tmp_path / "typo.sqlite3")
+    check(code, data)
+    assert not (tmp_path / "typo.sqlite3").exists()

@@ -11,6 +11,7 @@ from bot.app.application import budget_limits, sender_workers
 from bot.app.config import ConfigError, load_settings
 from bot.core.settings import DEFAULT_SOURCE
 from bot.deliver.budget import BudgetLimits
+from tests.conftest import ROOT
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
@@ -161,3 +162,12 @@ def test_the_digest_dir_is_a_directory_or_not_yet_made(tmp_path: Path):
     afile.write_text("x", encoding="utf-8")
     with pytest.raises(ConfigError, match="PAPERBOY_DIGEST_DIR"):
         load_settings({"PAPERBOY_DIGEST_DIR": str(afile)}, env_file=None)
+
+
+def test_the_example_env_file_does_not_cap_a_paid_broadcast():
+    """Issue 27: .env.example set PAPERBOY_SEND_RATE=30, which capped paid broadcasts."""
+    example = ROOT / ".env.example"
+    free = load_settings({}, env_file=example)
+    paid = load_settings({"PAPERBOY_PAID_BROADCAST": "on"}, env_file=example)
+    assert free.send_rate == 30 and not free.paid_broadcast
+    assert paid.send_rate == 1000 and paid.paid_broadcast

@@ -243,6 +243,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "doctor":
         return asyncio.run(_doctor(settings, db_path))
     command = _COMMANDS[args.command]
+    if args.command in _READERS and not db_path.exists():
+        # A --db typo must not create an empty database and answer from it.
+        return _fail(
+            args,
+            f"no database at {db_path} (a typo?): `paperboy ingest` or `paperboy run`"
+            " creates one; PAPERBOY_DB or --db names it",
+        )
     args.settings = settings  # the commands that need more than the database read it here
     args.db_path = db_path
     try:
@@ -611,9 +618,15 @@ async def _cmd_backup(db: Database, args: argparse.Namespace) -> int:
     """SQLite's online backup: a consistent copy while the bot writes. It goes to a temporary
     file beside PATH, is checked, and only then takes PATH's name."""
     target = args.path
-    partial = _prepare_target(target, args.db_path)
     try:
-        copy = await health.backup(db, partial)
+        partial = _prepare_target(target, args.db_path)
+    except OSError as error:  # the target's fault, not the database's
+        return _fail(args, f"cannot write the backup to {target}: {error.strerror or error}")
+    try:
+        try:
+            copy = await health.backup(db, partial)
+        except (OSError, sqlite3.Error) as error:
+            return _fail(args, f"cannot write the backup to {target}: {error}")
         if copy.verdict != "ok":
             print(f"paperboy backup: the copy failed its check ({copy.verdict})", file=sys.stderr)
             return EXIT_FAILED
@@ -675,6 +688,9 @@ async def _cmd_stats(db: Database, args: argparse.Namespace) -> int:
         print(f"Waiting for a vector (semantic search): {waiting:,}; `paperboy index` embeds them")
     return EXIT_OK
 
+
+# Commands that only read the archive: they never create one.
+_READERS = {"top", "search", "show", "stats", "digest", "similar", "export", "backup", "index"}
 
 _COMMANDS: dict[str, Callable[[Database, argparse.Namespace], Awaitable[int]]] = {
     "ingest": _cmd_ingest,

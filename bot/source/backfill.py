@@ -185,7 +185,6 @@ async def _api_day(
         report.stopped = f"{got.failure.source}: {got.failure.message}"
         return False
     return True
-    return True
 
 
 async def _fetch(
@@ -210,6 +209,7 @@ async def _fetch(
         else:
             return got  # another 4xx: asking again will not help
         if attempt + 1 < ATTEMPTS:
-            log.info("backfill: %s answered %s; again in %.0f s", url, got.status, wait)
+            what = f"answered {got.status}" if got.status is not None else got.error or "failed"
+            log.info("backfill: %s %s; again in %.0f s", url, what, wait)
             await asyncio.sleep(wait)
     return got
