@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler
 
 from bot.core.arxiv import parse_arxiv_ref
 from bot.core.commands import ArgumentError, parse_date, parse_top_args
-from bot.core.i18n import Lang, t
+from bot.core.i18n import LANGUAGES, Lang, t
 from bot.core.limits import ECHO_CHARS, MAX_QUERY
 from bot.core.models import Paper
 from bot.core.user_text import clean
@@ -246,7 +252,7 @@ SIMILAR_PAPERS = 5
 async def similar_papers(update: Update, context: Context, request: cb.Similar) -> None:
     """The papers nearest in meaning to a card's paper, as a list with a button each."""
     query = update.callback_query
-    lang = await language(update, context)
+    lang = _card_language(query) or await language(update, context)
     semantic = context.pipeline.semantic
     if semantic is None:
         await answer(query, t(lang, "similar.unavailable"))
@@ -264,6 +270,18 @@ async def similar_papers(update: Update, context: Context, request: cb.Similar) 
     title = t(lang, "similar.title", title=shorten(found[1].title, 80))
     for reply in render_paper_list(title, papers, lang):
         await send(update, context, reply)
+
+
+def _card_language(query: CallbackQuery) -> Lang | None:
+    """The language the card was written in, read from the label of the button pressed: the
+    list answers in it, whoever presses (a reader whose client is in English pressing 🔗 on a
+    Korean card in a group got "Similar to …")."""
+    markup = query.message.reply_markup if isinstance(query.message, Message) else None
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            if button.callback_data == query.data:
+                return next((c for c in LANGUAGES if t(c, "btn.similar") == button.text), None)
+    return None
 
 
 def register(app: Application) -> None:

@@ -226,6 +226,24 @@ async def test_the_similar_button_opens_the_nearest_papers(tmp_path, embedder):
         assert other.callback_data()[-1].startswith("sim:")
 
 
+async def test_the_similar_list_speaks_the_language_of_its_card(tmp_path, embedder):
+    """In a group a Korean reader asked for a card; another, whose client is English,
+    presses 🔗: the list is Korean like the card (issue 27: "Similar to …")."""
+    korean = FakeBotApi.user(4011, "ko", "서연")
+    english = FakeBotApi.user(4012, "en", "Ada")
+    group = FakeBotApi.group_chat(-100777, "랩 논문방")
+    env = {"PAPERBOY_SEMANTIC": "on"}
+    async with bot_running(tmp_path / "b.sqlite3", str(API), env=env) as bot:
+        await bot.pipeline.tasks.get(SEMANTIC_TASK)
+        assert bot.pipeline.indexing is not None
+        await bot.pipeline.indexing
+        (card,) = await bot.say(group, korean, "/paper 2606.28133")
+        assert "🔗 비슷한 논문" in [b["text"] for b in card.buttons()]
+        (listing,) = await bot.tap(card, english, "sim:2606.28133")
+    assert_valid(listing)
+    assert "비슷한 논문" in listing.text and "Similar to" not in listing.text
+
+
 async def test_with_the_model_off_cards_have_no_similar_button(tmp_path):
     user = FakeBotApi.user(4002, "en", "Ada")
     chat = FakeBotApi.private_chat(user)
