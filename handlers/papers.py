@@ -24,6 +24,7 @@ from bot.core.user_text import clean
 from bot.deliver.bot_api import says
 from bot.render import callbacks as cb
 from bot.render.cards import render_card
+from bot.render.citation import citation_reply
 from bot.render.html import shorten
 from bot.render.lists import period_label, render_paper_list
 from handlers.common import (
@@ -272,6 +273,18 @@ async def similar_papers(update: Update, context: Context, request: cb.Similar) 
         await send(update, context, reply)
 
 
+async def cite(update: Update, context: Context, request: cb.Cite) -> None:
+    """📚: the paper's BibTeX entry, to copy into a .bib file or Zotero."""
+    query = update.callback_query
+    lang = _card_language(query) or await language(update, context)
+    paper = await archive.get_paper(context.db, request.arxiv_id)
+    if paper is None:
+        await answer(query, t(lang, "stale_button"))
+        return
+    await answer(query)
+    await send(update, context, citation_reply(paper, lang))
+
+
 def _card_language(query: CallbackQuery) -> Lang | None:
     """The language the card was written in, read from the label of the button pressed: the
     list answers in it, whoever presses (a reader whose client is in English pressing 🔗 on a
@@ -280,7 +293,9 @@ def _card_language(query: CallbackQuery) -> Lang | None:
     for row in markup.inline_keyboard if markup else ():
         for button in row:
             if button.callback_data == query.data:
-                return next((c for c in LANGUAGES if t(c, "btn.similar") == button.text), None)
+                labels = ("btn.similar", "btn.cite")
+                found = {c for c in LANGUAGES for key in labels if t(c, key) == button.text}
+                return found.pop() if len(found) == 1 else None  # one language says it
     return None
 
 
@@ -293,3 +308,4 @@ def register(app: Application) -> None:
     app.add_handler(on_button(cb.ToggleSave, toggle_save))
     app.add_handler(on_button(cb.Rate, rate))
     app.add_handler(on_button(cb.Similar, similar_papers))
+    app.add_handler(on_button(cb.Cite, cite))

@@ -178,7 +178,7 @@ async def test_paper_by_id_url_words_and_unknown(bot: Harness):
         (card,) = await bot.say(EN_CHAT, EN_USER, f"/paper {ref}")
         assert card.text.startswith("LLM$\\times$MapReduce"), ref
         assert [b["text"] for b in card.buttons()] == [
-            "arXiv", "PDF", "🤗 Hugging Face", "👍", "👎", "☆ Save"
+            "arXiv", "PDF", "🤗 Hugging Face", "📚 BibTeX", "👍", "👎", "☆ Save"
         ]  # fmt: skip
         assert_valid(card)
     (reply,) = await bot.say(EN_CHAT, EN_USER, "/paper 2401.99999")
@@ -187,6 +187,22 @@ async def test_paper_by_id_url_words_and_unknown(bot: Harness):
     assert "MapReduce" in card.text.splitlines()[0]
     (reply,) = await bot.say(EN_CHAT, EN_USER, "/paper")
     assert reply.text.startswith("Send an arXiv id or link")
+
+
+async def test_the_bibtex_button_answers_an_entry_a_parser_reads(bot: Harness):
+    from pybtex.database import parse_string
+
+    (card,) = await bot.say(KO_CHAT, KO_USER, "/paper 2410.09342")
+    (data,) = [d for d in card.callback_data() if d.startswith("bib:")]
+    (reply,) = await bot.tap(card, KO_USER, data)
+    assert_valid(reply)
+    assert reply.text.startswith("2410.09342의 BibTeX")
+    assert '<pre><code class="language-bibtex">@misc{' in reply.html
+    entry = reply.text.split("\n", 1)[1]
+    parsed = parse_string(entry, "bibtex")
+    (fields,) = [e.fields for e in parsed.entries.values()]
+    assert fields["eprint"] == "2410.09342" and fields["archivePrefix"] == "arXiv"
+    assert "MapReduce" in fields["title"]
 
 
 async def test_card_layout_in_both_languages(bot: Harness):
@@ -308,7 +324,7 @@ async def test_ratings_count_each_member_once_per_chat(bot: Harness):
     assert await bot.ratings(GROUP) == {"2410.09342": 1}  # the chat likes it
 
     (mine,) = await bot.say(EN_CHAT, EN_USER, "/paper 2410.09342")
-    assert [b["text"] for b in mine.buttons()][3:5] == ["👍", "👎"]
+    assert [b["text"] for b in mine.buttons()][4:6] == ["👍", "👎"]
     bot.api.push_callback(mine, EN_USER, "r+:9999.99999")  # not in the archive
     await bot.api.wait_for(
         lambda: bot.api.callback_answers[-1].get("text", "").startswith("This button")

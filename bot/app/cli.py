@@ -32,7 +32,7 @@ from bot.core.limits import CLI_MAX
 from bot.core.models import Paper
 from bot.core.query import build_query
 from bot.publish.digest import DIGEST_LANGUAGE, export_day, write_file
-from bot.render import export
+from bot.render import citation, export
 from bot.render import terminal as out
 from bot.render.lists import period_label
 from bot.source import backfill
@@ -147,7 +147,7 @@ def build_parser(
 
     p = sub.add_parser("export", parents=[common], help="papers, votes and summaries")
     p.add_argument("--since", type=_date, help="papers listed on or after a date")
-    p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    p.add_argument("--format", choices=("jsonl", "csv", "bibtex", "ris"), default="jsonl")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: stdout")
 
     p = sub.add_parser("digest", parents=[common], help="one day's digest as markdown")
@@ -649,10 +649,15 @@ async def _cmd_export(db: Database, args: argparse.Namespace) -> int:
         if args.format == "csv":
             stream.write("\ufeff")  # a UTF-8 BOM: spreadsheet programs then read Korean
             writer.writeheader()
+        keys = citation.UniqueKeys()
         async for page in export_pages(db, args.since):
             for item in page:
                 if args.format == "csv":
                     writer.writerow(export.csv_row(item.paper, item.dates, item.generated))
+                elif args.format == "bibtex":
+                    stream.write(citation.bibtex(item.paper, keys(item.paper)) + "\n")
+                elif args.format == "ris":
+                    stream.write(citation.ris(item.paper) + "\n")
                 else:
                     line = export.record(item.paper, item.dates, item.generated)
                     stream.write(json.dumps(line, ensure_ascii=False) + "\n")

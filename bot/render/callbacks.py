@@ -44,6 +44,13 @@ class Similar:
 
 
 @dataclass(frozen=True)
+class Cite:
+    """📚: the paper's BibTeX entry."""
+
+    arxiv_id: str
+
+
+@dataclass(frozen=True)
 class SearchPage:
     session_id: int
     page: int
@@ -80,6 +87,7 @@ Callback = (
     | ToggleSave
     | Rate
     | Similar
+    | Cite
     | SearchPage
     | ForYouPage
     | SetOption
@@ -98,6 +106,8 @@ def encode(callback: Callback) -> str:
             data = f"{'q' if in_list else 'r'}{'+' if value > 0 else '-'}:{arxiv_id}"
         case Similar(arxiv_id):
             data = f"sim:{arxiv_id}"
+        case Cite(arxiv_id):
+            data = f"bib:{arxiv_id}"
         case SearchPage(session_id, page):
             data = f"s:{session_id}:{page}"
         case ForYouPage(period, page):
@@ -125,6 +135,8 @@ def decode(data: str | None) -> Callback | None:
         return Rate(rest, 1 if kind[1] == "+" else -1, in_list=kind[0] == "q")
     if kind == "sim" and _ARXIV.fullmatch(rest):
         return Similar(rest)
+    if kind == "bib" and _ARXIV.fullmatch(rest):
+        return Cite(rest)
     if kind == "s":
         session, _, page = rest.partition(":")
         if session.isdigit() and page.isdigit():

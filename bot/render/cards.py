@@ -141,7 +141,11 @@ def render_card(
         links.append(Button(t(lang, "btn.project"), url=paper.project_page))
     if links:
         rows.append(tuple(links))
-    if saved is not None:
+    if saved is not None:  # an interactive card: 📚 beside the links
+        rows[0] = (
+            *rows[0],
+            Button(t(lang, "btn.cite"), callback_data=cb.encode(cb.Cite(paper.arxiv_id))),
+        )
         tally = tally or Tally()
         label = t(lang, "btn.saved" if saved else "btn.save")
         row = [

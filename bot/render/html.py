@@ -51,6 +51,13 @@ def code(text: str) -> Markup:
     return Markup(f"<code>{escape(text)}</code>")
 
 
+def pre(text: str, language: str | None = None) -> Markup:
+    """A preformatted block (Telegram shows a copy button on it)."""
+    if language:
+        return Markup(f'<pre><code class="language-{escape(language)}">{escape(text)}</code></pre>')
+    return Markup(f"<pre>{escape(text)}</pre>")
+
+
 def link(text: str, url: str) -> Markup:
     return Markup(f'<a href="{escape(url)}">{escape(text)}</a>')
 
