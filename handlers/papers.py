@@ -3,12 +3,15 @@ cards."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import io
 
 from telegram import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     Message,
     Update,
 )
@@ -18,15 +21,16 @@ from telegram.ext import Application, CommandHandler
 from bot.core.arxiv import parse_arxiv_ref
 from bot.core.commands import ArgumentError, parse_date, parse_top_args
 from bot.core.i18n import LANGUAGES, Lang, t
-from bot.core.limits import ECHO_CHARS, MAX_QUERY
+from bot.core.limits import DOCUMENT_BYTES, ECHO_CHARS, MAX_QUERY
 from bot.core.models import Paper
 from bot.core.user_text import clean
 from bot.deliver.bot_api import says
 from bot.render import callbacks as cb
 from bot.render.cards import render_card
-from bot.render.citation import citation_reply
+from bot.render.citation import bib_documents, citation_reply
 from bot.render.html import shorten
 from bot.render.lists import period_label, render_paper_list
+from bot.render.reply import Button
 from handlers.common import (
     Context,
     answer,
@@ -163,8 +167,36 @@ async def saved(update: Update, context: Context) -> None:
     if not papers:
         await say(update, context, lang, "saved.empty")
         return
-    for reply in render_paper_list("★ " + t(lang, "saved.title"), papers, lang):
+    replies = render_paper_list("★ " + t(lang, "saved.title"), papers, lang)
+    export = Button(t(lang, "btn.export_bib"), callback_data=cb.encode(cb.ExportSaved()))
+    last = replies[-1]
+    replies[-1] = dataclasses.replace(last, buttons=(*last.buttons, (export,)))
+    for reply in replies:
         await send(update, context, reply)
+
+
+async def export_saved(update: Update, context: Context, request: cb.ExportSaved) -> None:
+    """/saved's "Export .bib": the user's saved papers as .bib documents (split between
+    entries if ever over Telegram's upload limit)."""
+    query = update.callback_query
+    lang = await language(update, context)
+    papers = await bookmarks.saved_papers(context.db, query.from_user.id)
+    if not papers:
+        await answer(query, t(lang, "saved.empty"))
+        return
+    await answer(query)
+    documents = bib_documents(papers, DOCUMENT_BYTES)
+    chat = update.effective_chat
+    message = update.effective_message
+    thread = message.message_thread_id if chat.is_forum and message else None
+    for number, document in enumerate(documents, 1):
+        name = "paperboy-saved.bib" if len(documents) == 1 else f"paperboy-saved-{number}.bib"
+        await context.bot.send_document(
+            chat.id,
+            InputFile(io.BytesIO(document), filename=name),
+            caption=t(lang, "saved.bib_caption", count=len(papers)) if number == 1 else None,
+            message_thread_id=thread,
+        )
 
 
 async def open_paper(update: Update, context: Context, request: cb.OpenPaper) -> None:
@@ -309,3 +341,4 @@ def register(app: Application) -> None:
     app.add_handler(on_button(cb.Rate, rate))
     app.add_handler(on_button(cb.Similar, similar_papers))
     app.add_handler(on_button(cb.Cite, cite))
+    app.add_handler(on_button(cb.ExportSaved, export_saved))

@@ -278,6 +278,44 @@ async def test_unknown_command_in_private_gets_a_hint(bot: Harness):
     assert reply.text == "모르는 명령어예요. /help 에서 쓸 수 있는 명령어를 확인해 보세요."
 
 
+async def _save(bot: Harness, user: dict, chat: dict, arxiv_id: str) -> None:
+    (card,) = await bot.say(chat, user, f"/paper {arxiv_id}")
+    answers = len(bot.api.callback_answers)
+    bot.api.push_callback(card, user, f"bm:{arxiv_id}")
+    await bot.api.wait_for(lambda: len(bot.api.callback_answers) > answers)
+
+
+async def test_saved_papers_export_as_a_bib_document(bot: Harness, monkeypatch):
+    from pybtex.database import parse_string
+
+    import handlers.papers
+
+    for arxiv_id in ("2410.09342", "2409.12917"):
+        await _save(bot, EN_USER, EN_CHAT, arxiv_id)
+    (listing,) = await bot.say(EN_CHAT, EN_USER, "/saved")
+    assert "bibx" in listing.callback_data()
+    assert listing.buttons()[-1]["text"] == "📚 Export .bib"
+    (document,) = await bot.tap(listing, EN_USER, "bibx")
+    assert document.method == "sendDocument"
+    upload = document.params["document"]
+    assert upload["filename"] == "paperboy-saved.bib"
+    assert document.text == "2 saved papers as BibTeX: import it into Zotero or your .bib."
+    parsed = parse_string(upload["content"].decode(), "bibtex")
+    assert {e.fields["eprint"] for e in parsed.entries.values()} == {"2410.09342", "2409.12917"}
+
+    # Over the upload limit, it splits between entries, keys unique across the files.
+    monkeypatch.setattr(handlers.papers, "DOCUMENT_BYTES", 600)
+    documents = await bot.tap(listing, EN_USER, "bibx", count=2)
+    names = [d.params["document"]["filename"] for d in documents]
+    assert names == ["paperboy-saved-1.bib", "paperboy-saved-2.bib"]
+    keys = [
+        k
+        for d in documents
+        for k in parse_string(d.params["document"]["content"].decode(), "bibtex").entries
+    ]
+    assert len(keys) == len(set(keys)) == 2
+
+
 async def test_save_toggle_and_saved_list(bot: Harness):
     (card,) = await bot.say(EN_CHAT, EN_USER, "/paper 2410.09342")
     save = "bm:2410.09342"

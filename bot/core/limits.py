@@ -4,6 +4,7 @@ from __future__ import annotations
 
 TEXT_LIMIT = 4096  # Telegram: message text, in code points after entity parsing
 CALLBACK_DATA_LIMIT = 64  # Telegram: bytes of one button's callback data
+DOCUMENT_BYTES = 50 * 1024 * 1024  # Telegram: a document a bot uploads
 
 MAX_QUERY = 300  # characters of a search kept: longer messages are searched by their start
 SEARCH_PAGE = 5  # results on one /search page

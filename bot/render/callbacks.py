@@ -78,6 +78,11 @@ class ToggleTopic:
 
 
 @dataclass(frozen=True)
+class ExportSaved:
+    """/saved's "Export .bib": the user's saved papers as a BibTeX document."""
+
+
+@dataclass(frozen=True)
 class Noop:
     """A label-only button (the page counter)."""
 
@@ -88,6 +93,7 @@ Callback = (
     | Rate
     | Similar
     | Cite
+    | ExportSaved
     | SearchPage
     | ForYouPage
     | SetOption
@@ -108,6 +114,8 @@ def encode(callback: Callback) -> str:
             data = f"sim:{arxiv_id}"
         case Cite(arxiv_id):
             data = f"bib:{arxiv_id}"
+        case ExportSaved():
+            data = "bibx"
         case SearchPage(session_id, page):
             data = f"s:{session_id}:{page}"
         case ForYouPage(period, page):
@@ -152,6 +160,8 @@ def decode(data: str | None) -> Callback | None:
                 return SetOption(name, value)
     if kind == "tp" and rest in BUILTIN:
         return ToggleTopic(rest)
+    if data == "bibx":
+        return ExportSaved()
     if data == "noop":
         return Noop()
     return None

@@ -160,3 +160,20 @@ def citation_reply(paper: Paper, lang: Lang) -> Reply:
         entry = entry[: TEXT_LIMIT - 200]  # never reached with the field limits; a guard
     text = join([t(lang, "cite.title", arxiv_id=paper.arxiv_id), pre(entry, "bibtex")], "\n")
     return Reply(text, (), preview_url=None)
+
+
+def bib_documents(papers: Iterable[Paper], limit: int) -> list[bytes]:
+    """``papers`` as .bib files of at most ``limit`` bytes each (UTF-8), split between
+    entries, the keys unique across all of them."""
+    keys = UniqueKeys()
+    documents: list[bytes] = []
+    current = b""
+    for paper in papers:
+        entry = (bibtex(paper, keys(paper)) + "\n").encode()
+        if current and len(current) + len(entry) > limit:
+            documents.append(current)
+            current = b""
+        current += entry
+    if current:
+        documents.append(current)
+    return documents

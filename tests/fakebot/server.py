@@ -32,6 +32,7 @@ BOT_USERNAME = "paperboy_test_bot"
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
+DOCUMENT_LIMIT = 50 * 1024 * 1024  # what a bot may upload
 CALLBACK_DATA_LIMIT = 64
 CALLBACK_QUERY_TTL = 15.0  # seconds a callback query may be answered
 MAX_INLINE_RESULTS = 50
@@ -407,8 +408,14 @@ class FakeBotApi:
         form = await request.post()
         params: dict[str, Any] = {}
         for key, value in form.items():
-            if not isinstance(value, str):  # an uploaded file
-                params[key] = {"filename": value.filename, "size": len(value.file.read())}
+            if not isinstance(value, str):  # an uploaded file, kept for the test to read
+                content = value.file.read()
+                params[key] = {
+                    "filename": value.filename,
+                    "size": len(content),
+                    "content": content,
+                    "content_type": value.content_type,
+                }
                 continue
             if key in _RAW_FIELDS:
                 params[key] = value
@@ -656,6 +663,38 @@ class FakeBotApi:
         if text:
             content["caption"] = text
         return self._deliver("sendPhoto", chat, content, html, text, params)
+
+    async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A document, as Telegram takes one from a bot: uploaded as a multipart file (a
+        string would be a file_id or URL this fake does not know), at most 50 MB, with a
+        file name; an optional caption within 1,024 characters."""
+        chat = self._chat(params.get("chat_id"))
+        self._check_failures(chat["id"], params)
+        document = params.get("document")
+        if not isinstance(document, dict):
+            raise ApiError(400, "Bad Request: wrong remote file identifier specified")
+        if document["size"] == 0:
+            raise ApiError(400, "Bad Request: file must be non-empty")
+        if document["size"] > DOCUMENT_LIMIT:
+            raise ApiError(413, "Request Entity Too Large")
+        if not document.get("filename"):
+            raise ApiError(400, "Bad Request: file name is empty")
+        html, text = ("", "")
+        if params.get("caption"):
+            html, text = self._parse_text(params, "caption", CAPTION_LIMIT)
+        self._check_markup(params.get("reply_markup"))
+        self._check_rate(chat["id"], params)
+        content: dict[str, Any] = {
+            "document": {
+                "file_id": f"d{next(self._message_ids)}",
+                "file_unique_id": "ud",
+                "file_name": document["filename"],
+                "file_size": document["size"],
+            }
+        }
+        if text:
+            content["caption"] = text
+        return self._deliver("sendDocument", chat, content, html, text, params)
 
     def _deliver(
         self,
