@@ -99,11 +99,15 @@ async def top(update: Update, context: Context) -> None:
         return
     start, end = request.span(latest)
     label = period_label(start, end, lang)
-    papers = await archive.top_papers(db, start, end, request.count)
+    papers = await archive.top_papers(db, start, end, request.count, by=request.by)
     if not papers:
-        await say(update, context, lang, "top.empty", period=label)
+        empty = "top.stars_empty" if request.by == "stars" else "top.empty"
+        await say(update, context, lang, empty, period=label)
         return
-    title = "🏆 " + t(lang, "top.title", count=len(papers), period=label)
+    if request.by == "stars":
+        title = "⭐ " + t(lang, "top.stars_title", count=len(papers), period=label)
+    else:
+        title = "🏆 " + t(lang, "top.title", count=len(papers), period=label)
     for reply in render_paper_list(title, papers, lang):
         await send(update, context, reply)
 

@@ -19,6 +19,7 @@ PAPER_COLUMNS = (
     "p.id, p.arxiv_id, p.title, p.thumbnail, p.votes, p.votes_date, p.authors, p.sections,"
     " p.summary, p.first_date, p.last_date, p.abstract, p.ai_summary, p.ai_keywords,"
     " p.github_repo, p.github_stars, p.project_page, p.num_comments, p.digest_check,"
+    " p.organization, p.organization_name,"
     # Generated summaries' sections (JSON), one per language/model/prompt, split by U+001F:
     # JSON escapes control characters, so the separator never occurs inside one.
     " (SELECT group_concat(s.sections, char(31)) FROM summaries s WHERE s.paper_id = p.id)"
@@ -26,7 +27,14 @@ PAPER_COLUMNS = (
 )
 PAPER_SELECT = f"SELECT {PAPER_COLUMNS} FROM papers p"  # every paper column, for any query
 # Text columns an API listing fills in when a markdown digest had none, and the reverse.
-_FILLABLE = ("abstract", "ai_summary", "github_repo", "project_page")
+_FILLABLE = (
+    "abstract",
+    "ai_summary",
+    "github_repo",
+    "project_page",
+    "organization",
+    "organization_name",
+)
 # papers.digest_check of a digest summary that passed the summary check (migration 12).
 CHECK_OK = "ok"
 # Counts that follow the newest observation.
@@ -136,8 +144,8 @@ async def _insert_paper(db: Database, paper: Paper, day: str, votes_day: str) ->
     cursor = await db.execute(
         "INSERT INTO papers (arxiv_id, title, thumbnail, votes, votes_date, authors, sections,"
         " summary, first_date, last_date, abstract, ai_summary, ai_keywords, github_repo,"
-        " github_stars, project_page, num_comments)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " github_stars, project_page, num_comments, organization, organization_name)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             paper.arxiv_id,
             paper.title,
@@ -156,6 +164,8 @@ async def _insert_paper(db: Database, paper: Paper, day: str, votes_day: str) ->
             paper.github_stars,
             paper.project_page,
             paper.num_comments,
+            paper.organization,
+            paper.organization_name,
         ),
     )
     paper_id = int(cursor.lastrowid or 0)
@@ -272,6 +282,8 @@ def paper_from_row(row: aiosqlite.Row, date: str | None = None) -> Paper:
         github_stars=row["github_stars"],
         project_page=row["project_page"],
         num_comments=row["num_comments"],
+        organization=row["organization"],
+        organization_name=row["organization_name"],
         generated_text=_generated_text(row["generated"]),
         digest_withheld=row["digest_check"] not in (None, CHECK_OK),
     )
@@ -367,23 +379,29 @@ async def top_papers(
     start: dt.date | None = None,
     end: dt.date | None = None,
     limit: int = 10,
+    by: str = "votes",
 ) -> list[Paper]:
-    """Most-voted papers listed in digests dated ``start``..``end`` (inclusive; None = open).
+    """Most-voted papers listed in digests dated ``start``..``end`` (inclusive; None = open),
+    or with ``by="stars"`` the papers whose code has the most GitHub stars (only papers with
+    code).
 
     Each paper appears once, dated by its latest listing in the period; ties go to the newer.
     """
+    rank = "p.github_stars" if by == "stars" else "p.votes"
+    only = " AND p.github_stars IS NOT NULL" if by == "stars" else ""
     if start is None and end is None:
-        # All time: every paper qualifies, so walk the (votes, last_date) index instead of
-        # grouping every listing. NULL votes sort last in DESC order.
+        # All time: every paper qualifies, so walk the (votes, last_date) index (or the stars
+        # one) instead of grouping every listing. NULL sorts last in DESC order.
+        where = " WHERE p.github_stars IS NOT NULL" if by == "stars" else ""
         async with db.execute(
-            f"{PAPER_SELECT} ORDER BY p.votes DESC, p.last_date DESC LIMIT ?", (limit,)
+            f"{PAPER_SELECT}{where} ORDER BY {rank} DESC, p.last_date DESC LIMIT ?", (limit,)
         ) as cursor:
             return [paper_from_row(row) for row in await cursor.fetchall()]
     async with db.execute(
         f"SELECT {PAPER_COLUMNS}, MAX(e.digest_date) AS listed FROM digest_entries e"
         " JOIN papers p ON p.id = e.paper_id"
-        " WHERE e.digest_date >= ? AND e.digest_date <= ?"
-        " GROUP BY p.id ORDER BY COALESCE(p.votes, -1) DESC, listed DESC, MIN(e.position)"
+        f" WHERE e.digest_date >= ? AND e.digest_date <= ?{only}"
+        f" GROUP BY p.id ORDER BY COALESCE({rank}, -1) DESC, listed DESC, MIN(e.position)"
         " LIMIT ?",
         (
             start.isoformat() if start else "0000-00-00",

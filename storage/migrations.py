@@ -251,4 +251,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE papers ADD COLUMN digest_check TEXT;
     CREATE INDEX papers_digest_unchecked ON papers (id) WHERE digest_check IS NULL;
     """,
+    # 13: the organization a Hugging Face listing names (issue 28): its short name (``google``)
+    # and its full name (``Google``); NULL for markdown-only papers.
+    """
+    ALTER TABLE papers ADD COLUMN organization TEXT;
+    ALTER TABLE papers ADD COLUMN organization_name TEXT;
+    -- /top stars over all time walks this instead of every paper.
+    CREATE INDEX papers_stars ON papers (github_stars DESC, last_date DESC)
+        WHERE github_stars IS NOT NULL;
+    """,
 )

@@ -31,7 +31,14 @@ def damaged(sound: Path, tmp_path: Path) -> Path:
     opens it and answers some queries (`stats` did, before), but its check fails."""
     data = bytearray(sound.read_bytes())
     page = 4096
-    middle = (len(data) // page // 2) * page
+    pages = len(data) // page
+    # The b-tree page nearest the middle (its first byte says so: 2, 5, 10 or 13); a free
+    # or overflow page there would not be noticed by the check.
+    middle = next(
+        n * page
+        for n in sorted(range(1, pages), key=lambda n: abs(n - pages // 2))
+        if data[n * page] in (2, 5, 10, 13)
+    )
     data[middle + 8 : middle + 200] = b"\xff" * 192
     target = tmp_path / "damaged.sqlite3"
     target.write_bytes(bytes(data))

@@ -119,6 +119,7 @@ def build_parser(
     period.add_argument("--week", action="store_true", help="the 7 days up to the latest digest")
     period.add_argument("--month", action="store_true", help="the 30 days up to the latest digest")
     period.add_argument("--all", action="store_true", help="the whole archive")
+    p.add_argument("--stars", action="store_true", help="rank papers with code by GitHub stars")
 
     p = sub.add_parser(
         "search", parents=[common, json_flag], help="search titles, authors, summaries"
@@ -512,7 +513,7 @@ async def _period(
 
 async def _cmd_top(db: Database, args: argparse.Namespace) -> int:
     start, end, label = await _period(db, args)
-    papers = await archive.top_papers(db, start, end, args.n)
+    papers = await archive.top_papers(db, start, end, args.n, by="stars" if args.stars else "votes")
     if args.json:
         _emit_json([out.paper_json(p) for p in papers])
         return EXIT_OK

@@ -32,6 +32,9 @@ _PERIODS = {
 }
 
 
+_BY_STARS = ("stars", "star", "⭐", "스타", "깃허브")
+
+
 class ArgumentError(ValueError):
     """The arguments could not be understood; the handler shows the usage line."""
 
@@ -43,6 +46,7 @@ class TopRequest:
     count: int = TOP_DEFAULT
     period: str = "latest"  # latest | week | month | all | date | rising
     date: dt.date | None = None
+    by: str = "votes"  # votes | stars (GitHub stars of the paper's code)
 
     @property
     def needs_latest(self) -> bool:
@@ -70,12 +74,15 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def parse_top_args(args: list[str]) -> TopRequest:
-    """``[N] [today|week|month|all|YYYY-MM-DD]`` in either order; N is capped at 50."""
-    count, period, date = TOP_DEFAULT, "latest", None
+    """``[stars] [N] [today|week|month|all|YYYY-MM-DD]`` in any order; N is capped at 50.
+    ``stars`` ranks by the GitHub stars of the papers' code instead of votes."""
+    count, period, date, by = TOP_DEFAULT, "latest", None, "votes"
     seen_count = seen_period = False
     for arg in args:
         word = arg.strip().lower()
-        if word.isdigit() and not seen_count:
+        if word in _BY_STARS and by == "votes":
+            by = "stars"
+        elif word.isdigit() and not seen_count:
             count = min(max(int(word), 1), TOP_MAX)
             seen_count = True
         elif word in _PERIODS and not seen_period:
@@ -86,4 +93,6 @@ def parse_top_args(args: list[str]) -> TopRequest:
             seen_period = True
         else:
             raise ArgumentError(arg)
-    return TopRequest(count, period, date)
+    if by == "stars" and period == "rising":
+        raise ArgumentError("stars rising")
+    return TopRequest(count, period, date, by)

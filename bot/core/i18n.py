@@ -56,8 +56,11 @@ EN: dict[str, str] = {
     "top.empty": "No papers listed for {period}.",
     "top.rising_title": "Rising: {count} papers gaining votes in the last 24 hours",
     "top.rising_none": "No paper gained votes in the last 24 hours (live votes come from the Hugging Face API source).",
+    "top.stars_title": "Most ⭐ on GitHub: {count} papers with code · {period}",
+    "top.stars_empty": "No paper with code listed for {period}.",
     "top.usage": (
-        "Usage: /top [N] [today|week|month|all|rising|YYYY-MM-DD]\nFor example: /top 5 week"
+        "Usage: /top [stars] [N] [today|week|month|all|rising|YYYY-MM-DD]\n"
+        "For example: /top 5 week, or /top stars month (ranked by GitHub stars)"
     ),
     "period.range": "{start} – {end}",
     "period.all": "all time",
@@ -255,7 +258,12 @@ KO: dict[str, str] = {
     "top.empty": "{period}에 올라온 논문이 없어요.",
     "top.rising_title": "급상승: 지난 24시간 동안 추천이 늘어난 논문 {count}편",
     "top.rising_none": "지난 24시간 동안 추천이 늘어난 논문이 없어요 (실시간 추천 수는 Hugging Face API 소스에서 와요).",
-    "top.usage": ("사용법: /top [개수] [today|week|month|all|rising|YYYY-MM-DD]\n예: /top 5 week"),
+    "top.stars_title": "GitHub ⭐ 많은 논문 {count}편 (코드 있음) · {period}",
+    "top.stars_empty": "{period}에 코드가 있는 논문이 없어요.",
+    "top.usage": (
+        "사용법: /top [stars] [개수] [today|week|month|all|rising|YYYY-MM-DD]\n"
+        "예: /top 5 week, /top stars month (GitHub 스타 순)"
+    ),
     "period.range": "{start} ~ {end}",
     "period.all": "전체 기간",
     "search.usage": "무엇을 찾아 드릴까요? 예: /search 가우시안 스플래팅",

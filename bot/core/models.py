@@ -39,6 +39,9 @@ class Paper:
     github_stars: int | None = None
     project_page: str | None = None
     num_comments: int | None = None
+    # The organization the listing names (issue 28): its short name and its full name.
+    organization: str | None = None
+    organization_name: str | None = None
     # The model that wrote ``sections`` (issue 11); None when they came from a digest.
     summary_model: str | None = None
     # Every summary Paperboy wrote for the paper, in any language, as plain text: search and

@@ -81,7 +81,17 @@ def entry_to_paper(entry: dict[str, Any], requested: dt.date | None) -> Paper:
         github_stars=_int(paper.get("githubStars")),
         project_page=_url(paper.get("projectPage")),
         num_comments=_int(entry.get("numComments")),
+        **_organization(entry.get("organization") or paper.get("organization")),
     )
+
+
+def _organization(value: Any) -> dict[str, str | None]:
+    """The listing's organization: its short name (``google``) and full name (``Google``)."""
+    if not isinstance(value, dict):
+        return {}
+    name = _text(value.get("name"))[:100] or None
+    full = _text(value.get("fullname"))[:200] or name
+    return {"organization": name, "organization_name": full} if name else {}
 
 
 def parse_hf_api(text: str, source: str, requested: dt.date | None = None) -> ParseResult:

@@ -89,6 +89,8 @@ def _card_markup(paper: Paper, lang: Lang, blocks: list[_Block]) -> Markup:
     head.append(escape(" · ".join(meta)))
     if paper.authors:
         head.append(escape("👥 " + authors_text(paper.authors, lang)))
+    if paper.organization_name:
+        head.append(escape("🏢 " + shorten(paper.organization_name, 80)))
     parts = [join(head, "\n")]
     quoted = []
     for block in blocks:

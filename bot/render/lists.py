@@ -34,6 +34,8 @@ def _list_line(rank: int, paper: Paper, lang: Lang, growth: int | None = None) -
     votes = " · " + votes_text(paper.votes, lang)
     if growth is not None:
         votes += f" (+{growth})"
+    if paper.github_stars:
+        votes += f" · ⭐ {paper.github_stars:,}"
     return join([f"{rank}. ", title, votes])
 
 

@@ -25,6 +25,8 @@ def paper_json(paper: Paper) -> dict[str, Any]:
         "date": paper.date.isoformat() if paper.date else None,
         "authors": list(paper.authors),
         "thumbnail": paper.thumbnail,
+        "github_stars": paper.github_stars,
+        "organization_name": paper.organization_name,
     }
 
 
@@ -54,6 +56,8 @@ def paper_detail_json(
             "github_repo": paper.github_repo,
             "github_stars": paper.github_stars,
             "project_page": paper.project_page,
+            "organization": paper.organization,
+            "organization_name": paper.organization_name,
             "generated": {
                 lang: {"model": summary.model, "sections": dict(summary.sections)}
                 for lang, summary in generated.items()
