@@ -114,8 +114,9 @@ async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
         )
         await db.execute(
             "UPDATE chats SET (delivery_time, timezone, format, min_votes, quiet, paused, language,"
-            " thread_id, active) = (SELECT delivery_time, timezone, format, min_votes, quiet,"
-            " paused, COALESCE(chats.language, o.language), thread_id, 1 FROM chats o"
+            " thread_id, active, code_only) = (SELECT delivery_time, timezone, format, min_votes,"
+            " quiet, paused, COALESCE(chats.language, o.language), thread_id, 1, code_only"
+            " FROM chats o"
             " WHERE o.chat_id = ?) WHERE chat_id = ?",
             (old_id, new_id),
         )

@@ -260,4 +260,8 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX papers_stars ON papers (github_stars DESC, last_date DESC)
         WHERE github_stars IS NOT NULL;
     """,
+    # 14: /settings code-only: deliver only papers with a code link (issue 28).
+    """
+    ALTER TABLE chats ADD COLUMN code_only INTEGER NOT NULL DEFAULT 0;
+    """,
 )

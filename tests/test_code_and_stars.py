@@ -66,3 +66,40 @@ def test_the_command_line_ranks_by_stars_too(tmp_path, capsys, monkeypatch):
     assert main(["top", "--all", "--stars", "-n", "3", "--json", "--db", str(db)]) == 0
     papers = json.loads(capsys.readouterr().out)
     assert [p["github_stars"] for p in papers] == [505, 208, 30]
+
+
+async def test_code_only_delivers_only_papers_with_a_code_link(tmp_path):
+    import datetime as dt
+    import shutil
+
+    from tests.bot_harness import ManualClock
+
+    user = FakeBotApi.user(4502, "en", "Ada")
+    chat = FakeBotApi.private_chat(user)
+    other = FakeBotApi.user(4503, "en", "Grace")
+    sources = tmp_path / "digests"
+    sources.mkdir()
+    day = API / "2026-08-13.json"
+    clock = ManualClock(dt.datetime(2026, 8, 13, 23, 0, tzinfo=dt.UTC))
+    async with bot_running(tmp_path / "b.sqlite3", str(sources), clock=clock) as bot:
+        await bot.say(chat, user, "/subscribe")
+        (saved,) = await bot.say(chat, user, "/settings code-only on")
+        await bot.say(FakeBotApi.private_chat(other), other, "/subscribe")
+        (menu,) = await bot.say(chat, user, "/settings")
+        mark = bot.api.mark()
+        shutil.copy(day, sources / day.name)
+        await bot.pipeline.poll_now()
+        await bot.deliver()
+        mine = [s for s in bot.api.sent[mark:] if s.chat_id == user["id"]]
+        theirs = [s for s in bot.api.sent[mark:] if s.chat_id == other["id"]]
+    assert saved.text == "✓ Saved: Only papers with code: on"
+    assert "Only papers with code: on" in menu.text
+    (digest,) = parse_hf_api(day.read_text(encoding="utf-8"), day.name).digests
+    with_code = {p.arxiv_id for p in digest.papers if p.github_repo}
+    assert 0 < len(with_code) < len(digest.papers)
+
+    def ids(cards):
+        return {d[3:] for c in cards for d in c.callback_data() if d.startswith("bm:")}
+
+    assert ids(mine) == with_code
+    assert ids(theirs) - with_code  # the chat without the setting gets papers without code

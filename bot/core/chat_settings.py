@@ -45,6 +45,7 @@ class ChatSettings:
     active: bool = True
     rank: Rank = Rank.AUTO
     foryou_only: int = 0  # deliver only the chat's top N of each digest; 0: every paper
+    code_only: bool = False  # deliver only papers with a code link (GitHub)
 
     @property
     def is_group(self) -> bool:
@@ -146,6 +147,7 @@ SETTINGS: Mapping[str, Setting] = {
         Setting("rank", "rank", ("rank", "order", "순서"), _choice({r.value: r for r in Rank})),
         Setting("top", "foryou_only", ("foryou-only", "top", "맞춤만"), _top, False,
                 "settings.bad_top"),
+        Setting("code", "code_only", ("code-only", "code", "코드만"), _switch),
     )
 }  # fmt: skip
 # Words that are a whole command on their own: /settings pause, /settings resume.

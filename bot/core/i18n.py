@@ -184,6 +184,9 @@ EN: dict[str, str] = {
     "settings.format.cards": "one card per paper",
     "settings.format.compact": "one list per digest",
     "settings.min_votes": "Minimum votes: {votes}",
+    "settings.code_only": "Only papers with code: {state}",
+    "settings.switch_on": "on",
+    "settings.switch_off": "off",
     "settings.notifications": "Notifications: {state}",
     "settings.order": "Order: {order}",
     "settings.rank.auto": "auto",
@@ -202,7 +205,7 @@ EN: dict[str, str] = {
         "I didn't understand that. Examples: /settings time 08:30, /settings time instant, "
         "/settings tz Asia/Seoul, /settings votes 10, /settings format compact, "
         "/settings quiet on, /settings pause, /settings resume, /settings rank foryou, "
-        "/settings foryou-only 5"
+        "/settings foryou-only 5, /settings code-only on"
     ),
     "settings.bad_zone": "“{zone}” is not a time zone I know. Use a name like Asia/Seoul or Europe/Berlin.",
     "btn.instant": "⚡ Instant",
@@ -368,6 +371,9 @@ KO: dict[str, str] = {
     "settings.format.cards": "논문마다 카드 한 장",
     "settings.format.compact": "다이제스트마다 목록 하나",
     "settings.min_votes": "최소 추천 수: {votes}",
+    "settings.code_only": "코드 있는 논문만: {state}",
+    "settings.switch_on": "켜짐",
+    "settings.switch_off": "꺼짐",
     "settings.notifications": "알림: {state}",
     "settings.order": "순서: {order}",
     "settings.rank.auto": "자동",
@@ -385,7 +391,7 @@ KO: dict[str, str] = {
     "settings.bad": (
         "잘 모르겠어요. 예: /settings time 08:30, /settings time instant, "
         "/settings tz Asia/Seoul, /settings votes 10, /settings format compact, "
-        "/settings quiet on, /settings pause, /settings resume"
+        "/settings quiet on, /settings pause, /settings resume, /settings code-only on"
     ),
     "settings.bad_zone": "“{zone}”은(는) 모르는 시간대예요. Asia/Seoul, Europe/Berlin 같은 이름을 써 주세요.",
     "btn.instant": "⚡ 즉시",

@@ -122,7 +122,9 @@ async def _owed(
             mine = [
                 item
                 for item in listings
-                if item.paper.arxiv_id in wanted and (item.paper.votes or 0) >= chat.min_votes
+                if item.paper.arxiv_id in wanted
+                and (item.paper.votes or 0) >= chat.min_votes
+                and (item.paper.github_repo or not chat.code_only)
             ]
             owed += await _in_chat_order(chat, mine, due, now, taste)
     return owed, chats
