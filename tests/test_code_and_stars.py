@@ -103,3 +103,32 @@ async def test_code_only_delivers_only_papers_with_a_code_link(tmp_path):
 
     assert ids(mine) == with_code
     assert ids(theirs) - with_code  # the chat without the setting gets papers without code
+
+
+async def test_the_hourly_refresh_brings_current_stars_without_another_request(db, tmp_path):
+    import datetime as dt
+    import json
+
+    import httpx
+
+    from bot.source.ingest import IngestReport, store_text
+    from bot.source.poll import refresh_votes
+    from storage.archive import get_paper
+    from tests.fakesources import FakeSources
+
+    day = API / "2026-08-13.json"
+    await store_text(db, day.read_text(encoding="utf-8"), day.name, IngestReport())
+    assert (await get_paper(db, "2608.11924")).github_stars == 505
+    listing = json.loads(day.read_text(encoding="utf-8"))
+    for entry in listing:
+        if entry["paper"]["id"] == "2608.11924":
+            entry["paper"]["githubStars"] = 1234  # an hour later, the repository gained stars
+    served = tmp_path / "api"
+    served.mkdir()
+    (served / day.name).write_text(json.dumps(listing), encoding="utf-8")
+    now = dt.datetime(2026, 8, 13, 23, 0, tzinfo=dt.UTC)
+    async with FakeSources(None, served) as sources, httpx.AsyncClient() as client:
+        await refresh_votes(db, client, sources.api_url, now, days=1)
+        asked = len(sources.requests)
+    assert (await get_paper(db, "2608.11924")).github_stars == 1234
+    assert asked == 1  # the vote refresh's own request: stars came with it
