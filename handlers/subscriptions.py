@@ -54,7 +54,7 @@ async def may_change(update: Update, context: Context) -> bool:
     return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
-async def _refuse(update: Update, context: Context, lang: Lang) -> None:
+async def refuse(update: Update, context: Context, lang: Lang) -> None:
     if update.callback_query is not None:
         await answer(update.callback_query, t(lang, "admins_only"))
     else:
@@ -174,7 +174,7 @@ async def _permitted(update: Update, context: Context) -> Lang | None:
     """The chat's language when this user may change the chat; else refuse and None."""
     lang = await language(update, context)
     if not await may_change(update, context):
-        await _refuse(update, context, lang)
+        await refuse(update, context, lang)
         return None
     return lang
 

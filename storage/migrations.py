@@ -264,4 +264,18 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE chats ADD COLUMN code_only INTEGER NOT NULL DEFAULT 0;
     """,
+    # 15: people and organizations a chat follows (issue 28), and why a delivery was owed
+    # when it was a followed name ("👤 Kaiming He" on the card).
+    """
+    CREATE TABLE follows (
+        chat_id     INTEGER NOT NULL REFERENCES chats (chat_id)
+                    ON DELETE CASCADE ON UPDATE CASCADE,
+        kind        TEXT NOT NULL CHECK (kind IN ('author', 'org')),
+        key         TEXT NOT NULL,   -- bot/core/people.py name_key
+        name        TEXT NOT NULL,   -- as the reader wrote it
+        created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        PRIMARY KEY (chat_id, kind, key)
+    ) WITHOUT ROWID;
+    ALTER TABLE deliveries ADD COLUMN reason TEXT;
+    """,
 )

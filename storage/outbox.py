@@ -32,6 +32,7 @@ class Owed:
     listing: Listing
     due_at: dt.datetime
     position: int | None = None  # the chat's own order (its taste); None: the digest's
+    reason: str | None = None  # the followed names that brought it, as the card shows them
 
 
 _LISTING_SELECT = (
@@ -87,6 +88,7 @@ async def enqueue(db: Database, owed: Iterable[Owed], done: Sequence[Listing]) -
             item.listing.digest_date.isoformat(),
             item.listing.position if item.position is None else item.position,
             utc_text(item.due_at),
+            item.reason,
         )
         for item in owed
     ]
@@ -95,8 +97,8 @@ async def enqueue(db: Database, owed: Iterable[Owed], done: Sequence[Listing]) -
         # connection's change counter says how many were new.
         before = db.total_changes
         await db.executemany(
-            "INSERT INTO deliveries (chat_id, paper_id, digest_date, position, due_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, paper_id) DO NOTHING",
+            "INSERT INTO deliveries (chat_id, paper_id, digest_date, position, due_at, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, paper_id) DO NOTHING",
             rows,
         )
         created = db.total_changes - before
@@ -109,7 +111,7 @@ async def enqueue(db: Database, owed: Iterable[Owed], done: Sequence[Listing]) -
 
 _DUE_COLUMNS = (
     "SELECT d.id, d.chat_id, d.paper_id, p.arxiv_id, d.digest_date, d.position, d.due_at,"
-    " d.attempts FROM deliveries d JOIN papers p ON p.id = d.paper_id"
+    " d.attempts, d.reason FROM deliveries d JOIN papers p ON p.id = d.paper_id"
     " WHERE d.status = 'pending' AND d.due_at <= ?"
 )
 _DUE_ORDER = " ORDER BY d.due_at, d.chat_id, d.digest_date, d.position, d.id"
@@ -150,6 +152,7 @@ async def _deliveries(db: Database, sql: str, args: Sequence[object]) -> list[De
             position=row[5],
             due_at=from_utc_text(row[6]),
             attempts=row[7],
+            reason=row[8],
         )
         for row in rows
     ]

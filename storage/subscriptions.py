@@ -116,12 +116,14 @@ async def update_setting(db: Database, chat_id: int, chat_type: str, change: Set
 
 
 async def subscribers(db: Database) -> list[tuple[ChatSettings, list[str]]]:
-    """Active, unpaused chats with their topics: who a new digest goes to."""
+    """Active, unpaused chats with their topics (and those that only follow people, with
+    none): who a new digest goes to."""
     async with db.execute(
         f"SELECT {_SETTINGS_COLUMNS}, (SELECT json_group_array(topic) FROM subscriptions s"
         "  WHERE s.chat_id = c.chat_id) AS topics"
         " FROM chats c WHERE active = 1 AND paused = 0"
-        " AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = c.chat_id)"
+        " AND (EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = c.chat_id)"
+        " OR EXISTS (SELECT 1 FROM follows f WHERE f.chat_id = c.chat_id))"
     ) as cursor:
         rows = await cursor.fetchall()
     return [(_settings(row), json.loads(row["topics"])) for row in rows]

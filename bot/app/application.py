@@ -55,6 +55,7 @@ from bot.understand.semantic import Semantic
 from handlers import (
     admin,
     errors,
+    follows,
     foryou,
     inline,
     membership,
@@ -145,6 +146,7 @@ def _register_handlers(application: Paperboy) -> None:
     admin.register(application)
     start.register(application)
     subscriptions.register(application)
+    follows.register(application)
     papers.register(application)
     foryou.register(application)
     search.register(application)

@@ -171,3 +171,4 @@ class Delivery:
     position: int
     due_at: dt.datetime
     attempts: int = 0
+    reason: str | None = None  # "👤 Kaiming He" when a followed name brought it

@@ -121,7 +121,7 @@ class Sender:
         self.batch = max(BATCH, workers * 150)
         # Cards rendered in this batch, by paper and language: a digest to 20,000 chats is
         # the same 15 cards, read and rendered once each, not 20,000 times.
-        self._cards: dict[tuple[str, str], Reply] = {}
+        self._cards: dict[tuple[str, str, str | None], Reply] = {}
         self.sent_log = SentLog(db)
         self._wake = asyncio.Event()
         self._draining = asyncio.Lock()
@@ -257,13 +257,15 @@ class Sender:
 
     async def _render(self, rows: list[Delivery], chat: ChatSettings) -> list[Reply]:
         if chat.format != Format.COMPACT:
-            key = (rows[0].arxiv_id, chat.lang)
+            key = (rows[0].arxiv_id, chat.lang, rows[0].reason)
             if (card := self._cards.get(key)) is None:
                 paper = await archive.get_paper(self.db, rows[0].arxiv_id)
                 if paper is None:
                     return []
                 paper = await summaries.as_read(self.db, paper, chat.lang)
-                card = render_card(paper, chat.lang, saved=False, similar=self.similar)
+                card = render_card(
+                    paper, chat.lang, saved=False, similar=self.similar, reason=rows[0].reason
+                )
                 self._cards[key] = card
             return [card]
         papers = []

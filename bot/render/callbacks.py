@@ -78,6 +78,13 @@ class ToggleTopic:
 
 
 @dataclass(frozen=True)
+class Unfollow:
+    """/following's ✕: ``token`` names the follow (handlers/follows.py follow_token)."""
+
+    token: str
+
+
+@dataclass(frozen=True)
 class ExportSaved:
     """/saved's "Export .bib": the user's saved papers as a BibTeX document."""
 
@@ -94,6 +101,7 @@ Callback = (
     | Similar
     | Cite
     | ExportSaved
+    | Unfollow
     | SearchPage
     | ForYouPage
     | SetOption
@@ -116,6 +124,8 @@ def encode(callback: Callback) -> str:
             data = f"bib:{arxiv_id}"
         case ExportSaved():
             data = "bibx"
+        case Unfollow(token):
+            data = f"uf:{token}"
         case SearchPage(session_id, page):
             data = f"s:{session_id}:{page}"
         case ForYouPage(period, page):
@@ -162,6 +172,8 @@ def decode(data: str | None) -> Callback | None:
         return ToggleTopic(rest)
     if data == "bibx":
         return ExportSaved()
+    if kind == "uf" and re.fullmatch(r"[0-9a-f]{12}", rest):
+        return Unfollow(rest)
     if data == "noop":
         return Noop()
     return None

@@ -76,8 +76,12 @@ def _bullets(text: str) -> str:
     return "\n".join("• " + line.lstrip("-*• ").strip() for line in lines)
 
 
-def _card_markup(paper: Paper, lang: Lang, blocks: list[_Block]) -> Markup:
+def _card_markup(
+    paper: Paper, lang: Lang, blocks: list[_Block], reason: str | None = None
+) -> Markup:
     head = [bold(link(shorten(paper.title, MAX_TITLE), abs_url(paper.arxiv_id)))]
+    if reason:  # why a chat got it beyond its topics: a followed name
+        head.insert(0, escape(shorten(reason, 200)))
     meta = []
     if paper.date:
         meta.append(f"📅 {paper.date.isoformat()}")
@@ -113,12 +117,14 @@ def render_card(
     saved: bool | None = False,
     similar: bool = True,
     tally: Tally | None = None,
+    reason: str | None = None,
 ) -> Reply:
     """A paper card. ``saved=None`` leaves out the rating, save and similar buttons (inline
     results); ``similar=False`` leaves out the similar button (no embedding model);
-    ``tally`` is the chat's 👍/👎 so far (none yet when left out)."""
+    ``tally`` is the chat's 👍/👎 so far (none yet when left out); ``reason`` heads the card
+    when a followed name brought it ("👤 Kaiming He")."""
     blocks = _blocks(paper, lang)
-    text = _card_markup(paper, lang, blocks)
+    text = _card_markup(paper, lang, blocks, reason)
     while visible_length(text) > TEXT_LIMIT and blocks:
         excess = visible_length(text) - TEXT_LIMIT
         longest = max(blocks, key=lambda b: len(b.text))
@@ -127,7 +133,7 @@ def render_card(
             blocks.remove(longest)
         else:
             longest.text = shorten(longest.text, target)
-        text = _card_markup(paper, lang, blocks)
+        text = _card_markup(paper, lang, blocks, reason)
     rows: list[tuple[Button, ...]] = [
         (
             Button(t(lang, "btn.arxiv"), url=abs_url(paper.arxiv_id)),

@@ -7,6 +7,7 @@ out" are written in one transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
@@ -15,9 +16,10 @@ from zoneinfo import ZoneInfo
 
 from bot.core.chat_settings import ChatSettings, Rank
 from bot.core.models import Paper
+from bot.core.people import ORG, Followed, author_matches, is_initials, name_key
 from bot.core.schedule import next_delivery
 from bot.core.topics import Topic
-from storage import outbox, subscriptions
+from storage import follows, outbox, subscriptions
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -116,18 +118,64 @@ async def _owed(
         wanted_topics = {Topic(key) for _, keys in chats for key in keys}
         papers = [(item.paper_id, item.paper) for item in listings]
         matches = topics.match(papers, wanted_topics)
+        following = await follows.all_follows(db)
+        people = _People(listings) if following else None
         for chat, keys in chats:
             wanted = set().union(*(matches[Topic(key)] for key in keys))
+            # A paper by someone the chat follows comes whatever its topics (issue 28).
+            chat_follows = following.get(chat.chat_id)
+            reasons = people.reasons(chat_follows) if people and chat_follows else {}
             due = next_delivery(now, chat.delivery_time, chat.zone(default_zone))
             mine = [
                 item
                 for item in listings
-                if item.paper.arxiv_id in wanted
+                if (item.paper.arxiv_id in wanted or item.paper.arxiv_id in reasons)
                 and (item.paper.votes or 0) >= chat.min_votes
                 and (item.paper.github_repo or not chat.code_only)
             ]
-            owed += await _in_chat_order(chat, mine, due, now, taste)
+            rows = await _in_chat_order(chat, mine, due, now, taste)
+            owed += [
+                dataclasses.replace(row, reason=reasons.get(row.listing.paper.arxiv_id))
+                if row.listing.paper.arxiv_id in reasons
+                else row
+                for row in rows
+            ]
     return owed, chats
+
+
+class _People:
+    """The authors and organizations of a batch of listings, read once: each chat's follows
+    are then dictionary lookups (2,000 chats following 20 names each over 50 papers would
+    otherwise fold a million names)."""
+
+    def __init__(self, listings: Sequence[outbox.Listing]) -> None:
+        self.authors: dict[str, set[str]] = {}
+        self.orgs: dict[str, set[str]] = {}
+        for item in listings:
+            paper = item.paper
+            for author in paper.authors:
+                self.authors.setdefault(name_key(author), set()).add(paper.arxiv_id)
+            for org in (paper.organization, paper.organization_name):
+                if org:
+                    self.orgs.setdefault(name_key(org), set()).add(paper.arxiv_id)
+
+    def reasons(self, follows: Sequence[Followed]) -> dict[str, str]:
+        """arXiv id → the followed names it is by ("👤 Kaiming He · 🏢 Google")."""
+        by: dict[str, list[str]] = {}
+        for followed in follows:
+            if followed.kind == ORG:
+                ids = self.orgs.get(followed.key, set())
+            elif is_initials(followed.key):
+                ids = set().union(
+                    *(v for k, v in self.authors.items() if author_matches(followed.key, k))
+                )
+            else:
+                ids = self.authors.get(followed.key, set())
+            for arxiv_id in ids:
+                labels = by.setdefault(arxiv_id, [])
+                if followed.label not in labels:
+                    labels.append(followed.label)
+        return {arxiv_id: " · ".join(labels) for arxiv_id, labels in by.items()}
 
 
 async def _in_chat_order(

@@ -1,0 +1,91 @@
+"""People and labs a chat follows: how a typed name matches the names papers list.
+
+Pure rules, no storage: a name becomes a key (case, accents and punctuation folded away;
+Hangul kept as written), and a key with initials ("K. He") matches the full names whose
+last name is the same and whose first names start with those letters. ``org:google`` names
+an organization by its Hugging Face short name or its full name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+AUTHOR, ORG = "author", "org"
+FOLLOW_CHARS = 100  # a followed name, as typed
+FOLLOWS_PER_CHAT = 50
+_SEPARATORS = re.compile(r"[^\w가-힣]+")
+
+
+def name_key(name: str) -> str:
+    """ "José Álvarez-Núñez" → "jose alvarez nunez"; "K. He" → "k he"; Hangul as written."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = unicodedata.normalize("NFC", bare).casefold()
+    return " ".join(_SEPARATORS.sub(" ", folded).split())
+
+
+@dataclass(frozen=True)
+class Followed:
+    """One follow: an author or an organization, by its key, as the reader wrote it."""
+
+    kind: str
+    key: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        return ("🏢 " if self.kind == ORG else "👤 ") + self.name
+
+
+def parse_follow(text: str) -> Followed | None:
+    """``/follow`` text → a follow; None when nothing is left to follow."""
+    text = " ".join(text.split())[:FOLLOW_CHARS]
+    kind = AUTHOR
+    if text.lower().startswith("org:"):
+        kind, text = ORG, text[4:].strip()
+    key = name_key(text)
+    return Followed(kind, key, text) if key else None
+
+
+def is_initials(key: str) -> bool:
+    """Whether a key abbreviates its first names ("k he", "k m he")."""
+    parts = key.split()
+    return len(parts) >= 2 and all(len(p) == 1 for p in parts[:-1])
+
+
+def author_matches(followed_key: str, author_key: str) -> bool:
+    """``author_key`` is the followed person: the same key, or the same last name with first
+    names that start with the followed initials."""
+    if followed_key == author_key:
+        return True
+    if not is_initials(followed_key):
+        return False
+    wanted, parts = followed_key.split(), author_key.split()
+    if len(parts) < 2 or parts[-1] != wanted[-1]:
+        return False
+    firsts = parts[:-1]
+    return len(firsts) >= len(wanted) - 1 and all(
+        first.startswith(initial) for first, initial in zip(firsts, wanted[:-1], strict=False)
+    )
+
+
+def org_matches(followed_key: str, short: str | None, full: str | None) -> bool:
+    return followed_key in {name_key(short or ""), name_key(full or "")} - {""}
+
+
+def followed_in(
+    follows: Iterable[Followed], authors: Iterable[str], org: str | None, org_name: str | None
+) -> list[Followed]:
+    """Which of ``follows`` a paper with these authors and organization is by."""
+    author_keys = [name_key(a) for a in authors]
+    found = []
+    for followed in follows:
+        if followed.kind == ORG:
+            if org_matches(followed.key, org, org_name):
+                found.append(followed)
+        elif any(author_matches(followed.key, key) for key in author_keys):
+            found.append(followed)
+    return found
