@@ -150,11 +150,15 @@ class _People:
 
     def __init__(self, listings: Sequence[outbox.Listing]) -> None:
         self.authors: dict[str, set[str]] = {}
+        self.by_last: dict[str, list[str]] = {}  # last name → the author keys that end in it
         self.orgs: dict[str, set[str]] = {}
         for item in listings:
             paper = item.paper
             for author in paper.authors:
-                self.authors.setdefault(name_key(author), set()).add(paper.arxiv_id)
+                key = name_key(author)
+                if key not in self.authors:
+                    self.by_last.setdefault(key.rsplit(" ", 1)[-1], []).append(key)
+                self.authors.setdefault(key, set()).add(paper.arxiv_id)
             for org in (paper.organization, paper.organization_name):
                 if org:
                     self.orgs.setdefault(name_key(org), set()).add(paper.arxiv_id)
@@ -166,8 +170,9 @@ class _People:
             if followed.kind == ORG:
                 ids = self.orgs.get(followed.key, set())
             elif is_initials(followed.key):
+                same_last = self.by_last.get(followed.key.rsplit(" ", 1)[-1], ())
                 ids = set().union(
-                    *(v for k, v in self.authors.items() if author_matches(followed.key, k))
+                    *(self.authors[k] for k in same_last if author_matches(followed.key, k))
                 )
             else:
                 ids = self.authors.get(followed.key, set())
