@@ -10,12 +10,21 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.core.i18n import Lang, t
-from bot.core.people import AUTHOR, FOLLOWS_PER_CHAT, Followed, is_initials, name_key, parse_follow
+from bot.core.people import (
+    AUTHOR,
+    FOLLOWS_PER_CHAT,
+    ORG,
+    Followed,
+    is_initials,
+    name_key,
+    parse_follow,
+)
 from bot.render import callbacks as cb
 from bot.render.html import bold, join, shorten
 from bot.render.reply import Button, Reply
 from handlers.common import Context, answer, command_args, edit, language, on_button, say, send
 from handlers.subscriptions import CHAT_COMMANDS, may_change, refuse
+from storage import archive
 from storage import follows as store
 
 
@@ -123,8 +132,62 @@ async def unfollow_button(update: Update, context: Context, request: cb.Unfollow
     await edit(query, render_follows(await store.follows(context.db, chat_id), lang))
 
 
+PICK_AUTHORS = 12  # authors offered under 👤 (the first ones: a card shows its first few)
+
+
+async def follow_pick(update: Update, context: Context, request: cb.FollowPick) -> None:
+    """👤 on a card: a button for each of its first authors and its organization."""
+    query = update.callback_query
+    lang = await language(update, context)
+    paper = await archive.get_paper(context.db, request.arxiv_id)
+    if paper is None:
+        await answer(query, t(lang, "stale_button"))
+        return
+    await answer(query)
+    people = [
+        Button(f"👤 {shorten(name, 40)}", callback_data=cb.encode(cb.FollowOne(paper.arxiv_id, i)))
+        for i, name in enumerate(paper.authors[:PICK_AUTHORS])
+    ]
+    if paper.organization:
+        label = f"🏢 {shorten(paper.organization_name or paper.organization, 40)}"
+        people.append(Button(label, callback_data=cb.encode(cb.FollowOne(paper.arxiv_id, -1))))
+    rows = tuple(tuple(people[i : i + 2]) for i in range(0, len(people), 2))
+    text = t(lang, "follow.pick", title=shorten(paper.title, 100))
+    await send(update, context, Reply(join([text], ""), rows))
+
+
+async def follow_one(update: Update, context: Context, request: cb.FollowOne) -> None:
+    query = update.callback_query
+    lang = await language(update, context)
+    if not await may_change(update, context):
+        await refuse(update, context, lang)
+        return
+    paper = await archive.get_paper(context.db, request.arxiv_id)
+    if request.index < 0:  # the lab by its short name, shown by its full one
+        short = paper.organization if paper else None
+        full = (paper.organization_name if paper else None) or short
+        wanted = Followed(ORG, name_key(short), full) if short and full else None
+    else:
+        names = paper.authors if paper else ()
+        wanted = parse_follow(names[request.index]) if request.index < len(names) else None
+    if wanted is None:
+        await answer(query, t(lang, "stale_button"))
+        return
+    chat = update.effective_chat
+    if await store.count(context.db, chat.id) >= FOLLOWS_PER_CHAT:
+        await answer(query, t(lang, "follow.too_many", limit=FOLLOWS_PER_CHAT))
+        return
+    added = await store.follow(
+        context.db, chat.id, chat.type, chat.title or chat.full_name, wanted, lang
+    )
+    key = "follow.added" if added else "follow.already"
+    await answer(query, shorten(t(lang, key, who=wanted.label), 190))
+
+
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("follow", follow, filters=CHAT_COMMANDS))
     app.add_handler(CommandHandler("following", following, filters=CHAT_COMMANDS))
     app.add_handler(CommandHandler("unfollow", unfollow, filters=CHAT_COMMANDS))
     app.add_handler(on_button(cb.Unfollow, unfollow_button))
+    app.add_handler(on_button(cb.FollowPick, follow_pick))
+    app.add_handler(on_button(cb.FollowOne, follow_one))

@@ -181,7 +181,7 @@ async def test_paper_by_id_url_words_and_unknown(bot: Harness):
         (card,) = await bot.say(EN_CHAT, EN_USER, f"/paper {ref}")
         assert card.text.startswith("LLM$\\times$MapReduce"), ref
         assert [b["text"] for b in card.buttons()] == [
-            "arXiv", "PDF", "🤗 Hugging Face", "📚 BibTeX", "👍", "👎", "☆ Save"
+            "arXiv", "PDF", "🤗 Hugging Face", "📚 BibTeX", "👍", "👎", "☆ Save", "👤"
         ]  # fmt: skip
         assert_valid(card)
     (reply,) = await bot.say(EN_CHAT, EN_USER, "/paper 2401.99999")
@@ -332,7 +332,7 @@ async def test_save_toggle_and_saved_list(bot: Harness):
     )
     edited = [c for c in bot.api.calls if c.method == "editMessageReplyMarkup"][-1]
     assert [b["text"] for b in edited.params["reply_markup"]["inline_keyboard"][1]] == [
-        "👍", "👎", "★ Saved"
+        "👍", "👎", "★ Saved", "👤"
     ]  # fmt: skip
     (listing,) = await bot.say(EN_CHAT, EN_USER, "/saved")
     assert "LLM$\\times$MapReduce" in listing.text

@@ -165,3 +165,27 @@ async def test_only_administrators_change_a_group_s_follows(tmp_path, day):
         (done,) = await bot.say(group, admin, "/follow Cheng Qian")
     assert refused.text == "Only the group's admins can change subscriptions and settings here."
     assert done.text.startswith("Following 👤 Cheng Qian.")
+
+
+async def test_the_card_s_person_button_follows_an_author_or_the_lab(tmp_path, day):
+    first, _ = day
+    reader = FakeBotApi.user(4607, "en", "Ada")
+    chat = FakeBotApi.private_chat(reader)
+    sources = one_day(tmp_path, first)
+    async with bot_running(tmp_path / "b.sqlite3", str(sources)) as bot:
+        (card,) = await bot.say(chat, reader, "/paper 2608.12307")  # UIUC-CS
+        assert "fp:2608.12307" in card.callback_data()
+        (picker,) = await bot.tap(card, reader, "fp:2608.12307")
+        assert_valid(picker)
+        labels = [b["text"] for b in picker.buttons()]
+        assert labels[0] == "👤 Cheng Qian" and labels[-1].startswith("🏢 University of Illinois")
+        for data in ("fa:2608.12307:1", "fa:2608.12307:o"):
+            answers = len(bot.api.callback_answers)
+            bot.api.push_callback(picker, reader, data)
+            await bot.api.wait_for(lambda a=answers: len(bot.api.callback_answers) > a)
+        said = [a["text"] for a in bot.api.callback_answers[-2:]]
+        (listing,) = await bot.say(chat, reader, "/following")
+    assert said[0].startswith("Following 👤 Wenting Zhao.")
+    assert said[1].startswith("Following 🏢 University of Illinois at Urbana-Champaign.")
+    assert "• 👤 Wenting Zhao" in listing.text
+    assert "• 🏢 University of Illinois at Urbana-Champaign" in listing.text

@@ -78,7 +78,7 @@ def test_card_shape():
     ]
     reply = render_card(a_paper(), "ko", saved=True)
     assert "외 1명" in check(reply)
-    assert [b.text for b in reply.buttons[1]] == ["👍", "👎", "★ 저장됨", "🔗 비슷한 논문"]
+    assert [b.text for b in reply.buttons[1]] == ["👍", "👎", "★ 저장됨", "🔗 비슷한 논문", "👤"]
     rated = render_card(a_paper(), "en", saved=False, tally=Tally(likes=3, dislikes=1, mine=1))
     assert [b.text for b in rated.buttons[1]][:2] == ["👍 3", "👎 1"]
     assert [b.callback_data for b in rated.buttons[1]][:2] == ["r+:2406.11230", "r-:2406.11230"]

@@ -49,6 +49,7 @@ EN: dict[str, str] = {
     "follow.title": "This chat follows",
     "follow.removed": "Stopped following {who}.",
     "follow.not_following": "This chat doesn't follow “{name}”. /following shows who it does.",
+    "follow.pick": "Follow whom of “{title}”? Their new papers will come to this chat.",
     # /start and /help
     "start.greeting": "Hi {name}! I'm Paperboy.",
     "start.about": (
@@ -287,6 +288,7 @@ KO: dict[str, str] = {
     "follow.title": "이 채팅이 팔로우하는 사람과 연구실",
     "follow.removed": "{who} 팔로우를 그만했어요.",
     "follow.not_following": "이 채팅은 “{name}”를 팔로우하고 있지 않아요. /following 에서 확인하세요.",
+    "follow.pick": "“{title}”의 누구를 팔로우할까요? 새 논문을 이 채팅으로 보내 드려요.",
     "example.search": "/search 확산 모델",
     "top.title": "인기 논문 {count}편 · {period}",
     "top.empty": "{period}에 올라온 논문이 없어요.",

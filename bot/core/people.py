@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 AUTHOR, ORG = "author", "org"
@@ -74,18 +73,3 @@ def author_matches(followed_key: str, author_key: str) -> bool:
 
 def org_matches(followed_key: str, short: str | None, full: str | None) -> bool:
     return followed_key in {name_key(short or ""), name_key(full or "")} - {""}
-
-
-def followed_in(
-    follows: Iterable[Followed], authors: Iterable[str], org: str | None, org_name: str | None
-) -> list[Followed]:
-    """Which of ``follows`` a paper with these authors and organization is by."""
-    author_keys = [name_key(a) for a in authors]
-    found = []
-    for followed in follows:
-        if followed.kind == ORG:
-            if org_matches(followed.key, org, org_name):
-                found.append(followed)
-        elif any(author_matches(followed.key, key) for key in author_keys):
-            found.append(followed)
-    return found

@@ -78,6 +78,21 @@ class ToggleTopic:
 
 
 @dataclass(frozen=True)
+class FollowPick:
+    """👤 on a card: its authors and organization, to pick one to follow."""
+
+    arxiv_id: str
+
+
+@dataclass(frozen=True)
+class FollowOne:
+    """One of a card's authors (``index``), or its organization (``index`` -1), followed."""
+
+    arxiv_id: str
+    index: int
+
+
+@dataclass(frozen=True)
 class Unfollow:
     """/following's ✕: ``token`` names the follow (handlers/follows.py follow_token)."""
 
@@ -102,6 +117,8 @@ Callback = (
     | Cite
     | ExportSaved
     | Unfollow
+    | FollowPick
+    | FollowOne
     | SearchPage
     | ForYouPage
     | SetOption
@@ -126,6 +143,10 @@ def encode(callback: Callback) -> str:
             data = "bibx"
         case Unfollow(token):
             data = f"uf:{token}"
+        case FollowPick(arxiv_id):
+            data = f"fp:{arxiv_id}"
+        case FollowOne(arxiv_id, index):
+            data = f"fa:{arxiv_id}:{'o' if index < 0 else index}"
         case SearchPage(session_id, page):
             data = f"s:{session_id}:{page}"
         case ForYouPage(period, page):
@@ -174,6 +195,12 @@ def decode(data: str | None) -> Callback | None:
         return ExportSaved()
     if kind == "uf" and re.fullmatch(r"[0-9a-f]{12}", rest):
         return Unfollow(rest)
+    if kind == "fp" and _ARXIV.fullmatch(rest):
+        return FollowPick(rest)
+    if kind == "fa":
+        arxiv_id, _, which = rest.partition(":")
+        if _ARXIV.fullmatch(arxiv_id) and (which == "o" or (which.isdigit() and len(which) < 5)):
+            return FollowOne(arxiv_id, -1 if which == "o" else int(which))
     if data == "noop":
         return Noop()
     return None

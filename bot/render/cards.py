@@ -167,6 +167,8 @@ def render_card(
             row.append(
                 Button(t(lang, "btn.similar"), callback_data=cb.encode(cb.Similar(paper.arxiv_id)))
             )
+        if paper.authors or paper.organization:
+            row.append(Button("👤", callback_data=cb.encode(cb.FollowPick(paper.arxiv_id))))
         rows.append(tuple(row))
     preview = paper.thumbnail or thumbnail_url(paper.arxiv_id)
     return Reply(text=text, buttons=tuple(rows), preview_url=preview)
