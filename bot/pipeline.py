@@ -148,12 +148,23 @@ class Pipeline:
         return TopicMatcher(self.semantic)
 
     async def search(
-        self, text: str, limit: int = 10, offset: int = 0, mode: str = "hybrid"
+        self,
+        text: str,
+        limit: int = 10,
+        offset: int = 0,
+        mode: str = "hybrid",
+        typing: bool = False,
     ) -> SearchResults:
         """The archive searched by words and, once the encoder loaded, by meaning; a Korean
-        query also in English when the language model gives a translation in time."""
+        query also in English when the language model gives a translation in time. While
+        ``typing`` (inline mode, a query per keystroke) only a translation made before is
+        used: no call, no wait."""
         meaning = self.semantic.rank if self.semantic is not None else None
-        english = await self.translator.english(text) if self.translator is not None else None
+        english = None
+        if self.translator is not None:
+            english = (
+                self.translator.remembered(text) if typing else await self.translator.english(text)
+            )
         return await search(self.db, text, limit, offset, mode, meaning, english)
 
     async def cold_start(self) -> list[tuple[Paper, str]]:

@@ -25,7 +25,7 @@ async def inline_query(update: Update, context: Context) -> None:
     text = clean(query.query)[:MAX_QUERY]
     snippets: dict[str, str] = {}
     if text:
-        hits = (await context.pipeline.search(text, limit=INLINE_RESULTS)).hits
+        hits = (await context.pipeline.search(text, limit=INLINE_RESULTS, typing=True)).hits
         papers: list[Paper] = [hit.paper for hit in hits]
         snippets = {hit.paper.arxiv_id: hit.snippet.text for hit in hits}
     else:

@@ -140,6 +140,26 @@ async def test_search_in_korean_reaches_the_english_paper_through_the_bot(tmp_pa
     user = FakeBotApi.user(4301, "ko", "지훈")
     chat = FakeBotApi.private_chat(user)
     async with bot_running(tmp_path / "b.sqlite3", str(sources), env=env) as bot:
+        # Inline mode, a query per keystroke: no model call for a query not translated yet.
+        bot.api.push_inline_query(user, QUERY[:5])
+        await bot.api.wait_for(lambda: len(bot.api.inline_answers) == 1)
         (reply,) = await bot.say(chat, user, f"/search {QUERY}")
+        # Once translated, inline uses it at once.
+        bot.api.push_inline_query(user, QUERY)
+        await bot.api.wait_for(lambda: len(bot.api.inline_answers) == 2)
+        inline = bot.api.inline_answers[1]["results"]
     assert "Tatoxa" in reply.text.split("\n\n")[1]  # the first hit, after the heading
-    assert sum(1 for r in llm.requests if r["messages"][-1]["content"] == QUERY) == 1
+    asked = [r["messages"][-1]["content"] for r in llm.requests if "messages" in r]
+    assert asked.count(QUERY) == 1 and QUERY[:5] not in asked
+    assert "Tatoxa" in inline[0]["title"]
+
+
+async def test_while_typing_only_a_translation_made_before_is_used(llm):
+    llm.translations[QUERY].append(ENGLISH)
+    async with httpx.AsyncClient() as http:
+        words = translator(http, llm)
+        assert words.remembered(QUERY) is None  # never asked: inline does not ask
+        assert llm.requests == []
+        await words.english(QUERY)
+        assert words.remembered(f" {QUERY} ") == "text detoxification in Tatar"
+    assert len(llm.requests) == 1

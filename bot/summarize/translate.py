@@ -69,6 +69,11 @@ class QueryTranslator:
         except TimeoutError:
             return None
 
+    def remembered(self, text: str) -> str | None:
+        """The English of ``text`` if it was translated before; never asks (inline mode: a
+        query per keystroke must not each cost a model call or a wait)."""
+        return self._known.get(" ".join(text.split()))
+
     async def _ask(self, key: str) -> str | None:
         try:
             async with asyncio.timeout(self._deadline), self._turns:
