@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.chat_settings import ChatSettings, Rank
 from bot.core.models import Paper
-from bot.core.people import ORG, Followed, author_matches, is_initials, name_key
+from bot.core.people import PeopleIndex
 from bot.core.schedule import next_delivery
 from bot.core.topics import Topic
 from storage import follows, outbox, subscriptions
@@ -119,7 +119,7 @@ async def _owed(
         papers = [(item.paper_id, item.paper) for item in listings]
         matches = topics.match(papers, wanted_topics)
         following = await follows.all_follows(db)
-        people = _People(listings) if following else None
+        people = PeopleIndex([item.paper for item in listings]) if following else None
         for chat, keys in chats:
             wanted = set().union(*(matches[Topic(key)] for key in keys))
             # A paper by someone the chat follows comes whatever its topics (issue 28).
@@ -141,46 +141,6 @@ async def _owed(
                 for row in rows
             ]
     return owed, chats
-
-
-class _People:
-    """The authors and organizations of a batch of listings, read once: each chat's follows
-    are then dictionary lookups (2,000 chats following 20 names each over 50 papers would
-    otherwise fold a million names)."""
-
-    def __init__(self, listings: Sequence[outbox.Listing]) -> None:
-        self.authors: dict[str, set[str]] = {}
-        self.by_last: dict[str, list[str]] = {}  # last name → the author keys that end in it
-        self.orgs: dict[str, set[str]] = {}
-        for item in listings:
-            paper = item.paper
-            for author in paper.authors:
-                key = name_key(author)
-                if key not in self.authors:
-                    self.by_last.setdefault(key.rsplit(" ", 1)[-1], []).append(key)
-                self.authors.setdefault(key, set()).add(paper.arxiv_id)
-            for org in (paper.organization, paper.organization_name):
-                if org:
-                    self.orgs.setdefault(name_key(org), set()).add(paper.arxiv_id)
-
-    def reasons(self, follows: Sequence[Followed]) -> dict[str, str]:
-        """arXiv id → the followed names it is by ("👤 Kaiming He · 🏢 Google")."""
-        by: dict[str, list[str]] = {}
-        for followed in follows:
-            if followed.kind == ORG:
-                ids = self.orgs.get(followed.key, set())
-            elif is_initials(followed.key):
-                same_last = self.by_last.get(followed.key.rsplit(" ", 1)[-1], ())
-                ids = set().union(
-                    *(self.authors[k] for k in same_last if author_matches(followed.key, k))
-                )
-            else:
-                ids = self.authors.get(followed.key, set())
-            for arxiv_id in ids:
-                labels = by.setdefault(arxiv_id, [])
-                if followed.label not in labels:
-                    labels.append(followed.label)
-        return {arxiv_id: " · ".join(labels) for arxiv_id, labels in by.items()}
 
 
 async def _in_chat_order(
