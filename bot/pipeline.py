@@ -17,9 +17,11 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.models import Paper
 from bot.core.settings import Settings
 from bot.deliver.budget import Budget
+from bot.deliver.recap import recap_reply, send_recap
 from bot.deliver.sender import Sender
 from bot.publish.digest import write_day
 from bot.select.fan_out import RECENT_DAYS, fan_out, rematch
+from bot.select.recap import plan_recaps, recap_content
 from bot.source import backfill
 from bot.source.backfill import BackfillReport
 from bot.source.ingest import IngestReport
@@ -34,7 +36,7 @@ from bot.understand.meaning import archive_meaning
 from bot.understand.search import SearchResults, search
 from bot.understand.semantic import Semantic
 from bot.understand.topics import TopicMatcher
-from storage import archive, meta, summaries
+from storage import archive, meta, recaps, subscriptions, summaries
 from storage.db import Database
 from storage.summaries import SummaryKey
 from storage.timestamps import utc_text
@@ -128,6 +130,7 @@ class Pipeline:
     foryou: ForYou | None = None  # chats' tastes ("For you"), with the semantic index
     backfilling: tuple[int, int] | None = None  # days done and planned, while it runs
     translator: QueryTranslator | None = None  # Korean queries in English, by the writer
+    recap_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one recap run at a time
 
     def __post_init__(self) -> None:
         if self.writer is not None and self.translator is None:
@@ -166,6 +169,35 @@ class Pipeline:
                 self.translator.remembered(text) if typing else await self.translator.english(text)
             )
         return await search(self.db, text, limit, offset, mode, meaning, english)
+
+    async def send_recaps(self, bot: Any) -> int:
+        """Every weekly recap due now, sent through ``bot`` (PTB's, from the shell); then each
+        chat's next one planned. Returns recaps sent. Runs every minute (a job), and the rows
+        make it restart-safe."""
+        now = self.clock.now()
+        sent = 0
+        async with self.recap_lock:
+            for recap in await recaps.due(self.db, now):
+                chat = await subscriptions.chat_settings(self.db, recap.chat_id)
+                if chat is None:
+                    continue
+                content = await recap_content(self.db, recap.chat_id, recap.week)
+                picks: list[Paper] = []
+                if self.foryou is not None:
+                    found = await self.foryou.picks(recap.chat_id, "week", now)
+                    picks = [pick.paper for pick in found or []]
+                reply = recap_reply(
+                    chat,
+                    content.start,
+                    content.end,
+                    content.top,
+                    picks,
+                    content.followed,
+                    (content.papers, content.digests),
+                )
+                sent += await send_recap(bot, self.db, recap, chat, reply, now)
+            await plan_recaps(self.db, now, self.settings.timezone)
+        return sent
 
     async def cold_start(self) -> list[tuple[Paper, str]]:
         """/start's papers to rate (understand/foryou.cold_start)."""

@@ -278,4 +278,22 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     ALTER TABLE deliveries ADD COLUMN reason TEXT;
     """,
+    # 16: the weekly recap (issue 28): a chat's day and hour, and one row per chat and week,
+    # planned before it is due and marked sent after, so a restart neither loses nor repeats
+    # it (the outbox's rule).
+    """
+    ALTER TABLE chats ADD COLUMN weekly TEXT;  -- "sun 09:00" local; NULL: off
+    CREATE TABLE recaps (
+        chat_id     INTEGER NOT NULL REFERENCES chats (chat_id)
+                    ON DELETE CASCADE ON UPDATE CASCADE,
+        week        TEXT NOT NULL,   -- the local date it is due on
+        due_at      TEXT NOT NULL,   -- UTC, 'YYYY-MM-DDTHH:MM:SS'
+        status      TEXT NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'sent', 'failed', 'cancelled')),
+        message_id  INTEGER,
+        sent_at     TEXT,
+        PRIMARY KEY (chat_id, week)
+    ) WITHOUT ROWID;
+    CREATE INDEX recaps_due ON recaps (due_at) WHERE status = 'pending';
+    """,
 )

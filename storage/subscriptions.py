@@ -12,7 +12,7 @@ from storage.db import Database
 
 _SETTINGS_COLUMNS = (
     "chat_id, type, language, thread_id, delivery_time, timezone, format, min_votes, quiet,"
-    " paused, active, rank, foryou_only, code_only"
+    " paused, active, rank, foryou_only, code_only, weekly"
 )
 
 
@@ -32,6 +32,7 @@ def _settings(row: aiosqlite.Row) -> ChatSettings:
         rank=Rank(row["rank"]),
         foryou_only=row["foryou_only"],
         code_only=bool(row["code_only"]),
+        weekly=row["weekly"],
     )
 
 

@@ -77,6 +77,8 @@ Paperboy = Application[ExtBot[None], CallbackContext, dict, dict, BotData, objec
 POLL_JOB = "paperboy.poll"
 VOTES_JOB = "paperboy.votes"
 VOTE_REFRESH_SECONDS = 3600
+RECAP_JOB = "paperboy.recaps"
+RECAP_SECONDS = 60  # weekly recaps due are sent within a minute of their hour
 
 
 def build_application(
@@ -202,6 +204,13 @@ async def _post_init(application: Paperboy) -> None:
         # polls, and late runs must not pile up.
         job_kwargs={"misfire_grace_time": settings.poll_interval, "coalesce": True},
     )
+    application.job_queue.run_repeating(
+        _recap_job,
+        interval=RECAP_SECONDS,
+        first=RECAP_SECONDS,
+        name=RECAP_JOB,
+        job_kwargs={"misfire_grace_time": RECAP_SECONDS, "coalesce": True},
+    )
     if HF_API_SOURCE in settings.sources:
         application.job_queue.run_repeating(
             _votes_job,
@@ -249,6 +258,10 @@ async def _poll_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
 
 async def _votes_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
     await _logged("vote refresh", context.bot_data.running.refresh_votes())
+
+
+async def _recap_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
+    await _logged("weekly recaps", context.bot_data.running.send_recaps(context.bot))
 
 
 async def _post_shutdown(application: Paperboy) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.i18n import DEFAULT_LANG, LANGUAGES, Lang
-from bot.core.schedule import parse_hhmm
+from bot.core.schedule import WEEKDAYS, parse_hhmm
 
 
 class Rank(enum.StrEnum):
@@ -46,6 +46,7 @@ class ChatSettings:
     rank: Rank = Rank.AUTO
     foryou_only: int = 0  # deliver only the chat's top N of each digest; 0: every paper
     code_only: bool = False  # deliver only papers with a code link (GitHub)
+    weekly: str | None = None  # the weekly recap's local day and time ("sun 09:00"); None: off
 
     @property
     def is_group(self) -> bool:
@@ -81,6 +82,29 @@ def _zone(text: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(text) from None
     return text
+
+
+_DAY_WORDS = {
+    **{d: d for d in WEEKDAYS},
+    **dict(zip(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+               WEEKDAYS, strict=True)),
+    **dict(zip(("월", "화", "수", "목", "금", "토", "일"), WEEKDAYS, strict=True)),
+    **dict(zip(("월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일"), WEEKDAYS,
+               strict=True)),
+}  # fmt: skip
+
+
+def _weekly(text: str) -> str | None:
+    """ "sun 09:00" (or "일 9:00", "sunday 9") → "sun 09:00"; "off" → None."""
+    words = text.lower().split()
+    if len(words) == 1 and words[0] in _OFF:
+        return None
+    if len(words) != 2 or words[0] not in _DAY_WORDS:
+        raise ValueError(text)
+    hhmm = parse_hhmm(words[1])
+    if hhmm is None:
+        raise ValueError(text)
+    return f"{_DAY_WORDS[words[0]]} {hhmm}"
 
 
 def _votes(text: str) -> int:
@@ -148,6 +172,8 @@ SETTINGS: Mapping[str, Setting] = {
         Setting("top", "foryou_only", ("foryou-only", "top", "맞춤만"), _top, False,
                 "settings.bad_top"),
         Setting("code", "code_only", ("code-only", "code", "코드만"), _switch),
+        Setting("weekly", "weekly", ("weekly", "recap", "주간요약"), _weekly, False,
+                "settings.bad_weekly"),
     )
 }  # fmt: skip
 # Words that are a whole command on their own: /settings pause, /settings resume.
@@ -194,6 +220,8 @@ def parse_setting(words: list[str]) -> SettingChange:
     key = words[0].lower() if words else ""
     if key in _IMPLIED and len(words) == 1:
         return read_setting(*_IMPLIED[key])
+    if key in _WORDS and _WORDS[key].name == "weekly" and len(words) in (2, 3):
+        return read_setting("weekly", " ".join(words[1:]))  # a day and a time: two words
     if key not in _WORDS or key in _IMPLIED or len(words) != 2:
         raise SettingError(None, " ".join(words))
     return read_setting(_WORDS[key].name, words[1])

@@ -9,6 +9,9 @@ from zoneinfo import ZoneInfo
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # Python's weekday() order
+
+
 def parse_hhmm(text: str) -> str | None:
     """'8:30' → '08:30'; None when it is not a time of day."""
     match = _HHMM.match(text.strip())
@@ -34,3 +37,13 @@ def next_delivery(now: dt.datetime, hhmm: str | None, zone: ZoneInfo) -> dt.date
             return moment
         day += dt.timedelta(days=1)
     raise AssertionError("unreachable: a time of day recurs within three days")
+
+
+def next_weekly(now: dt.datetime, weekly: str, zone: ZoneInfo) -> dt.datetime:
+    """The first moment at or after ``now`` that is ``weekly`` ("sun 09:00") in ``zone``."""
+    day_name, hhmm = weekly.split()
+    target = WEEKDAYS.index(day_name)
+    moment = next_delivery(now, hhmm, zone)
+    while moment.astimezone(zone).weekday() != target:
+        moment = next_delivery(moment + dt.timedelta(hours=12), hhmm, zone)
+    return moment

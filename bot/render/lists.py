@@ -206,3 +206,33 @@ def period_label(start: dt.date | None, end: dt.date | None, lang: Lang) -> str:
     if start == end:
         return start.isoformat()
     return t(lang, "period.range", start=start.isoformat(), end=end.isoformat() if end else "")
+
+
+def render_recap(
+    title: str,
+    sections: Sequence[tuple[str, Sequence[Paper]]],
+    footer: str,
+    lang: Lang,
+) -> Reply:
+    """The weekly recap: one message, its sections numbered on (a paper in two sections
+    keeps its first number), a button per number; within Telegram's limit (the sections are
+    at most 10 + 5 + 10 papers, each line short)."""
+    numbers: dict[str, int] = {}
+    ordered: list[Paper] = []
+    parts = [bold(title)]
+    for heading, papers in sections:
+        if not papers:
+            continue
+        lines = [bold(heading)]
+        for paper in papers:
+            if paper.arxiv_id not in numbers:
+                numbers[paper.arxiv_id] = len(ordered) + 1
+                ordered.append(paper)
+            lines.append(_list_line(numbers[paper.arxiv_id], paper, lang))
+        parts.append(join(lines, "\n"))
+    parts.append(escape(footer))
+    text = join(parts, "\n\n")
+    while visible_length(text) > TEXT_LIMIT and len(parts) > 2:
+        parts.pop(-2)  # the last section goes first; the counts stay
+        text = join(parts, "\n\n")
+    return Reply(text, tuple(_number_buttons(ordered, 1)), preview_url=None)

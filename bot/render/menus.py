@@ -37,7 +37,7 @@ def render_start(lang: Lang, name: str) -> Reply:
 
 MENU_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "21:00")
 MENU_VOTES = (0, 5, 10, 20, 50)
-MENU_LINES = ("time", "fmt", "votes", "rank", "code", "lang", "quiet", "pause")  # SETTINGS' names
+MENU_LINES = ("time", "fmt", "votes", "rank", "code", "weekly", "lang", "quiet", "pause")
 
 
 def delivery_text(settings: ChatSettings, zone: str, lang: Lang) -> str:
@@ -61,6 +61,9 @@ def setting_line(settings: ChatSettings, name: str, zone: str, lang: Lang) -> st
         if settings.foryou_only:
             order += " · " + t(lang, "settings.top", count=settings.foryou_only)
         return t(lang, "settings.order", order=order)
+    if name == "weekly":
+        when = settings.weekly.capitalize() if settings.weekly else t(lang, "settings.switch_off")
+        return t(lang, "settings.weekly", when=when)
     if name == "code":
         state = "settings.switch_on" if settings.code_only else "settings.switch_off"
         return t(lang, "settings.code_only", state=t(lang, state))
