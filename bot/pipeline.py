@@ -67,6 +67,7 @@ class PollResult:
 SENDER_TASK = "paperboy.sender"
 FIRST_POLL_TASK = "paperboy.first_poll"
 BACKFILL_TASK = "paperboy.backfill"
+RECAP_TASK = "paperboy.first_recaps"  # recaps due while the bot was down, sent at start
 SEMANTIC_TASK = "paperboy.semantic"
 SUMMARIES_TASK = "paperboy.summaries"
 INDEX_TASK = "paperboy.index"

@@ -42,6 +42,7 @@ from bot.deliver.transport import AiohttpRequest
 from bot.pipeline import (
     BACKFILL_TASK,
     FIRST_POLL_TASK,
+    RECAP_TASK,
     SEMANTIC_TASK,
     SENDER_TASK,
     BotData,
@@ -190,6 +191,9 @@ async def _post_init(application: Paperboy) -> None:
     pipeline.tasks.start(SENDER_TASK, sender.run())
     pipeline.tasks.start(FIRST_POLL_TASK, _logged("first poll", pipeline.poll_now()))
     pipeline.tasks.start(BACKFILL_TASK, _logged("backfill", pipeline.backfill_if_empty()))
+    pipeline.tasks.start(
+        RECAP_TASK, _logged("weekly recaps", pipeline.send_recaps(application.bot))
+    )
     if settings.semantic:
         pipeline.tasks.start(SEMANTIC_TASK, _logged("semantic search", _start_semantic(pipeline)))
     else:
