@@ -75,3 +75,62 @@ async def test_kill_9_mid_broadcast_then_restart(tmp_path: Path):
     order = [p.arxiv_id for p in parse_digest(text).digests[0].papers]
     for chat in range(5000, 5000 + CHATS):  # and in digest order in every chat
         assert [paper for c, paper in dict.fromkeys(cards) if c == chat] == order
+
+
+async def test_kill_9_around_a_weekly_recap_neither_loses_nor_repeats_it(tmp_path: Path):
+    """A recap due while its send fails, kill -9, start: it goes, once. Kill -9 again after
+    it went, start: it does not go again."""
+    from bot.core.chat_settings import read_setting
+    from storage import recaps
+
+    sources = tmp_path / "digests"
+    sources.mkdir()
+    chat_id = 6001
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    db = await connect(tmp_path / "bot.sqlite3")
+    await subscriptions.subscribe(db, chat_id, "private", None, ["llm"], None, "en")
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[now.weekday()]
+    for name, value in (("tz", "UTC"), ("weekly", f"{weekday} {now:%H:%M}")):
+        await subscriptions.update_setting(db, chat_id, "private", read_setting(name, value))
+    await recaps.plan(db, [recaps.Recap(chat_id, now.date(), now - dt.timedelta(minutes=1))], now)
+    await db.close()
+
+    def recaps_sent(api: FakeBotApi) -> int:
+        return sum(1 for s in api.sent if s.chat_id == chat_id and s.text.startswith("🗓"))
+
+    def recap_tries(api: FakeBotApi) -> int:
+        return sum(
+            1
+            for c in api.calls
+            if c.method == "sendMessage" and c.params.get("chat_id") in (chat_id, str(chat_id))
+        )
+
+    async with FakeBotApi() as api:
+        api.failing_chats[chat_id] = 1_000  # every send there fails, for now
+        first = await start_bot(api, tmp_path, sources)
+        try:
+            await api.wait_for(lambda: recap_tries(api) >= 1, timeout=60)
+        finally:
+            first.send_signal(signal.SIGKILL)
+            await first.wait()
+        assert recaps_sent(api) == 0
+        api.failing_chats.clear()
+
+        second = await start_bot(api, tmp_path, sources)
+        try:
+            await api.wait_for(lambda: recaps_sent(api) >= 1, timeout=60)
+            await asyncio.sleep(1.0)  # the row is marked sent right after
+        finally:
+            second.send_signal(signal.SIGKILL)
+            await second.wait()
+
+        third = await start_bot(api, tmp_path, sources)
+        try:
+            await api.wait_for(lambda: any(c.method == "getUpdates" for c in api.calls[-5:]), 60)
+            await asyncio.sleep(2.0)  # the start's recap run has had its chance
+        finally:
+            await api.close_polling()
+            third.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(third.communicate(), 30)
+        assert third.returncode == 0, stderr.decode()[-2000:]
+    assert recaps_sent(api) == 1

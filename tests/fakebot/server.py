@@ -135,6 +135,7 @@ class FakeBotApi:
         self._webhook_tasks: set[asyncio.Task[None]] = set()
         self.migrated: dict[int, int] = {}  # group id -> the supergroup it became
         self.server_errors = 0  # the next N sends answer 502
+        self.failing_chats: dict[int, int] = {}  # chat id → the next N sends there answer 502
         self.server_error_rate = 0.0  # or this fraction of sends, drawn from a seeded RNG
         self.bad_preview_urls: set[str] = set()  # previews Telegram cannot fetch
         self._rng = random.Random(1234)
@@ -625,6 +626,9 @@ class FakeBotApi:
             )
         if self.server_errors > 0:
             self.server_errors -= 1
+            raise ApiError(502, "Bad Gateway")
+        if self.failing_chats.get(chat_id, 0) > 0:
+            self.failing_chats[chat_id] -= 1
             raise ApiError(502, "Bad Gateway")
         if self.server_error_rate and self._rng.random() < self.server_error_rate:
             raise ApiError(500, "Internal Server Error")
