@@ -1,0 +1,72 @@
+"""Checked quotes (issue 29): a quote a model gives as the paper's must be in the paper.
+
+The paper's text and the quote are compared after folding what a copy legitimately changes:
+whitespace and line breaks, words hyphenated across a line ("repre- sentation"), typographic
+quotes and dashes, ligatures, case. Nothing else: a quote with one word changed is not the
+paper's, and is never shown as if it were.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+MIN_QUOTE_CHARS = 12  # shorter "quotes" ("the model") prove nothing
+MAX_QUOTE_CHARS = 400  # a quote is a sentence or two, not a page
+_HYPHEN_BREAK = re.compile(r"(\w)[-\u00ad\u2010]\s+(\w)")  # "repre- sentation", soft hyphens
+_SPACE = re.compile(r"\s+")
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+    }
+)
+
+
+def fold(text: str) -> str:
+    """``text`` as quotes are compared: NFKC (ligatures), typographic marks plain, words
+    hyphenated across a break joined, whitespace one space, lower case."""
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a paper's text: its heading path ("3 Method › 3.2 Data") and its text."""
+
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Checked:
+    quote: str
+    section: str | None  # where the paper says it; None: the paper does not say it
+    reason: str = ""  # why it was refused
+
+
+def check_quote(quote: str, sections: Sequence[Section]) -> Checked:
+    """Whether ``quote`` is in one of ``sections``, and in which."""
+    folded = fold(quote)
+    if len(folded) < MIN_QUOTE_CHARS:
+        return Checked(quote, None, "too short to show anything")
+    if len(folded) > MAX_QUOTE_CHARS:
+        return Checked(quote, None, "too long to be a quote")
+    for section in sections:
+        if folded in fold(section.text):
+            return Checked(quote, section.heading)
+    # A quote may join a heading's last sentence and the next section's first: try pairs.
+    for first, second in itertools.pairwise(sections):
+        if folded in fold(f"{first.text} {second.text}"):
+            return Checked(quote, first.heading)
+    return Checked(quote, None, "not in the paper")
