@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bot.core.chat_settings import ChatSettings
 from storage.db import Database
-from storage.subscriptions import _SETTINGS_COLUMNS, _settings
+from storage.subscriptions import SETTINGS_COLUMNS, settings_from_row
 from storage.timestamps import from_utc_text, utc_text
 
 
@@ -23,10 +23,10 @@ class Recap:
 async def weekly_chats(db: Database) -> list[ChatSettings]:
     """Active, unpaused chats that asked for a weekly recap."""
     rows = await db.execute_fetchall(
-        f"SELECT {_SETTINGS_COLUMNS} FROM chats WHERE active = 1 AND paused = 0"
+        f"SELECT {SETTINGS_COLUMNS} FROM chats WHERE active = 1 AND paused = 0"
         " AND weekly IS NOT NULL"
     )
-    return [_settings(row) for row in rows]
+    return [settings_from_row(row) for row in rows]
 
 
 async def plan(db: Database, recaps: list[Recap], now: dt.datetime) -> int:

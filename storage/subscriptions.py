@@ -10,13 +10,14 @@ from bot.core.chat_settings import ChatSettings, Format, Rank, SettingChange
 from storage.chats import upsert_chat
 from storage.db import Database
 
-_SETTINGS_COLUMNS = (
+# A chat's settings as every query that reads them selects them (settings_from_row).
+SETTINGS_COLUMNS = (
     "chat_id, type, language, thread_id, delivery_time, timezone, format, min_votes, quiet,"
     " paused, active, rank, foryou_only, code_only, weekly"
 )
 
 
-def _settings(row: aiosqlite.Row) -> ChatSettings:
+def settings_from_row(row: aiosqlite.Row) -> ChatSettings:
     return ChatSettings(
         chat_id=row["chat_id"],
         type=row["type"],
@@ -38,10 +39,10 @@ def _settings(row: aiosqlite.Row) -> ChatSettings:
 
 async def chat_settings(db: Database, chat_id: int) -> ChatSettings | None:
     async with db.execute(
-        f"SELECT {_SETTINGS_COLUMNS} FROM chats WHERE chat_id = ?", (chat_id,)
+        f"SELECT {SETTINGS_COLUMNS} FROM chats WHERE chat_id = ?", (chat_id,)
     ) as cursor:
         row = await cursor.fetchone()
-    return _settings(row) if row else None
+    return settings_from_row(row) if row else None
 
 
 async def subscribe(
@@ -120,11 +121,11 @@ async def subscribers(db: Database) -> list[tuple[ChatSettings, list[str]]]:
     """Active, unpaused chats with their topics (and those that only follow people, with
     none): who a new digest goes to."""
     async with db.execute(
-        f"SELECT {_SETTINGS_COLUMNS}, (SELECT json_group_array(topic) FROM subscriptions s"
+        f"SELECT {SETTINGS_COLUMNS}, (SELECT json_group_array(topic) FROM subscriptions s"
         "  WHERE s.chat_id = c.chat_id) AS topics"
         " FROM chats c WHERE active = 1 AND paused = 0"
         " AND (EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = c.chat_id)"
         " OR EXISTS (SELECT 1 FROM follows f WHERE f.chat_id = c.chat_id))"
     ) as cursor:
         rows = await cursor.fetchall()
-    return [(_settings(row), json.loads(row["topics"])) for row in rows]
+    return [(settings_from_row(row), json.loads(row["topics"])) for row in rows]

@@ -56,18 +56,17 @@ def run_json(capsys, argv: list[str], db: Path) -> tuple[int, object]:
     return code, json.loads(out)  # fails the test when stdout is not JSON
 
 
-def check(code: int, data: object) -> None:
-    """Data with exit 0, or an error object with a non-zero exit."""
+def well_formed(code: int, data: object) -> bool:
+    """Data with exit 0, or an error object (a non-empty message) with a non-zero exit."""
     if isinstance(data, dict) and set(data) == {"error"}:
-        assert code != 0 and isinstance(data["error"], str) and data["error"]
-    else:
-        assert code == 0, data
+        return code != 0 and isinstance(data["error"], str) and bool(data["error"])
+    return code == 0
 
 
 @pytest.mark.parametrize("argv", CASES, ids=" ".join)
 def test_an_empty_archive(capsys, tmp_path: Path, argv: list[str]):
     code, data = run_json(capsys, argv, empty(tmp_path / "empty.sqlite3"))
-    check(code, data)
+    assert well_formed(code, data), (code, data)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +79,7 @@ def filled(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("argv", CASES, ids=" ".join)
 def test_a_filled_archive_and_hostile_input(capsys, filled: Path, argv: list[str]):
     code, data = run_json(capsys, argv, filled)
-    check(code, data)
+    assert well_formed(code, data), (code, data)
 
 
 def test_the_expected_answers_and_errors(capsys, filled: Path, tmp_path: Path):
@@ -103,7 +102,7 @@ def test_a_database_that_cannot_be_used(capsys, tmp_path: Path, argv: list[str])
     broken = tmp_path / "broken.sqlite3"
     broken.write_bytes(b"this is not a database at all" * 100)
     code, data = run_json(capsys, argv, broken)
-    check(code, data)
+    assert well_formed(code, data), (code, data)
     if argv not in (["stats", "--bogus"], ["top", "-n", "0"], ["search", "llm", "--mode", "nope"]):
         assert code != 0 and "error" in data
 
@@ -116,5 +115,5 @@ def test_an_unknown_option_is_a_json_error(capsys, tmp_path: Path):
 @pytest.mark.parametrize("argv", CASES, ids=" ".join)
 def test_a_database_that_does_not_exist(capsys, tmp_path: Path, argv: list[str]):
     code, data = run_json(capsys, argv, tmp_path / "typo.sqlite3")
-    check(code, data)
+    assert well_formed(code, data), (code, data)
     assert not (tmp_path / "typo.sqlite3").exists()

@@ -10,8 +10,9 @@ import asyncio
 import logging
 import math
 import secrets
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import (
@@ -199,30 +200,10 @@ async def _post_init(application: Paperboy) -> None:
     else:
         log.info("PAPERBOY_SEMANTIC=off: search matches words alone")
     assert application.job_queue is not None
-    application.job_queue.run_repeating(
-        _poll_job,
-        interval=settings.poll_interval,
-        first=settings.poll_interval,
-        name=POLL_JOB,
-        # APScheduler skips a run more than 1 s late by default: a busy loop must not lose
-        # polls, and late runs must not pile up.
-        job_kwargs={"misfire_grace_time": settings.poll_interval, "coalesce": True},
-    )
-    application.job_queue.run_repeating(
-        _recap_job,
-        interval=RECAP_SECONDS,
-        first=RECAP_SECONDS,
-        name=RECAP_JOB,
-        job_kwargs={"misfire_grace_time": RECAP_SECONDS, "coalesce": True},
-    )
+    _every(application, _poll_job, settings.poll_interval, POLL_JOB)
+    _every(application, _recap_job, RECAP_SECONDS, RECAP_JOB)
     if HF_API_SOURCE in settings.sources:
-        application.job_queue.run_repeating(
-            _votes_job,
-            interval=VOTE_REFRESH_SECONDS,
-            first=VOTE_REFRESH_SECONDS,
-            name=VOTES_JOB,
-            job_kwargs={"misfire_grace_time": VOTE_REFRESH_SECONDS, "coalesce": True},
-        )
+        _every(application, _votes_job, VOTE_REFRESH_SECONDS, VOTES_JOB)
     stats = await archive.archive_stats(db)
     log.info(
         "Paperboy ready as @%s: %d papers in %d digests (latest %s), database %s",
@@ -258,6 +239,25 @@ async def _logged(what: str, run: Awaitable[object]) -> None:
 
 async def _poll_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
     await _logged("poll", context.bot_data.running.poll_now())
+
+
+def _every(
+    application: Paperboy,
+    job: Callable[[CallbackContext], Coroutine[Any, Any, None]],  # type: ignore[type-arg]
+    seconds: float,
+    name: str,
+) -> None:
+    """``job`` every ``seconds``, the first after one interval. APScheduler skips a run more
+    than 1 s late by default: a busy loop must not lose runs, and late runs must not pile
+    up."""
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        job,
+        interval=seconds,
+        first=seconds,
+        name=name,
+        job_kwargs={"misfire_grace_time": seconds, "coalesce": True},
+    )
 
 
 async def _votes_job(context: CallbackContext) -> None:  # type: ignore[type-arg]

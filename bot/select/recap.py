@@ -45,12 +45,13 @@ async def plan_recaps(db: Database, now: dt.datetime, default_zone: ZoneInfo) ->
 async def recap_content(db: Database, chat_id: int, week: dt.date) -> RecapContent:
     """The seven digest days up to ``week`` (the recap's local date)."""
     start = week - dt.timedelta(days=6)
-    top = await archive.top_papers(db, start, week, TOP)
     papers, digests = await recaps.week_counts(db, start, week)
     chat_follows = await follows.follows(db, chat_id)
+    # One read of the week, by votes: its head is the top, all of it is searched for the
+    # followed names (only when the chat follows any).
+    week_papers = await archive.top_papers(db, start, week, WEEK_PAPERS if chat_follows else TOP)
     followed: list[Paper] = []
     if chat_follows:
-        week_papers = await archive.top_papers(db, start, week, WEEK_PAPERS)
         reasons = PeopleIndex(week_papers).reasons(chat_follows)
         followed = [p for p in week_papers if p.arxiv_id in reasons][:FOLLOWED]
-    return RecapContent(start, week, top, followed, papers, digests)
+    return RecapContent(start, week, week_papers[:TOP], followed, papers, digests)

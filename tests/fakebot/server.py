@@ -656,17 +656,24 @@ class FakeBotApi:
         photo = params.get("photo")
         if not photo:
             raise ApiError(400, "Bad Request: there is no photo in the request")
+        content: dict[str, Any] = {
+            "photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}]
+        }
+        return self._with_caption("sendPhoto", chat, content, params)
+
+    def _with_caption(
+        self, method: str, chat: dict[str, Any], content: dict[str, Any], params: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A media message: its optional caption checked (1,024 characters, valid HTML), its
+        buttons and the rate, then delivered."""
         html, text = ("", "")
         if params.get("caption"):
             html, text = self._parse_text(params, "caption", CAPTION_LIMIT)
         self._check_markup(params.get("reply_markup"))
         self._check_rate(chat["id"], params)
-        content: dict[str, Any] = {
-            "photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}]
-        }
         if text:
             content["caption"] = text
-        return self._deliver("sendPhoto", chat, content, html, text, params)
+        return self._deliver(method, chat, content, html, text, params)
 
     async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
         """A document, as Telegram takes one from a bot: uploaded as a multipart file (a
@@ -683,11 +690,6 @@ class FakeBotApi:
             raise ApiError(413, "Request Entity Too Large")
         if not document.get("filename"):
             raise ApiError(400, "Bad Request: file name is empty")
-        html, text = ("", "")
-        if params.get("caption"):
-            html, text = self._parse_text(params, "caption", CAPTION_LIMIT)
-        self._check_markup(params.get("reply_markup"))
-        self._check_rate(chat["id"], params)
         content: dict[str, Any] = {
             "document": {
                 "file_id": f"d{next(self._message_ids)}",
@@ -696,9 +698,7 @@ class FakeBotApi:
                 "file_size": document["size"],
             }
         }
-        if text:
-            content["caption"] = text
-        return self._deliver("sendDocument", chat, content, html, text, params)
+        return self._with_caption("sendDocument", chat, content, params)
 
     def _deliver(
         self,
