@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from bot.asking import Asker
 from bot.core.clock import Clock, SystemClock
 from bot.core.models import Paper
 from bot.core.settings import Settings
@@ -24,6 +25,7 @@ from bot.select.fan_out import RECENT_DAYS, fan_out, rematch
 from bot.select.recap import plan_recaps, recap_content
 from bot.source import backfill
 from bot.source.backfill import BackfillReport
+from bot.source.fulltext import FullTextSource
 from bot.source.ingest import IngestReport
 from bot.source.poll import poll, refresh_votes
 from bot.summarize.client import ChatClient
@@ -132,10 +134,21 @@ class Pipeline:
     backfilling: tuple[int, int] | None = None  # days done and planned, while it runs
     translator: QueryTranslator | None = None  # Korean queries in English, by the writer
     recap_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one recap run at a time
+    asker: Asker = field(init=False)  # questions to papers, from their full texts
 
     def __post_init__(self) -> None:
         if self.writer is not None and self.translator is None:
             self.translator = QueryTranslator(self.writer)
+        source = FullTextSource(self.http, self.settings.fulltext_url, self.settings.fetch_rate)
+        self.asker = Asker(
+            self.settings,
+            self.db,
+            self.clock,
+            self.writer,
+            source,
+            self.translator,
+            lambda: self.semantic.embedder if self.semantic is not None else None,
+        )
 
     @property
     def summarizing(self) -> asyncio.Task[Any] | None:

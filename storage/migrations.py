@@ -296,4 +296,31 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX recaps_due ON recaps (due_at) WHERE status = 'pending';
     """,
+    # 17: full texts (issue 29): one row per paper and version read, compressed, or a row
+    # saying why a paper has none (retried later); and what asking cost each chat a day.
+    """
+    CREATE TABLE fulltexts (
+        arxiv_id      TEXT NOT NULL,
+        version       INTEGER NOT NULL DEFAULT 0,  -- 0: the page did not say
+        status        TEXT NOT NULL CHECK (status IN ('ok', 'none')),
+        reason        TEXT,            -- why there is no text, or what the cap cut
+        body          BLOB,            -- zlib-compressed JSON (storage/fulltext.py)
+        chars         INTEGER NOT NULL DEFAULT 0,
+        stored_bytes  INTEGER NOT NULL DEFAULT 0,
+        vectors       BLOB,            -- the passages' embeddings, float16, compressed
+        vectors_model TEXT,
+        etag          TEXT,
+        last_modified TEXT,
+        source        TEXT,
+        fetched_at    TEXT NOT NULL,
+        PRIMARY KEY (arxiv_id, version)
+    ) WITHOUT ROWID;
+    CREATE TABLE asks (
+        chat_id   INTEGER NOT NULL,
+        day       TEXT NOT NULL,       -- the chat's local date
+        questions INTEGER NOT NULL DEFAULT 0,
+        tokens    INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (chat_id, day)
+    ) WITHOUT ROWID;
+    """,
 )

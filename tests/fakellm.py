@@ -78,6 +78,37 @@ def abstract_summary(prompt: str) -> dict[str, str]:
     }
 
 
+ASK_SYSTEM = "You answer a reader's question"
+_PASSAGE = re.compile(
+    r"^\[(?P<heading>[^\]\n]+)\]\n(?P<text>.+?)(?=\n\n\[|\n\nQuestion: |\Z)", re.M | re.S
+)
+_QUESTION = re.compile(r"^Question: (.+)$", re.M)
+_FIRST_SENTENCE = re.compile(r"^(.{20,300}?[.!?])(?:\s|$)", re.S)
+
+
+def good_answer(body: dict[str, Any]) -> str:
+    """What a careful model answers: a sentence in the reader's language, then a quote of
+    the first sentence of the passage sharing most words with the question."""
+    system = str(body["messages"][0].get("content", ""))
+    prompt = str(body["messages"][1].get("content", ""))
+    question = (_QUESTION.search(prompt) or re.match("(.*)", "")).group(1) or ""
+    asked = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", question)}
+    passages = list(_PASSAGE.finditer(prompt))
+    if not passages:
+        return "The passages do not say."
+    best = max(
+        passages,
+        key=lambda m: len(asked & {w.lower() for w in re.findall(r"[A-Za-z]{4,}", m["text"])}),
+    )
+    text = " ".join(best["text"].split())
+    sentence = (_FIRST_SENTENCE.match(text) or re.match(r"(.{1,200})", text)).group(1)
+    if "Korean" in system:
+        prose = f"논문의 {best['heading']} 부분에 따르면 질문에 대한 답은 다음 인용과 같습니다."
+    else:
+        prose = f"According to {best['heading']}, the paper answers it as quoted below."
+    return f"{prose}\n> {sentence}"
+
+
 def _prompt(body: dict[str, Any]) -> str:
     return "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
 
@@ -92,6 +123,11 @@ class FakeLLM:
         # Query translations (bot/summarize/translate.py), by the Korean query; a query
         # without one is answered with an empty translation, as a model that could not.
         self.translations: dict[str, deque[Step]] = defaultdict(deque)
+        # Answers to questions (bot/summarize/ask.py), in order; unscripted: good_answer.
+        self.asks: deque[Step] = deque()
+        self.first_token = 0.0  # seconds before a streamed answer's first words
+        self.tokens_per_second = 0.0  # of a streamed answer; 0: all at once
+        self.streams = 0  # streamed answers started
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.url = ""
@@ -129,10 +165,14 @@ class FakeLLM:
             body = await request.json()
         except ValueError:
             return web.json_response({"error": "body is not JSON"}, status=400)
+        streamed = body.get("stream") is True
         problems = [
             not isinstance(body.get("model"), str) or not body["model"],
             not isinstance(body.get("messages"), list) or not body["messages"],
-            body.get("response_format") != {"type": "json_object"},
+            # Summaries ask for JSON; a streamed answer is prose, asked with usage reported.
+            not streamed and body.get("response_format") != {"type": "json_object"},
+            streamed and body.get("stream_options") != {"include_usage": True},
+            "stream" in body and not isinstance(body["stream"], bool),
         ]
         if any(problems):
             return web.json_response({"error": "bad request"}, status=400)
@@ -141,13 +181,15 @@ class FakeLLM:
         self.in_flight += 1
         self.peak = max(self.peak, self.in_flight)
         try:
-            return await self._answer(body)
+            return await self._answer(body, request)
         finally:
             self.in_flight -= 1
 
-    async def _answer(self, body: dict[str, Any]) -> web.StreamResponse:
+    async def _answer(self, body: dict[str, Any], request: web.Request) -> web.StreamResponse:
         if self.latency:
             await asyncio.sleep(self.latency)
+        if str(body["messages"][0].get("content", "")).startswith(ASK_SYSTEM):
+            return await self._ask(body, request)
         title = _title(body)
         steps = self.script.get(title)
         query = _translation_query(body)
@@ -178,6 +220,47 @@ class FakeLLM:
                 "usage": {"prompt_tokens": 300, "completion_tokens": 200, "total_tokens": 500},
             }
         )
+
+    async def _ask(self, body: dict[str, Any], request: web.Request) -> web.StreamResponse:
+        step = self.asks.popleft() if self.asks else good_answer(body)
+        while isinstance(step, Stall):
+            await asyncio.sleep(step.seconds)
+            step = self.asks.popleft() if self.asks else good_answer(body)
+        if isinstance(step, Status):
+            return web.Response(status=step.code, headers=step.headers, text=step.body)
+        if body.get("stream") is not True:
+            return web.json_response(_completion(body, step))
+        return await self._stream(step, request)
+
+    async def _stream(self, content: str, request: web.Request) -> web.StreamResponse:
+        """``content`` as server-sent events, a token (~4 characters) at a time, after
+        ``first_token`` seconds and at ``tokens_per_second``; usage in the last event."""
+        self.streams += 1
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        await asyncio.sleep(self.first_token)
+        pieces = [content[i : i + 4] for i in range(0, len(content), 4)]
+        for piece in pieces:
+            event = {"choices": [{"index": 0, "delta": {"content": piece}}]}
+            await response.write(f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode())
+            if self.tokens_per_second:
+                await asyncio.sleep(1 / self.tokens_per_second)
+        usage = {"prompt_tokens": 900, "completion_tokens": len(pieces)}
+        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        await response.write(f"data: {json.dumps({'choices': [], 'usage': usage})}\n\n".encode())
+        await response.write(b"data: [DONE]\n\n")
+        await response.write_eof()
+        return response
+
+
+def _completion(body: dict[str, Any], content: str) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "model": body["model"],
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": 300, "completion_tokens": 200, "total_tokens": 500},
+    }
 
 
 def _translation_query(body: dict[str, Any]) -> str | None:

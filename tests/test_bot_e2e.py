@@ -72,6 +72,7 @@ async def test_commands_are_registered_per_scope_and_language(bot: Harness):
         "top",
         "search",
         "paper",
+        "ask",
         "digest",
         "foryou",
         "subscribe",

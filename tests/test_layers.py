@@ -16,10 +16,11 @@ ROOT = Path(__file__).resolve().parents[1]
 MAY_IMPORT: dict[str, set[str]] = {
     "bot.app": {"bot.core", "bot.parse", "bot.render", "storage", "bot.source", "bot.select",
                 "bot.deliver", "bot.pipeline", "bot.summarize", "bot.publish", "bot.understand",
-                "handlers"},
+                "bot.asking", "handlers"},
     "handlers": {"bot.core", "bot.render", "storage", "bot.deliver", "bot.pipeline"},
     "bot.pipeline": {"bot.core", "storage", "bot.source", "bot.select", "bot.deliver",
-                     "bot.summarize", "bot.publish", "bot.understand"},
+                     "bot.summarize", "bot.publish", "bot.understand", "bot.asking"},
+    "bot.asking": {"bot.core", "storage", "bot.source", "bot.summarize", "bot.understand"},
     "bot.understand": {"bot.core", "storage"},
     "bot.publish": {"bot.core", "bot.parse", "bot.render", "storage"},
     "bot.summarize": {"bot.core", "bot.parse", "storage"},

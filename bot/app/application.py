@@ -56,6 +56,7 @@ from bot.understand.foryou import ForYou
 from bot.understand.semantic import Semantic
 from handlers import (
     admin,
+    ask,
     errors,
     follows,
     foryou,
@@ -154,6 +155,7 @@ def _register_handlers(application: Paperboy) -> None:
     papers.register(application)
     foryou.register(application)
     search.register(application)
+    ask.register(application)  # before private text: a reply to a card is a question
     inline.register(application)
     membership.register(application)
     search.register_private_text(application)

@@ -173,6 +173,27 @@ def _llm(get: Callable[[str], str | None]) -> dict[str, object]:
         ),
         "summary_wait": 60
         * _number("PAPERBOY_SUMMARY_WAIT", get("PAPERBOY_SUMMARY_WAIT"), 20, 0, 1440),
+        **_asking(get),
+    }
+
+
+def _asking(get: Callable[[str], str | None]) -> dict[str, object]:
+    """Asking a paper: the full-text URL template must hold {id}; the budgets are bounded."""
+    template = get("PAPERBOY_FULLTEXT_URL") or "https://arxiv.org/html/{id}"
+    parts = urlsplit(template.replace("{id}", "2409.00001"))
+    if "{id}" not in template or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            "PAPERBOY_FULLTEXT_URL must be an http(s) URL with {id} where the arXiv id goes,"
+            f" like https://arxiv.org/html/{{id}}; got {template!r}"
+        )
+    return {
+        "fulltext_url": template,
+        "ask_context": int(
+            _number("PAPERBOY_ASK_CONTEXT", get("PAPERBOY_ASK_CONTEXT"), 6000, 1000, 100_000, True)
+        ),
+        "ask_per_day": int(
+            _number("PAPERBOY_ASK_PER_DAY", get("PAPERBOY_ASK_PER_DAY"), 20, 0, 10_000, True)
+        ),
     }
 
 

@@ -9,8 +9,8 @@ from bot.core.limits import TOP_DEFAULT, TOP_MAX
 
 # The user commands, in menu order: the one list the command menus and /help come from.
 PRIVATE_COMMANDS = (
-    "start", "top", "search", "paper", "digest", "foryou", "subscribe", "unsubscribe", "topics",
-    "follow", "following", "unfollow", "settings", "saved", "stop", "forget", "help",
+    "start", "top", "search", "paper", "ask", "digest", "foryou", "subscribe", "unsubscribe",
+    "topics", "follow", "following", "unfollow", "settings", "saved", "stop", "forget", "help",
 )  # fmt: skip
 # Groups: no /start (it greets a person), no /saved (saved papers are per person).
 GROUP_COMMANDS = tuple(c for c in PRIVATE_COMMANDS if c not in ("start", "saved"))

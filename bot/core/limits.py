@@ -41,3 +41,14 @@ KEYWORDS_PER_PAPER = 100  # an API entry's AI keywords (real ones: about 10)
 SECTION_CHARS = 8_000  # one summary section, the abstract, the AI summary
 ENTRIES_PER_DAY = 1_000  # a digest day or an API listing (the busiest real day: about 120)
 FUTURE_DAYS = 2  # a digest dated further ahead than this is refused (a clock or a forgery)
+
+# Full text and asking (issue 29).
+FULLTEXT_BYTES = 40_000_000  # an HTML page, decompressed: arXiv's largest run to ~25 MB
+FULLTEXT_SECONDS = 25.0  # a reader waits on the fetch: slower and the answer uses the abstract
+FULLTEXT_CHARS = 400_000  # text kept of one paper (~100k tokens); past it the first sections
+FULLTEXT_SECTIONS = 400  # sections kept of one paper
+REFERENCES_KEPT = 500  # reference titles kept of one paper
+REFERENCE_CHARS = 300  # one reference title
+QUESTION_CHARS = 500  # one question to a paper; longer is refused with this number
+ANSWER_CHARS = 6_000  # a model's answer read; past it the answer is cut (…)
+QUOTES_PER_ANSWER = 6  # quotes checked and shown for one answer

@@ -50,6 +50,11 @@ class Settings:
     # The history on first run: "auto" backfills an empty archive in the background.
     backfill: str = "auto"
     fetch_rate: float = 2.0  # requests a second to one host, for the backfill
+    # Asking a paper (issue 29): where full texts come from ({id}: the arXiv id), the prompt's
+    # token budget, and questions a chat may ask a day.
+    fulltext_url: str = "https://arxiv.org/html/{id}"
+    ask_context: int = 6000
+    ask_per_day: int = 20
     # Webhook mode: Telegram POSTs updates to this public URL; None: long polling.
     webhook_url: str | None = None
     webhook_listen: tuple[str, int] = ("127.0.0.1", 8443)  # where PTB's server listens

@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 # Requests that Telegram counts as messages from the bot. Everything else (getMe, answers to
 # button presses, getChat, setWebhook...) passes without waiting.
 COUNTED_PREFIXES = ("send", "edit", "copyMessage", "forwardMessage", "answerInlineQuery")
+# A draft (a streamed answer's preview) told to wait is dropped, not retried, and pauses
+# nothing else: the final message still goes, and deliveries never wait on a preview.
+COURTESY = frozenset({"sendMessageDraft", "sendChatAction"})
 FREE_PER_SECOND = 30  # Telegram's free broadcast limit, and the budget replies always keep
 PAID_PER_SECOND = 1000  # the most allow_paid_broadcast permits
 GUARD = 0.005  # seconds added to each window: clock granularity between two machines
@@ -250,12 +253,16 @@ class Budget(BaseRateLimiter[int]):
             lane = self.paid
         group = _group_of(data.get("chat_id"))
         retries = self.limits.reply_retries if priority == Priority.REPLY else 0
+        if endpoint in COURTESY:
+            retries = 0
         for attempt in range(retries + 1):
             try:
                 return await self._send(lane, group, priority, callback, args, kwargs)
             except RetryAfter as error:
                 seconds = retry_seconds(error)
                 self.stats.too_many_requests += 1
+                if endpoint in COURTESY:
+                    raise
                 lane.pause(seconds)
                 log.warning("Telegram said wait %.0f s (%s, %s lane)", seconds, endpoint, lane.name)
                 if attempt == retries:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.chat_settings import SettingError, read_setting
+from bot.core.fulltext import QUESTION_KEYS
 from bot.core.limits import CALLBACK_DATA_LIMIT
 from bot.core.topics import BUILTIN
 
@@ -100,6 +101,14 @@ class Unfollow:
 
 
 @dataclass(frozen=True)
+class AskSuggested:
+    """A suggested question under /ask: ``index`` into bot/core/fulltext.py QUESTION_KEYS."""
+
+    arxiv_id: str
+    index: int
+
+
+@dataclass(frozen=True)
 class ExportSaved:
     """/saved's "Export .bib": the user's saved papers as a BibTeX document."""
 
@@ -116,6 +125,7 @@ Callback = (
     | Similar
     | Cite
     | ExportSaved
+    | AskSuggested
     | Unfollow
     | FollowPick
     | FollowOne
@@ -141,6 +151,8 @@ def encode(callback: Callback) -> str:
             data = f"bib:{arxiv_id}"
         case ExportSaved():
             data = "bibx"
+        case AskSuggested(arxiv_id, index):
+            data = f"ak:{arxiv_id}:{index}"
         case Unfollow(token):
             data = f"uf:{token}"
         case FollowPick(arxiv_id):
@@ -176,6 +188,10 @@ def decode(data: str | None) -> Callback | None:
         return Similar(rest)
     if kind == "bib" and _ARXIV.fullmatch(rest):
         return Cite(rest)
+    if kind == "ak":
+        arxiv_id, _, index = rest.partition(":")
+        if _ARXIV.fullmatch(arxiv_id) and index.isdigit() and int(index) < len(QUESTION_KEYS):
+            return AskSuggested(arxiv_id, int(index))
     if kind == "s":
         session, _, page = rest.partition(":")
         if session.isdigit() and page.isdigit():

@@ -48,6 +48,7 @@ class Download:
     last_modified: str | None = None
     content: bytes | None = None  # the body, for an archive (``binary=True``)
     retry_after: float | None = None  # seconds a 429 or 503 asked us to wait
+    content_type: str = ""
 
 
 async def download(
@@ -55,6 +56,7 @@ async def download(
     url: str,
     headers: dict[str, str] | None = None,
     binary: bool = False,
+    limit: int | None = None,
 ) -> Download:
     """GET ``url``; 304 and 404 are answers, not errors; anything else not 200 is one.
 
@@ -64,7 +66,7 @@ async def download(
     and end within ``DOWNLOAD_SECONDS``, so a drip-feed ends too. A 1 MB gzip of 1 GB once
     took 13 GB here, and one byte every 5 s hung forever; the poller reads through here.
     """
-    limit = ARCHIVE_BYTES if binary else FILE_BYTES
+    limit = limit or (ARCHIVE_BYTES if binary else FILE_BYTES)
     loop = asyncio.get_running_loop()
     start = loop.time()
     sent = {"Accept-Encoding": "gzip, deflate", **(headers or {})}
@@ -90,6 +92,7 @@ async def download(
     validators = {
         "etag": response.headers.get("ETag"),
         "last_modified": response.headers.get("Last-Modified"),
+        "content_type": response.headers.get("Content-Type", ""),
     }
     if binary:
         return Download(200, content=body, **validators)

@@ -14,10 +14,13 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.core.fulltext import Section
+
 MIN_QUOTE_CHARS = 12  # shorter "quotes" ("the model") prove nothing
 MAX_QUOTE_CHARS = 400  # a quote is a sentence or two, not a page
 _HYPHEN_BREAK = re.compile(r"(\w)[-\u00ad\u2010]\s+(\w)")  # "repre- sentation", soft hyphens
 _SPACE = re.compile(r"\s+")
+_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]])")  # "text y , a" as "text y, a"
 _FOLD = str.maketrans(
     {
         "\u2018": "'",
@@ -37,15 +40,8 @@ def fold(text: str) -> str:
     hyphenated across a break joined, whitespace one space, lower case."""
     text = unicodedata.normalize("NFKC", text).translate(_FOLD)
     text = _HYPHEN_BREAK.sub(r"\1\2", text)
-    return _SPACE.sub(" ", text).strip().casefold()
-
-
-@dataclass(frozen=True)
-class Section:
-    """A part of a paper's text: its heading path ("3 Method › 3.2 Data") and its text."""
-
-    heading: str
-    text: str
+    text = _BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", text))
+    return text.strip().casefold()
 
 
 @dataclass(frozen=True)

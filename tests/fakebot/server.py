@@ -36,6 +36,26 @@ DOCUMENT_LIMIT = 50 * 1024 * 1024  # what a bot may upload
 CALLBACK_DATA_LIMIT = 64
 CALLBACK_QUERY_TTL = 15.0  # seconds a callback query may be answered
 MAX_INLINE_RESULTS = 50
+# sendMessageDraft: Telegram documents no rate; the fake allows one draft a chat every
+# DRAFT_SPACING seconds and answers 429 (retry_after DRAFT_RETRY) to a faster one, stricter
+# than a client that animates drafts would need. Paperboy drafts once a second.
+DRAFT_SPACING = 0.5
+DRAFT_RETRY = 2
+CHAT_ACTIONS = frozenset(
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
+)
 
 # Fields PTB sends as raw strings; every other field arrives JSON-encoded.
 _RAW_FIELDS = {
@@ -124,6 +144,9 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.sent: list[Sent] = []
         self.inline_answers: list[dict[str, Any]] = []
+        self.drafts: list[dict[str, Any]] = []  # every draft accepted, with its time
+        self.chat_actions: list[tuple[int, str]] = []
+        self._last_draft: dict[int, float] = {}
         self.callback_answers: list[dict[str, Any]] = []
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.too_many_requests = 0
@@ -209,11 +232,18 @@ class FakeBotApi:
         return {"id": chat_id, "type": "channel", "title": title}
 
     def push_message(
-        self, chat: dict, user: dict | None, text: str, thread_id: int | None = None
+        self,
+        chat: dict,
+        user: dict | None,
+        text: str,
+        thread_id: int | None = None,
+        reply_to: Sent | None = None,
     ) -> dict:
-        """A user sends ``text``; commands get their bot_command entity as Telegram adds it.
+        """A user sends ``text``; commands get their bot_command entity as Telegram adds it,
+        and a mention of the bot its mention entity.
 
-        ``user`` None is a channel post; ``thread_id`` a message in a forum topic.
+        ``user`` None is a channel post; ``thread_id`` a message in a forum topic;
+        ``reply_to`` a message of the bot's this one replies to (Telegram includes it whole).
         """
         message = {
             "message_id": next(self._message_ids),
@@ -237,6 +267,13 @@ class FakeBotApi:
                     "length": len(command.encode("utf-16-le")) // 2,
                 }
             ]
+        mention = "@" + BOT_USERNAME
+        if mention in text:
+            offset = len(text[: text.index(mention)].encode("utf-16-le")) // 2
+            entity = {"type": "mention", "offset": offset, "length": len(mention)}
+            message.setdefault("entities", []).append(entity)
+        if reply_to is not None:
+            message["reply_to_message"] = self._messages[(reply_to.chat_id, reply_to.message_id)]
         self._messages[(chat["id"], message["message_id"])] = message
         self._push({"channel_post" if chat["type"] == "channel" else "message": message})
         return message
@@ -649,6 +686,38 @@ class FakeBotApi:
         return self._deliver(
             "sendMessage", chat, content, html, text, params, params.get("link_preview_options")
         )
+
+    async def _api_sendMessageDraft(self, params: dict[str, Any]) -> bool:
+        """A draft streamed to a private chat: never to a group, a non-zero integer draft
+        id, 1-4,096 characters of valid text, and at most one every ``DRAFT_SPACING`` s."""
+        chat = self._chat(params.get("chat_id"))
+        if chat["type"] != "private":
+            raise ApiError(400, "Bad Request: drafts can be sent only to private chats")
+        draft_id = params.get("draft_id")
+        if not isinstance(draft_id, int) or isinstance(draft_id, bool) or draft_id == 0:
+            raise ApiError(400, "Bad Request: draft_id must be a non-zero integer")
+        self._check_failures(chat["id"], params)
+        html, text = self._parse_text(params, "text", TEXT_LIMIT)
+        now = time.monotonic()
+        last = self._last_draft.get(chat["id"])
+        if last is not None and now - last < DRAFT_SPACING:
+            self.too_many_requests += 1
+            raise ApiError(
+                429, f"Too Many Requests: retry after {DRAFT_RETRY}", {"retry_after": DRAFT_RETRY}
+            )
+        self._check_rate(chat["id"], params)
+        self._last_draft[chat["id"]] = now
+        self.drafts.append(
+            {"chat_id": chat["id"], "draft_id": draft_id, "text": text, "html": html, "at": now}
+        )
+        return True
+
+    async def _api_sendChatAction(self, params: dict[str, Any]) -> bool:
+        chat = self._chat(params.get("chat_id"))
+        if params.get("action") not in CHAT_ACTIONS:
+            raise ApiError(400, "Bad Request: wrong parameter action in request")
+        self.chat_actions.append((chat["id"], params["action"]))
+        return True
 
     async def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params.get("chat_id"))

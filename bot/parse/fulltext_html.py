@@ -1,0 +1,278 @@
+"""A paper's HTML rendering (arXiv's LaTeXML pages) → its sections, captions, tables and
+reference titles, or a reason why the page holds no paper.
+
+Parsed with selectolax's Lexbor engine: a real HTML5 parser, in C, about ten times faster
+than BeautifulSoup with lxml on these pages (bench.ask prints the figures); an arXiv page
+runs to megabytes of MathML. What a reader never wants quoted is dropped: the navigation
+LaTeXML and arXiv wrap around the paper, MathML (each formula becomes its LaTeX source,
+once), footnote marks, undefined-macro noise; references keep their titles only.
+
+LaTeXML's quirks, each a ``NoFullText`` with its reason rather than garbled text: a paper
+never converted is a 200 placeholder page with no document; a conversion that stopped says
+so in a banner; one that ran on with undefined macros is red ``ltx_ERROR`` spans throughout.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from bot.core.fulltext import HEADING_JOIN, FullText, NoFullText, Section
+from bot.core.limits import (
+    FULLTEXT_CHARS,
+    FULLTEXT_SECTIONS,
+    REFERENCE_CHARS,
+    REFERENCES_KEPT,
+)
+
+MIN_WORDS = 150  # fewer in the body: an abstract-only page or a failed conversion
+MAX_ERROR_SHARE = 0.15  # undefined-macro spans per paragraph past which the text is garbled
+MIN_ERRORS = 8  # ...and at least this many: one or two undefined macros are common, harmless
+_SECTIONING = re.compile(
+    r"\bltx_(section|subsection|subsubsection|paragraph|subparagraph|appendix|chapter|part"
+    r"|abstract|bibliography|acknowledgements?)\b"
+)
+_DROPPED = (
+    "script, style, nav, header, footer, button, noscript, .ltx_page_navbar, .ltx_page_footer,"
+    " .ltx_page_header, .ltx_authors, .ltx_dates, .ltx_note_mark, .ltx_tag_note, .ltx_TOC,"
+    " .ltx_pagination, .ltx_rdf, .package-alerts, .ltx_keywords, .ltx_classification"
+)
+_FATAL = re.compile(r"fatal error|exited abruptly|conversion (?:failed|errors? have)", re.I)
+_VERSION = re.compile(r"/(?:html|abs|pdf)/[^/\s\"']*?v(\d{1,3})\b")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]])")
+_AFTER_OPENING = re.compile(r"([(\[])\s+")
+MAX_DEPTH = 150  # elements deep the walk follows; deeper nesting is read as one block
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9\)\]])\.\s+")
+
+
+def parse_paper_html(html: str | bytes) -> FullText | NoFullText:
+    """The paper on a LaTeXML page; ``NoFullText`` with a reason for anything else."""
+    tree = LexborHTMLParser(html)
+    document = tree.css_first("article.ltx_document, div.ltx_document, .ltx_document")
+    if document is None:
+        return NoFullText("the page holds no converted paper (a placeholder: never converted)")
+    if _fatal_banner(tree):
+        return NoFullText("the HTML conversion stopped halfway (the page says it failed)")
+    version = _version(tree)
+    for node in tree.css(_DROPPED):
+        node.decompose()
+    _formulas_as_source(tree)
+    _footnotes_inline(tree)
+    errors = tree.css(".ltx_ERROR")
+    paragraphs = document.css(".ltx_para, p")
+    if len(errors) >= MIN_ERRORS and len(errors) > MAX_ERROR_SHARE * max(1, len(paragraphs)):
+        return NoFullText(
+            f"the HTML conversion is garbled ({len(errors)} LaTeX errors"
+            f" in {len(paragraphs)} paragraphs)"
+        )
+    for node in errors:
+        node.decompose()
+    title_node = document.css_first(".ltx_title_document") or tree.css_first("title")
+    title = _text(title_node) if title_node is not None else ""
+    if title_node is not None and "ltx_title_document" in _classes(title_node):
+        title_node.decompose()
+    blocks: list[tuple[tuple[str, ...], str]] = []
+    references: list[str] = []
+    for path, kind, text in _walk(document, ()):
+        if kind == "reference":
+            if len(references) < REFERENCES_KEPT and text:
+                references.append(text[:REFERENCE_CHARS])
+        elif text:
+            blocks.append((path, text))
+    sections = _sections(blocks)
+    body_words = sum(len(s.text.split()) for s in sections if s.heading != "Abstract")
+    if body_words < MIN_WORDS:
+        return NoFullText(f"too little text on the page ({body_words} words beyond the abstract)")
+    return capped(FullText(title, tuple(sections), tuple(references), version))
+
+
+def capped(text: FullText, limit: int = FULLTEXT_CHARS) -> FullText:
+    """``text`` within ``limit`` characters and ``FULLTEXT_SECTIONS`` sections: its first
+    sections kept whole (the part cut through ends at a paragraph), saying what was left."""
+    if text.chars <= limit and len(text.sections) <= FULLTEXT_SECTIONS:
+        return text
+    kept: list[Section] = []
+    used = 0
+    for section in text.sections[:FULLTEXT_SECTIONS]:
+        if used + len(section.text) <= limit:
+            kept.append(section)
+            used += len(section.text)
+            continue
+        room = limit - used
+        part = [p for p in _fit(section.paragraphs(), room)]
+        if part:
+            kept.append(Section(section.heading, "\n\n".join(part)))
+        break
+    references = text.references if used + sum(map(len, text.references)) <= limit else ()
+    cut = (
+        f"kept the first {len(kept)} of {len(text.sections)} sections"
+        f" ({sum(len(s.text) for s in kept):,} characters of {text.chars:,})"
+    )
+    return FullText(text.title, tuple(kept), references, text.version, cut)
+
+
+def _fit(paragraphs: list[str], room: int) -> Iterator[str]:
+    for paragraph in paragraphs:
+        room -= len(paragraph) + 2
+        if room < 0:
+            return
+        yield paragraph
+
+
+def _fatal_banner(tree: LexborHTMLParser) -> bool:
+    """arXiv's banner over a conversion that died: the text outside the paper says so."""
+    for node in tree.css(".ltx_page_main > div, .package-alerts, [role=status], .ltx_ERROR_fatal"):
+        if "ltx_document" in _classes(node) and node.css_first(".ltx_section"):
+            continue
+        if _FATAL.search(node.text(separator=" ")[:2000]):
+            return True
+    return False
+
+
+def _version(tree: LexborHTMLParser) -> int:
+    for node in tree.css("base[href], link[rel=canonical], meta[property='og:url']"):
+        value = node.attributes.get("href") or node.attributes.get("content") or ""
+        if match := _VERSION.search(value):
+            return int(match.group(1))
+    return 0
+
+
+def _formulas_as_source(tree: LexborHTMLParser) -> None:
+    """Each MathML formula as its LaTeX source, once: MathML repeats every formula as
+    presentation, content and annotation, and a quote must not depend on which."""
+    for node in tree.css("math"):
+        source = (node.attributes.get("alttext") or "").strip()
+        node.replace_with(f" {source} " if source else " ")
+
+
+def _footnotes_inline(tree: LexborHTMLParser) -> None:
+    """A footnote's text in parentheses where its mark was, so a sentence stays readable."""
+    for node in tree.css(".ltx_note"):
+        content = node.css_first(".ltx_note_content")
+        text = _text(content) if content is not None else ""
+        node.replace_with(f" ({text}) " if text else " ")
+
+
+def _walk(
+    node: LexborNode, path: tuple[str, ...], depth: int = 0
+) -> Iterator[tuple[tuple[str, ...], str, str]]:
+    """(heading path, kind, text) for every block under ``node``, in reading order. Past
+    ``MAX_DEPTH`` a node is one block: no real paper nests so deep, a hostile page may."""
+    if depth > MAX_DEPTH:
+        yield path, "text", _text(node)
+        return
+    child = node.child
+    while child is not None:
+        tag = child.tag or ""
+        classes = _classes(child)
+        if tag.startswith("-"):  # text and comments between blocks
+            pass
+        elif "ltx_bibitem" in classes:
+            yield path, "reference", _reference_title(child)
+        elif _SECTIONING.search(classes) or tag == "section":
+            heading = _heading(child, classes)
+            yield from _walk(child, (*path, heading) if heading else path, depth + 1)
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6") or "ltx_title" in classes:
+            pass  # a section's own title: already in the path
+        elif tag == "figure" or "ltx_figure" in classes or "ltx_float" in classes:
+            yield path, "figure", _figure(child)
+        elif "ltx_para" in classes or tag in ("p", "blockquote", "pre"):
+            yield path, "text", _paragraph(child)
+        elif tag == "table" and ("ltx_equation" in classes or "ltx_eqn_table" in classes):
+            yield path, "text", _text(child)
+        elif "ltx_biblist" in classes:
+            yield from _walk(child, path, depth + 1)
+        elif tag in ("table", "ul", "ol", "dl") and child.child is not None:
+            yield path, "text", _rows(child) if tag == "table" else _text(child, "\n")
+        else:
+            yield from _walk(child, path, depth + 1)
+        child = child.next
+
+
+def _heading(node: LexborNode, classes: str) -> str:
+    title = node.css_first(".ltx_title, h1, h2, h3, h4, h5, h6")
+    if title is not None:
+        return _text(title)
+    if "ltx_abstract" in classes:
+        return "Abstract"
+    if "ltx_bibliography" in classes:
+        return "References"
+    return ""
+
+
+def _paragraph(node: LexborNode) -> str:
+    """A paragraph's text; its blocks (LaTeXML wraps display math in a table) one space
+    apart, its inline pieces joined as written."""
+    parts = []
+    seen = set()
+    for block in node.css("p, table.ltx_equation, table.ltx_eqn_table, div.ltx_listing"):
+        # Lexbor lists a node once for each selector it matches.
+        if block.mem_id in seen or (block.parent is not None and block.parent.tag == "p"):
+            continue
+        seen.add(block.mem_id)
+        parts.append(_text(block))
+    return " ".join(p for p in parts if p) if parts else _text(node)
+
+
+def _figure(node: LexborNode) -> str:
+    """A figure or table float: its caption, then each table row as cells joined by |."""
+    caption = node.css_first("figcaption, .ltx_caption")
+    lines = [_text(caption)] if caption is not None else []
+    for table in node.css("table"):
+        if "ltx_equation" in _classes(table):
+            continue
+        lines.append(_rows(table))
+    return "\n".join(line for line in lines if line)
+
+
+def _rows(table: LexborNode) -> str:
+    rows = []
+    for row in table.css("tr"):
+        cells = [_text(cell) for cell in row.css("td, th")]
+        if any(cells):
+            rows.append(" | ".join(cells))
+    return "\n".join(rows)
+
+
+def _reference_title(item: LexborNode) -> str:
+    """A reference's title: BibTeX's second block when LaTeXML kept the blocks apart, else
+    the sentence after the authors."""
+    blocks = [_text(b) for b in item.css(".ltx_bibblock")]
+    blocks = [b for b in blocks if b]
+    if len(blocks) >= 2:
+        return blocks[1].rstrip(".")
+    whole = blocks[0] if blocks else _text(item)
+    sentences = [s for s in _SENTENCE_END.split(whole) if s.strip()]
+    return (sentences[1] if len(sentences) >= 2 else whole).strip().rstrip(".")
+
+
+def _sections(blocks: list[tuple[tuple[str, ...], str]]) -> list[Section]:
+    """Consecutive blocks under one heading path, joined into one section."""
+    sections: list[Section] = []
+    current: tuple[str, ...] | None = None
+    texts: list[str] = []
+    for path, text in blocks:
+        if path != current and texts:
+            sections.append(Section(HEADING_JOIN.join(current or ()) or "Text", "\n\n".join(texts)))
+            texts = []
+        current = path
+        texts.append(text)
+    if texts:
+        sections.append(Section(HEADING_JOIN.join(current or ()) or "Text", "\n\n".join(texts)))
+    return sections
+
+
+def _classes(node: LexborNode) -> str:
+    return node.attributes.get("class") or ""
+
+
+def _text(node: LexborNode, lines: str = " ") -> str:
+    """A node's text, whitespace made single spaces (``lines`` between table rows)."""
+    raw = node.text(deep=True, separator="", strip=False)
+    raw = _NEWLINES.sub(" ", raw) if lines == " " else raw
+    raw = _SPACES.sub(" ", raw)
+    return _AFTER_OPENING.sub(r"\1", _BEFORE_PUNCTUATION.sub(r"\1", raw)).strip()
