@@ -5,13 +5,15 @@ Everyone else falls through to the unknown-command hint: the commands do not exi
 
 from __future__ import annotations
 
+import datetime as dt
+
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.core.i18n import Lang, t
 from bot.render.reply import render_text
 from handlers.common import Context, language, say, send
-from storage import archive, chats, meta, outbox
+from storage import archive, chats, fulltext, meta, outbox
 
 
 def _poll_figures(summary: dict) -> dict[str, object]:
@@ -45,6 +47,7 @@ async def stats(update: Update, context: Context) -> None:
         last_poll=_poll_line(await meta.read(db, "last_poll"), lang),  # type: ignore[arg-type]
     )
     body += "\n" + await _summaries_line(context, lang)
+    body += "\n" + await _asks_line(context, lang)
     await send(update, context, render_text(f"📊 {t(lang, 'stats.title')}\n{body}"))
 
 
@@ -54,6 +57,21 @@ async def _summaries_line(context: Context, lang: Lang) -> str:
         return t(lang, "stats.summaries_off")
     model = context.pipeline.writer.model  # type: ignore[union-attr]
     return t(lang, "stats.summaries", model=model, **{k: f"{v:,}" for k, v in counts.items()})
+
+
+async def _asks_line(context: Context, lang: Lang) -> str:
+    since = context.pipeline.clock.now().date() - dt.timedelta(days=6)
+    questions, tokens = await fulltext.usage(context.db, since)
+    texts, without, size = await fulltext.totals(context.db)
+    return t(
+        lang,
+        "stats.asks",
+        questions=f"{questions:,}",
+        tokens=f"{tokens:,}",
+        texts=f"{texts:,}",
+        size=f"{size / 1e6:.1f} MB",
+        without=f"{without:,}",
+    )
 
 
 async def ingest(update: Update, context: Context) -> None:

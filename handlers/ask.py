@@ -15,7 +15,7 @@ import random
 import re
 
 from telegram import Message, MessageEntity, Update
-from telegram.constants import ChatAction, ChatType
+from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
@@ -68,7 +68,9 @@ class Drafter:
                 continue
             text = self.latest
             try:
-                await self.bot.send_message_draft(self.chat_id, self.draft_id, text)
+                await self.bot.send_message_draft(
+                    self.chat_id, self.draft_id, text, parse_mode=ParseMode.HTML
+                )
             except TelegramError as error:
                 log.info("drafts stopped for chat %s: %s", self.chat_id, error)
                 return

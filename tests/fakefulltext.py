@@ -33,12 +33,12 @@ MISSING = "2409.10010"  # 404
 
 _HEADER = (
     '<header class="mob_header"><div class="html-header-logo"><a href="https://arxiv.org/">'
-    "arXiv</a></div><nav class=\"html-header-nav\"><a href=\"/abs/{id}\">Back to abstract page"
-    "</a> <a href=\"/pdf/{id}\">Download PDF</a> <button>Toggle dark mode</button></nav></header>"
+    'arXiv</a></div><nav class="html-header-nav"><a href="/abs/{id}">Back to abstract page'
+    '</a> <a href="/pdf/{id}">Download PDF</a> <button>Toggle dark mode</button></nav></header>'
 )
 _FOOTER = (
     '<footer id="footer" class="ltx_document"><p>Report issue for preceding element</p>'
-    "<a href=\"https://info.arxiv.org/help/license\">License</a></footer>"
+    '<a href="https://info.arxiv.org/help/license">License</a></footer>'
 )
 STUB_PAGE = (
     "<!DOCTYPE html><html><head><title>arXiv HTML</title></head><body>"

@@ -271,6 +271,7 @@ EN: dict[str, str] = {
         "Last poll: {last_poll}"
     ),
     "stats.never": "not yet",
+    "stats.asks": "Questions to papers (7 days): {questions}, tokens: {tokens}; full texts stored: {texts} ({size}), without: {without}",
     "stats.summaries": "Summaries ({model}): {stored} written, {pending} pending, {refused} refused; {tokens} tokens today",
     "stats.summaries_off": "Summaries: off (no PAPERBOY_LLM_URL)",
     "stats.poll": "{at} UTC: {changed} changed, {new_digests} new digests, {papers} new papers, {deliveries} deliveries, {errors} errors",
@@ -497,6 +498,7 @@ KO: dict[str, str] = {
         "마지막 확인: {last_poll}"
     ),
     "stats.never": "아직 없음",
+    "stats.asks": "논문 질문 (7일): {questions}개, 토큰: {tokens}; 저장된 전문: {texts}편 ({size}), 전문 없음: {without}편",
     "stats.summaries": "요약 ({model}): 작성 {stored}, 대기 {pending}, 거절 {refused}, 오늘 토큰 {tokens}",
     "stats.summaries_off": "요약: 꺼짐 (PAPERBOY_LLM_URL 없음)",
     "stats.poll": "{at} UTC: 변경 {changed}, 새 다이제스트 {new_digests}, 새 논문 {papers}, 발송 예약 {deliveries}, 오류 {errors}",

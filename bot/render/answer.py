@@ -82,10 +82,11 @@ def render_suggestions(arxiv_id: str, title: str, keys: Sequence[str], lang: Lan
     return Reply(escape(text), rows)
 
 
-def draft_text(question: str, prose: str) -> str:
-    """The streamed draft: the question and the answer so far, plain, within the limit."""
+def draft_text(question: str, prose: str) -> Markup:
+    """The streamed draft: the question and the answer so far, escaped, within the limit
+    (counted before escaping, as Telegram counts after parsing)."""
     head = f"❓ {shorten(question, QUESTION_SHOWN)}\n\n"
-    return head + shorten(prose, TEXT_LIMIT - len(head) - 1)
+    return escape(head + shorten(prose, TEXT_LIMIT - len(head) - 1))
 
 
 def _indexed(keys: Sequence[str]) -> list[tuple[int, str]]:
