@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 
 from bot.app.cli import main
+from bot.app.doctor import PROBE_PAPER
 from bot.core.topics import EVERYTHING
 from storage import subscriptions
 from storage.db import connect
 from tests.conftest import FIXTURES
 from tests.fakebot.server import TOKEN, FakeBotApi
+from tests.fakefulltext import FakeFullText, fixture
 from tests.fakellm import FakeLLM
 from tests.loopback import on_own_thread
 
@@ -30,7 +32,13 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple]:
         await conn.close()
 
     asyncio.run(subscribe())
-    with on_own_thread(FakeBotApi()) as api, on_own_thread(FakeLLM()) as llm:
+    papers = FakeFullText()
+    papers.pages[PROBE_PAPER] = fixture("speech")
+    with (
+        on_own_thread(FakeBotApi()) as api,
+        on_own_thread(FakeLLM()) as llm,
+        on_own_thread(papers) as papers,
+    ):
         for name, value in {
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_URL": api.url,
@@ -38,6 +46,7 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple]:
             "PAPERBOY_SOURCES": str(FIXTURES),
             "PAPERBOY_LLM_URL": llm.url,
             "PAPERBOY_LLM_MODEL": "fake-model",
+            "PAPERBOY_FULLTEXT_URL": papers.template,
         }.items():
             monkeypatch.setenv(name, value)
         yield api, llm
@@ -54,7 +63,7 @@ def test_a_sound_setup_passes_every_check(setup, capsys):
     checks = " ".join(out)
     for part in ("configuration", "token: @", "database", "integrity ok", "source ", "readable; "
                  "newest digest from it: 2024-10-18", "language model: fake-model",
-                 "subscribed chats: 2 reach the bot"):  # fmt: skip
+                 "subscribed chats: 2 reach the bot", "full-text source: http"):  # fmt: skip
         assert part in checks, part
     assert out[-1] == f"{len(out) - 1} of {len(out) - 1} checks passed."
 
@@ -80,3 +89,12 @@ def test_a_bad_token_and_a_bad_setting(setup, capsys, monkeypatch):
     monkeypatch.setenv("PAPERBOY_FETCH_RATE", "fast")
     assert main(["doctor"]) == 1
     assert capsys.readouterr().out.startswith("✗ configuration: PAPERBOY_FETCH_RATE must be")
+
+
+def test_a_wrong_full_text_template_is_one_line_with_the_fix(setup, capsys, monkeypatch):
+    _, llm = setup
+    monkeypatch.setenv("PAPERBOY_FULLTEXT_URL", llm.url + "/nothing/{id}")
+    assert main(["doctor"]) == 1
+    (failed,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("✗")]
+    assert failed.startswith("✗ full-text source: HTTP 404 for http://127.0.0.1")
+    assert "PAPERBOY_FULLTEXT_URL" in failed

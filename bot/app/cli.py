@@ -24,9 +24,11 @@ from typing import Any, NoReturn, TextIO
 
 from bot.app import doctor
 from bot.app.config import ConfigError, Settings, load_settings
+from bot.asking import Asker
 from bot.core.arxiv import parse_arxiv_ref
 from bot.core.clock import SystemClock
 from bot.core.commands import TopRequest, parse_date
+from bot.core.fulltext import FullText
 from bot.core.i18n import LANGUAGES
 from bot.core.limits import CLI_MAX
 from bot.core.models import Paper
@@ -36,6 +38,7 @@ from bot.render import citation, export
 from bot.render import terminal as out
 from bot.render.lists import period_label
 from bot.source import backfill
+from bot.source.fulltext import FullTextSource
 from bot.source.ingest import DiskFull, ingest
 from bot.source.reader import new_client
 from bot.summarize.client import ChatClient
@@ -130,6 +133,12 @@ def build_parser(
 
     p = sub.add_parser("show", parents=[common, json_flag], help="one paper, in full")
     p.add_argument("arxiv_id", metavar="ARXIV_ID", help="an arXiv id or arxiv.org / HF URL")
+
+    p = sub.add_parser(
+        "fulltext", parents=[common, json_flag], help="what Paperboy read of a paper"
+    )
+    p.add_argument("arxiv_id", metavar="ARXIV_ID", help="an arXiv id or arxiv.org / HF URL")
+    p.add_argument("--refresh", action="store_true", help="fetch again (conditionally)")
 
     sub.add_parser("stats", parents=[common, json_flag], help="what the archive holds")
     sub.add_parser("run", parents=[common], help="run the Telegram bot")
@@ -567,6 +576,22 @@ async def _cmd_show(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def _cmd_fulltext(db: Database, args: argparse.Namespace) -> int:
+    """Fetch (once; PAPERBOY_FULLTEXT_URL) and print a paper's full text as the model sees it."""
+    arxiv_id = parse_arxiv_ref(args.arxiv_id)
+    if arxiv_id is None:
+        raise UsageError(f"not an arXiv id or link: {args.arxiv_id[:100]!r}")
+    settings: Settings = args.settings
+    async with new_client() as http:
+        source = FullTextSource(http, settings.fulltext_url, settings.fetch_rate)
+        text = await Asker(settings, db, SystemClock(), None, source).text(arxiv_id, args.refresh)
+    if args.json:
+        _emit_json(out.fulltext_json(arxiv_id, text))
+    else:
+        print(out.fulltext_detail(arxiv_id, text))
+    return EXIT_OK if isinstance(text, FullText) else EXIT_FAILED
+
+
 async def _cmd_summarize(db: Database, args: argparse.Namespace) -> int:
     settings: Settings = args.settings
     if settings.llm_url is None:
@@ -696,13 +721,15 @@ async def _cmd_stats(db: Database, args: argparse.Namespace) -> int:
 
 
 # Commands that only read the archive: they never create one.
-_READERS = {"top", "search", "show", "stats", "digest", "similar", "export", "backup", "index"}
+_READERS = {"top", "search", "show", "stats", "digest", "similar", "export", "backup", "index",
+            "fulltext"}  # fmt: skip
 
 _COMMANDS: dict[str, Callable[[Database, argparse.Namespace], Awaitable[int]]] = {
     "ingest": _cmd_ingest,
     "top": _cmd_top,
     "search": _cmd_search,
     "show": _cmd_show,
+    "fulltext": _cmd_fulltext,
     "stats": _cmd_stats,
     "summarize": _cmd_summarize,
     "digest": _cmd_digest,

@@ -49,6 +49,7 @@ async def diagnose(
         checks.append(check)
     if settings.llm_url:
         checks.append(await _llm(settings, http))
+        checks.append(await _fulltext(settings, http))
     if settings.bot_token and _is_file(db_path):
         checks.append(await _chats(settings, db_path, http))
     return checks
@@ -180,6 +181,26 @@ async def _llm(settings: Settings, http: httpx.AsyncClient) -> Check:
         return Check(False, "language model", f"{settings.llm_model!r} is not among the "
                      f"endpoint's models ({', '.join(sorted(map(str, models))[:5])})")  # fmt: skip
     return Check(True, "language model", f"{settings.llm_model} at {settings.llm_url}")
+
+
+PROBE_PAPER = "2310.06825"  # a paper arXiv renders as HTML: the full-text source is asked for it
+
+
+async def _fulltext(settings: Settings, http: httpx.AsyncClient) -> Check:
+    """The source /ask reads papers from answers (a 200, or a 429 that says it is there);
+    only the status is read, never the page."""
+    url = settings.fulltext_url.replace("{id}", PROBE_PAPER)
+    try:
+        async with http.stream("GET", url, timeout=20.0) as response:
+            status = response.status_code
+    except httpx.HTTPError as error:
+        return Check(False, "full-text source", f"{url} unreachable ({error.__class__.__name__}):"
+                     " check PAPERBOY_FULLTEXT_URL and the network")  # fmt: skip
+    if status in (200, 304, 429, 503):
+        resting = " (it asks to slow down now)" if status in (429, 503) else ""
+        return Check(True, "full-text source", f"{url} answers{resting}")
+    return Check(False, "full-text source", f"HTTP {status} for {url}: check"
+                 " PAPERBOY_FULLTEXT_URL ({id} stands for the arXiv id)")  # fmt: skip
 
 
 async def _chats(settings: Settings, db_path: Path, http: httpx.AsyncClient) -> Check:

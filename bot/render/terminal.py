@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.core.arxiv import hf_url, pdf_url
+from bot.core.fulltext import FullText, NoFullText
 from bot.core.models import Paper, SearchHit, Snippet
 from bot.core.summary_choice import Generated
 
@@ -134,3 +135,33 @@ def paper_detail(paper: Paper, dates: list[dt.date], generated: Mapping[str, Gen
         for name, text in summary.sections.items():
             lines += ["", f"## {name} ({lang}, written by {summary.model})", text]
     return "\n".join(lines)
+
+
+def fulltext_detail(arxiv_id: str, text: FullText | NoFullText) -> str:
+    """What Paperboy read of a paper, for ``paperboy fulltext``: every section under its
+    heading path, the references' titles, and what a cap cut; or why there is no text."""
+    if isinstance(text, NoFullText):
+        return f"{arxiv_id}: no full text: {text.reason}"
+    version = f"v{text.version}" if text.version else "version unknown"
+    lines = [f"{text.title}", f"arXiv {arxiv_id} ({version}), {text.words():,} words"]
+    if text.cut:
+        lines.append(f"Cut to size: {text.cut}")
+    for section in text.sections:
+        lines += ["", f"## {section.heading}", section.text]
+    if text.references:
+        lines += ["", f"## References ({len(text.references)} titles)"]
+        lines += [f"- {title}" for title in text.references]
+    return "\n".join(lines)
+
+
+def fulltext_json(arxiv_id: str, text: FullText | NoFullText) -> dict[str, Any]:
+    if isinstance(text, NoFullText):
+        return {"arxiv_id": arxiv_id, "fulltext": None, "reason": text.reason}
+    return {
+        "arxiv_id": arxiv_id,
+        "title": text.title,
+        "version": text.version,
+        "cut": text.cut or None,
+        "sections": [{"heading": s.heading, "text": s.text} for s in text.sections],
+        "references": list(text.references),
+    }
