@@ -113,6 +113,8 @@ class Asker:
     ) -> Outcome:
         if self.client is None:
             return Outcome("no_model")
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         question = " ".join(question.split())
         if len(question) > QUESTION_CHARS:
             return Outcome("too_long", detail=str(QUESTION_CHARS))
@@ -128,9 +130,12 @@ class Asker:
         chosen = relevant(pieces, question, budget, english, meaning)
         note = "" if not without else "Only the abstract is available."
         try:
+            # The 60 s to the first words count from the question, the fetch included.
+            first_words = max(5.0, asking.FIRST_WORDS - (loop.time() - started))
             answer = await asking.ask(
-                self.client, paper.title, question, lang, chosen, sections, on_text, note
-            )
+                self.client, paper.title, question, lang, chosen, sections, on_text, note,
+                first_words,
+            )  # fmt: skip
         except EndpointError as error:
             log.warning("asking %s failed: %s", paper.arxiv_id, error)
             await fulltext.refund_question(self.db, chat_id, day)

@@ -56,8 +56,8 @@ class Drafter:
         self._task = asyncio.create_task(self._run())
 
     async def update(self, prose: str) -> None:
-        if prose and prose != self.latest:
-            self.latest = draft_text(self.question, prose)
+        if prose and (text := draft_text(self.question, prose)) != self.latest:
+            self.latest = text
             self._changed.set()
 
     async def _run(self) -> None:
@@ -87,18 +87,16 @@ class Drafter:
 
 async def ask_command(update: Update, context: Context) -> None:
     lang = await language(update, context)
+    if context.pipeline.writer is None:
+        await say(update, context, lang, "ask.no_model")
+        return
     text = command_args(context)
     ref = parse_arxiv_ref(text.split()[0]) if text else None
     if ref is None:
         await say(update, context, lang, "ask.usage")
         return
     question = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
-    paper = await archive.get_paper(context.db, ref)
-    if paper is None:
-        await say(update, context, lang, "ask.unknown", ref=ref)
-        return
-    if context.pipeline.writer is None:
-        await say(update, context, lang, "ask.no_model")
+    if (paper := await _paper(update, context, lang, ref)) is None:
         return
     if not question:
         keys = suggested_questions(await context.pipeline.asker.text(paper.arxiv_id))
@@ -108,38 +106,37 @@ async def ask_command(update: Update, context: Context) -> None:
 
 
 async def reply_question(update: Update, context: Context) -> None:
-    """A text replied to one of the bot's paper messages: a question to that paper."""
+    """A text replied to one of the bot's paper messages (the filter made sure): a question
+    to that paper."""
     message = update.effective_message
-    replied = message.reply_to_message if message else None
-    if message is None or replied is None:
-        return
-    arxiv_id = _paper_of(replied)
-    if arxiv_id is None:
+    arxiv_id = _paper_of(message.reply_to_message) if message and message.reply_to_message else None
+    if message is None or arxiv_id is None:
         return
     lang = await language(update, context)
     question = _without_mention(message, context.bot.username or "")
     if not question:
         await say(update, context, lang, "ask.usage")
         return
-    paper = await archive.get_paper(context.db, arxiv_id)
-    if paper is None:
-        await say(update, context, lang, "ask.unknown", ref=arxiv_id)
-        return
-    if context.pipeline.writer is None:
-        await say(update, context, lang, "ask.no_model")
-        return
-    await run_ask(update, context, paper, question, lang)
+    if (paper := await _paper(update, context, lang, arxiv_id)) is not None:
+        await run_ask(update, context, paper, question, lang)
 
 
 async def suggested(update: Update, context: Context, request: cb.AskSuggested) -> None:
     lang = await language(update, context)
     await answer(update.callback_query)
-    paper = await archive.get_paper(context.db, request.arxiv_id)
-    if paper is None or context.pipeline.writer is None:
-        await say(update, context, lang, "ask.unknown" if paper is None else "ask.no_model",
-                  ref=request.arxiv_id)  # fmt: skip
-        return
-    await run_ask(update, context, paper, t(lang, QUESTION_KEYS[request.index]), lang)
+    if (paper := await _paper(update, context, lang, request.arxiv_id)) is not None:
+        await run_ask(update, context, paper, t(lang, QUESTION_KEYS[request.index]), lang)
+
+
+async def _paper(update: Update, context: Context, lang: Lang, arxiv_id: str) -> Paper | None:
+    """The archived paper to ask, when there is a model to ask; else the line that says why."""
+    if context.pipeline.writer is None:
+        await say(update, context, lang, "ask.no_model")
+        return None
+    paper = await archive.get_paper(context.db, arxiv_id)
+    if paper is None:
+        await say(update, context, lang, "ask.unknown", ref=arxiv_id)
+    return paper
 
 
 async def run_ask(

@@ -237,3 +237,14 @@ async def test_without_a_paid_lane_allow_paid_broadcast_is_counted_as_free():
     for chat in (1, 2):
         await send(budget, calls, "sendMessage", {"chat_id": chat, "allow_paid_broadcast": True})
     assert budget.free.window.wait() > 0.9
+
+
+async def test_a_draft_told_to_wait_is_dropped_and_pauses_nothing():
+    budget = Budget(BudgetLimits(per_second=100))
+    calls = Calls()
+    calls.retry_after = [30]
+    with pytest.raises(RetryAfter):
+        await send(budget, calls, "sendMessageDraft", {"chat_id": 1, "draft_id": 5})
+    assert len(calls.made) == 1  # not tried again: the next draft, or the answer, follows
+    assert budget.free.paused_until == 0
+    assert await send(budget, calls, "sendMessage", {"chat_id": 1}) == {"ok": True}
