@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 from bench.archive import CORPUS, build_large
+from bench.bot import percentile
 from bot.core.fulltext import FullText, Section, passages
 from bot.parse.fulltext_html import parse_paper_html
 from bot.understand.embedder import load_embedder
@@ -51,11 +52,6 @@ QUESTIONS = (
     "어떤 데이터셋으로 평가했나요?",
     "What are the results on Quechua?",
 )
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 async def latency(rounds: int) -> None:

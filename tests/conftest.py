@@ -10,6 +10,7 @@ import aiosqlite
 import pytest
 
 from bot.source.ingest import ingest
+from bot.source.reader import new_client
 from storage.db import connect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,3 +64,32 @@ async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
         yield conn
     finally:
         await conn.close()
+
+
+@pytest.fixture
+async def arxiv_html() -> AsyncIterator[object]:
+    """The loopback arXiv of HTML papers (tests/fakefulltext.py)."""
+    from tests.fakefulltext import FakeFullText
+
+    async with FakeFullText() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def fetch_client() -> AsyncIterator[object]:
+    """The HTTP client Paperboy fetches with, closed after the test."""
+    async with new_client() as client:
+        yield client
+
+
+@pytest.fixture
+async def llm() -> AsyncIterator[object]:
+    """The loopback language model (tests/fakellm.py), scripted per test."""
+    from tests.fakellm import FakeLLM
+
+    async with FakeLLM() as fake:
+        yield fake
+
+
+async def no_sleep(seconds: float) -> None:
+    """A client's backoff sleep, skipped: tests check what is retried, not how long."""

@@ -16,14 +16,14 @@ from bot.core.models import Paper
 from bot.core.settings import Settings
 from bot.parse.fulltext_html import parse_paper_html
 from bot.source.fulltext import FullTextSource
-from bot.source.reader import new_client
 from bot.summarize.ask import judge, split_answer, streamed_prose
 from bot.summarize.client import ChatClient
 from bot.understand.passage_search import relevant
 from storage import fulltext
 from tests.bot_harness import ManualClock
-from tests.fakefulltext import ROBOTS, SPEECH, STUB, FakeFullText, fixture
-from tests.fakellm import FakeLLM, Stall, Status
+from tests.conftest import no_sleep
+from tests.fakefulltext import ROBOTS, SPEECH, STUB, fixture
+from tests.fakellm import Stall, Status
 
 DAY = dt.date(2024, 10, 18)
 SPEECH_PAPER = Paper(
@@ -42,32 +42,10 @@ def speech() -> FullText:
     return text
 
 
-@pytest.fixture
-async def llm():
-    async with FakeLLM() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def papers():
-    async with FakeFullText() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def http():
-    async with new_client() as client:
-        yield client
-
-
-async def no_sleep(_: float) -> None:
-    return None
-
-
-def make_asker(db, http, llm, papers, per_day: int = 20, context: int = 6000) -> Asker:
-    client = ChatClient(http, llm.url, "fake-model", sleep=no_sleep)
+def make_asker(db, fetch_client, llm, arxiv_html, per_day: int = 20, context: int = 6000) -> Asker:
+    client = ChatClient(fetch_client, llm.url, "fake-model", sleep=no_sleep)
     settings = Settings(ask_per_day=per_day, ask_context=context)
-    source = FullTextSource(http, papers.template, rate=1000)
+    source = FullTextSource(fetch_client, arxiv_html.template, rate=1000)
     return Asker(settings, db, ManualClock(), client, source)
 
 
@@ -147,9 +125,11 @@ def test_a_long_paper_is_cut_to_the_budget():
 # -- the whole question, against the fakes ------------------------------------------------
 
 
-async def test_a_good_answer_streams_and_is_grounded_in_the_full_text(db, http, llm, papers):
+async def test_a_good_answer_streams_and_is_grounded_in_the_full_text(
+    db, fetch_client, llm, arxiv_html
+):
     stream = Stream()
-    ask = make_asker(db, http, llm, papers)
+    ask = make_asker(db, fetch_client, llm, arxiv_html)
     outcome = await ask.answer(1, DAY, SPEECH_PAPER, "Which datasets are used?", "en", stream)
     assert outcome.kind == "answered" and outcome.without_text == ""
     answer = outcome.answer
@@ -161,10 +141,10 @@ async def test_a_good_answer_streams_and_is_grounded_in_the_full_text(db, http, 
     assert await fulltext.usage(db, DAY) == (1, answer.tokens) and answer.tokens > 0
 
 
-async def test_an_invented_quote_is_asked_again_once_naming_it(db, http, llm, papers):
+async def test_an_invented_quote_is_asked_again_once_naming_it(db, fetch_client, llm, arxiv_html):
     invented = "We collect 900 hours of Swahili speech from podcasts"
     llm.asks.extend([f"They collect podcasts.\n> {invented}", f"FLEURS.\n> {GOOD_QUOTE}"])
-    outcome = await make_asker(db, http, llm, papers).answer(
+    outcome = await make_asker(db, fetch_client, llm, arxiv_html).answer(
         1, DAY, SPEECH_PAPER, "Where does the data come from?", "en", Stream()
     )
     assert outcome.answer.grounded and outcome.answer.attempts == 2
@@ -173,7 +153,7 @@ async def test_an_invented_quote_is_asked_again_once_naming_it(db, http, llm, pa
 
 
 async def test_two_bad_answers_end_in_no_grounded_answer_with_the_closest_passages(
-    db, http, llm, papers
+    db, fetch_client, llm, arxiv_html
 ):
     llm.asks.extend(
         [
@@ -181,7 +161,7 @@ async def test_two_bad_answers_end_in_no_grounded_answer_with_the_closest_passag
             "Robots.\n> the robot succeeds in 87 percent of trials",
         ]
     )
-    outcome = await make_asker(db, http, llm, papers).answer(
+    outcome = await make_asker(db, fetch_client, llm, arxiv_html).answer(
         1, DAY, SPEECH_PAPER, "Which datasets are used?", "en", Stream()
     )
     answer = outcome.answer
@@ -190,9 +170,11 @@ async def test_two_bad_answers_end_in_no_grounded_answer_with_the_closest_passag
     assert answer.closest and "4 Experiments › 4.1 Datasets" in [p.heading for p in answer.closest]
 
 
-async def test_an_english_answer_to_a_korean_reader_is_asked_again(db, http, llm, papers):
+async def test_an_english_answer_to_a_korean_reader_is_asked_again(
+    db, fetch_client, llm, arxiv_html
+):
     llm.asks.extend([f"They use FLEURS.\n> {GOOD_QUOTE}", KOREAN_GOOD])
-    outcome = await make_asker(db, http, llm, papers).answer(
+    outcome = await make_asker(db, fetch_client, llm, arxiv_html).answer(
         1, DAY, SPEECH_PAPER, "어떤 데이터셋을 썼나요?", "ko", Stream()
     )
     assert outcome.answer.grounded and outcome.answer.attempts == 2
@@ -200,40 +182,44 @@ async def test_an_english_answer_to_a_korean_reader_is_asked_again(db, http, llm
     assert "not written in Korean" in llm.requests[-1]["messages"][-1]["content"]
 
 
-async def test_without_full_text_the_abstract_answers_and_says_why(db, http, llm, papers):
+async def test_without_full_text_the_abstract_answers_and_says_why(
+    db, fetch_client, llm, arxiv_html
+):
     paper = Paper(
         arxiv_id=STUB, title="A stub", url="u", abstract="We train on 2,000 hours of speech."
     )
     llm.asks.append("2,000 hours.\n> We train on 2,000 hours of speech.")
-    outcome = await make_asker(db, http, llm, papers).answer(
+    outcome = await make_asker(db, fetch_client, llm, arxiv_html).answer(
         1, DAY, paper, "How much data?", "en", Stream()
     )
     assert outcome.answer.grounded and "never converted" in outcome.without_text
     assert "Only the abstract is available." in llm.requests[-1]["messages"][1]["content"]
 
 
-async def test_a_429_is_waited_out_and_5xx_retried(db, http, llm, papers):
+async def test_a_429_is_waited_out_and_5xx_retried(db, fetch_client, llm, arxiv_html):
     llm.asks.extend([Status(429, {"Retry-After": "1"}), Status(502)])
-    outcome = await make_asker(db, http, llm, papers).answer(
+    outcome = await make_asker(db, fetch_client, llm, arxiv_html).answer(
         1, DAY, SPEECH_PAPER, "Which datasets are used?", "en", Stream()
     )
     assert outcome.kind == "answered" and outcome.answer.grounded
 
 
-async def test_a_failing_endpoint_gives_the_closest_passages_and_refunds(db, http, llm, papers):
+async def test_a_failing_endpoint_gives_the_closest_passages_and_refunds(
+    db, fetch_client, llm, arxiv_html
+):
     llm.asks.extend([Status(500)] * 4)
-    outcome = await make_asker(db, http, llm, papers, per_day=1).answer(
+    outcome = await make_asker(db, fetch_client, llm, arxiv_html, per_day=1).answer(
         1, DAY, SPEECH_PAPER, "Which datasets are used?", "en", Stream()
     )
     assert outcome.kind == "endpoint" and outcome.answer.closest
     assert await fulltext.questions_today(db, 1, DAY) == 0  # the failure was not the reader's
 
 
-async def test_the_first_words_never_wait_past_the_limit(db, http, llm, papers):
+async def test_the_first_words_never_wait_past_the_limit(db, fetch_client, llm, arxiv_html):
     from bot.summarize import ask as asking
 
     llm.asks.append(Stall(2))
-    client = ChatClient(http, llm.url, "fake-model", sleep=no_sleep)
+    client = ChatClient(fetch_client, llm.url, "fake-model", sleep=no_sleep)
     started = time.monotonic()
     with pytest.raises(asking.EndpointError, match="no words within"):
         await asking.ask(
@@ -243,8 +229,8 @@ async def test_the_first_words_never_wait_past_the_limit(db, http, llm, papers):
     assert time.monotonic() - started < 3
 
 
-async def test_the_days_questions_run_out_with_a_clear_outcome(db, http, llm, papers):
-    ask = make_asker(db, http, llm, papers, per_day=2)
+async def test_the_days_questions_run_out_with_a_clear_outcome(db, fetch_client, llm, arxiv_html):
+    ask = make_asker(db, fetch_client, llm, arxiv_html, per_day=2)
     kinds = [
         (await ask.answer(7, DAY, SPEECH_PAPER, "Which datasets?", "en", Stream())).kind
         for _ in range(3)
@@ -257,13 +243,15 @@ async def test_the_days_questions_run_out_with_a_clear_outcome(db, http, llm, pa
     assert (await ask.answer(8, DAY, SPEECH_PAPER, "x" * 501, "en", Stream())).kind == "too_long"
 
 
-async def test_without_a_model_nothing_is_fetched(db, http, papers):
-    ask = Asker(Settings(), db, ManualClock(), None, FullTextSource(http, papers.template))
+async def test_without_a_model_nothing_is_fetched(db, fetch_client, arxiv_html):
+    ask = Asker(
+        Settings(), db, ManualClock(), None, FullTextSource(fetch_client, arxiv_html.template)
+    )
     outcome = await ask.answer(1, DAY, SPEECH_PAPER, "Which datasets?", "en", Stream())
-    assert outcome.kind == "no_model" and papers.requests == []
+    assert outcome.kind == "no_model" and arxiv_html.requests == []
 
 
-async def test_an_endpoint_that_does_not_stream_is_read_whole(db, http, papers):
+async def test_an_endpoint_that_does_not_stream_is_read_whole(db, fetch_client, arxiv_html):
     """Some OpenAI-compatible servers ignore "stream": the answer comes as one JSON."""
 
     async def plain(request: httpx.Request) -> httpx.Response:
@@ -272,18 +260,18 @@ async def test_an_endpoint_that_does_not_stream_is_read_whole(db, http, papers):
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(plain)) as mock:
         client = ChatClient(mock, "http://127.0.0.1:9/v1", "m", sleep=no_sleep)
-        source = FullTextSource(http, papers.template, rate=1000)
+        source = FullTextSource(fetch_client, arxiv_html.template, rate=1000)
         ask = Asker(Settings(), db, ManualClock(), client, source)
         stream = Stream()
         outcome = await ask.answer(1, DAY, SPEECH_PAPER, "Which datasets?", "en", stream)
     assert outcome.answer.grounded and stream.seen == ["FLEURS."]
 
 
-async def test_robots_quotes_are_checked_against_their_own_paper(db, http, llm, papers):
+async def test_robots_quotes_are_checked_against_their_own_paper(db, fetch_client, llm, arxiv_html):
     robots = Paper(arxiv_id=ROBOTS, title="Grasp Planning", url="u", abstract="Grasping.")
     llm.asks.append(f"FLEURS.\n> {GOOD_QUOTE}")  # the speech paper's words
     llm.asks.append(f"FLEURS.\n> {GOOD_QUOTE}")
-    outcome = await make_asker(db, http, llm, papers).answer(
+    outcome = await make_asker(db, fetch_client, llm, arxiv_html).answer(
         1, DAY, robots, "What does it evaluate on?", "en", Stream()
     )
     assert not outcome.answer.grounded

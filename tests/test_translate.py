@@ -14,7 +14,7 @@ from bot.source.ingest import IngestReport, store_text
 from bot.summarize.client import ChatClient
 from bot.summarize.translate import MAX_ENGLISH, QueryTranslator
 from bot.understand.search import search
-from tests.conftest import ROOT
+from tests.conftest import ROOT, no_sleep
 from tests.fakellm import FakeLLM, Stall, Status
 
 DAY = ROOT / "tests" / "fixtures" / "hf_api" / "2026-06-29.json"
@@ -28,16 +28,6 @@ async def english_day(db):
     await store_text(db, DAY.read_text(encoding="utf-8"), DAY.name, IngestReport())
     assert parse_hf_api(DAY.read_text(encoding="utf-8"), DAY.name).digests
     return db
-
-
-@pytest.fixture
-async def llm():
-    async with FakeLLM() as server:
-        yield server
-
-
-async def no_sleep(seconds: float) -> None:
-    return None
 
 
 def translator(http: httpx.AsyncClient, llm: FakeLLM, wait: float = 1.5) -> QueryTranslator:

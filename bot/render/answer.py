@@ -29,7 +29,7 @@ def render_answer(
 ) -> Reply:
     """A grounded answer: ``quotes`` are (the paper's words, their section)."""
     parts = [
-        Markup(f"❓ <i>{escape(shorten(question, QUESTION_SHOWN))}</i>"),
+        _asked(question),
         escape(shorten(prose, ANSWER_ROOM)),
     ]
     room = TEXT_LIMIT - ANSWER_ROOM - QUESTION_SHOWN - 400
@@ -53,7 +53,7 @@ def render_no_answer(
 ) -> Reply:
     """No grounded answer (``reason_key`` says why): the closest passages instead."""
     parts = [
-        Markup(f"❓ <i>{escape(shorten(question, QUESTION_SHOWN))}</i>"),
+        _asked(question),
         escape(t(lang, reason_key)),
     ]
     if closest:
@@ -87,6 +87,10 @@ def draft_text(question: str, prose: str) -> Markup:
     (counted before escaping, as Telegram counts after parsing)."""
     head = f"❓ {shorten(question, QUESTION_SHOWN)}\n\n"
     return escape(head + shorten(prose, TEXT_LIMIT - len(head) - 1))
+
+
+def _asked(question: str) -> Markup:
+    return Markup(f"❓ <i>{escape(shorten(question, QUESTION_SHOWN))}</i>")
 
 
 def _indexed(keys: Sequence[str]) -> list[tuple[int, str]]:
