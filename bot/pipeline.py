@@ -21,6 +21,7 @@ from bot.deliver.budget import Budget
 from bot.deliver.recap import recap_reply, send_recap
 from bot.deliver.sender import Sender
 from bot.publish.digest import write_day
+from bot.publish.repository import Clone, publish_archive, publish_dir
 from bot.select.fan_out import RECENT_DAYS, fan_out, rematch
 from bot.select.recap import plan_recaps, recap_content
 from bot.source import backfill
@@ -73,6 +74,7 @@ RECAP_TASK = "paperboy.first_recaps"  # recaps due while the bot was down, sent 
 SEMANTIC_TASK = "paperboy.semantic"
 SUMMARIES_TASK = "paperboy.summaries"
 INDEX_TASK = "paperboy.index"
+PUBLISH_TASK = "paperboy.publish"  # commits and pushes to PAPERBOY_PUBLISH_GIT
 STOP_SECONDS = 10  # a task's own clean-up at shutdown (a transaction) takes far less
 
 
@@ -135,6 +137,8 @@ class Pipeline:
     translator: QueryTranslator | None = None  # Korean queries in English, by the writer
     recap_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one recap run at a time
     asker: Asker = field(init=False)  # questions to papers, from their full texts
+    _publish_again: bool = False  # another publish was asked for while one ran
+    _publish_since: dt.date = dt.date(2023, 5, 4)
 
     def __post_init__(self) -> None:
         if self.writer is not None and self.translator is None:
@@ -300,6 +304,7 @@ class Pipeline:
         """Write the recent days' digests to ``digest_dir``, with the summaries written so far;
         a file whose text is unchanged is left alone. Returns the files written."""
         directory = self.settings.digest_dir
+        self.publish_git(now)
         if directory is None:
             return []
         lang = self.settings.summary_languages[0]
@@ -314,6 +319,30 @@ class Pipeline:
         if written:
             log.info("digests written: %s", ", ".join(str(path) for path in written))
         return written
+
+    def publish_git(self, now: dt.datetime) -> None:
+        """Commit and push the recent days to PAPERBOY_PUBLISH_GIT in the background: a slow
+        or failing remote never holds up a poll or a delivery. A publish asked for while one
+        runs follows it."""
+        if self.settings.publish_git is None:
+            return
+        self._publish_since = now.date() - dt.timedelta(days=RECENT_DAYS)
+        self._publish_again = True
+        self.tasks.start(PUBLISH_TASK, self._publish_loop())
+
+    async def _publish_loop(self) -> None:
+        assert self.settings.publish_git is not None
+        clone = Clone(
+            self.settings.publish_git,
+            self.settings.publish_branch,
+            publish_dir(self.settings.db_path),
+        )
+        while self._publish_again:
+            self._publish_again = False
+            report = await publish_archive(self.db, clone, self._publish_since)
+            (log.warning if report.problem else log.info)("%s", report.line())
+            await meta.write(self.db, "last_publish", {"at": utc_text(self.clock.now()),
+                                                       "line": report.line()})  # fmt: skip
 
     async def backfill_if_empty(self) -> BackfillReport | None:
         """The history on first run (``PAPERBOY_BACKFILL=auto``): fill an empty archive,

@@ -106,11 +106,14 @@ async def refuse(
 async def generated(db: Database, arxiv_id: str) -> dict[str, Generated]:
     """A paper's newest stored summary in each language."""
     rows = await db.execute_fetchall(
-        "SELECT s.lang, s.model, s.sections FROM summaries s JOIN papers p ON p.id = s.paper_id"
-        " WHERE p.arxiv_id = ? ORDER BY s.created_at",
+        "SELECT s.lang, s.model, s.sections, s.created_at FROM summaries s"
+        " JOIN papers p ON p.id = s.paper_id WHERE p.arxiv_id = ? ORDER BY s.created_at",
         (arxiv_id,),
     )
-    return {lang: Generated(model, dict(json.loads(text))) for lang, model, text in rows}
+    return {
+        lang: Generated(model, dict(json.loads(text)), created_at)
+        for lang, model, text, created_at in rows
+    }
 
 
 async def as_read(db: Database, paper: Paper, lang: str) -> Paper:

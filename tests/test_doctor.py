@@ -98,3 +98,20 @@ def test_a_wrong_full_text_template_is_one_line_with_the_fix(setup, capsys, monk
     (failed,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("✗")]
     assert failed.startswith("✗ full-text source: HTTP 404 for http://127.0.0.1")
     assert "PAPERBOY_FULLTEXT_URL" in failed
+
+
+def test_the_publishing_remote_is_checked_without_changing_it(setup, capsys, monkeypatch, tmp_path):
+    import subprocess
+
+    bare = tmp_path / "archive.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(bare)], check=True)
+    monkeypatch.setenv("PAPERBOY_PUBLISH_GIT", str(bare))
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert f"✓ publishing: {bare} reachable and writable; branch main not created yet" in out
+    refs = subprocess.run(["git", "for-each-ref"], cwd=bare, capture_output=True, text=True)
+    assert refs.stdout == ""  # the probe pushed nothing
+    monkeypatch.setenv("PAPERBOY_PUBLISH_GIT", str(tmp_path / "nowhere.git"))
+    assert main(["doctor"]) == 1
+    (failed,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("✗")]
+    assert failed.startswith(f"✗ publishing: {tmp_path / 'nowhere.git'} unreachable: ")

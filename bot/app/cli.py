@@ -34,9 +34,12 @@ from bot.core.limits import CLI_MAX
 from bot.core.models import Paper
 from bot.core.query import build_query
 from bot.publish.digest import DIGEST_LANGUAGE, export_day, write_file
+from bot.publish.feed import FEED_DAYS, feed_text
+from bot.publish.repository import Clone, publish_archive, publish_dir
 from bot.render import citation, export
 from bot.render import terminal as out
 from bot.render.lists import period_label
+from bot.select.fan_out import RECENT_DAYS
 from bot.source import backfill
 from bot.source.fulltext import FullTextSource
 from bot.source.ingest import DiskFull, ingest
@@ -158,6 +161,15 @@ def build_parser(
     p = sub.add_parser("export", parents=[common], help="papers, votes and summaries")
     p.add_argument("--since", type=_date, help="papers listed on or after a date")
     p.add_argument("--format", choices=("jsonl", "csv", "bibtex", "ris"), default="jsonl")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: stdout")
+
+    p = sub.add_parser("publish", parents=[common], help="push the days to the public archive")
+    p.add_argument("--since", type=_date, help="the days from this date (default: recent ones)")
+    p.add_argument("--dry-run", action="store_true", help="print what would change, change nothing")
+
+    p = sub.add_parser("feed", parents=[common], help="recent papers as an Atom feed")
+    p.add_argument("--lang", choices=LANGUAGES, default="ko", help="default: ko")
+    p.add_argument("--days", type=_limit, default=FEED_DAYS, help=f"default {FEED_DAYS}")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: stdout")
 
     p = sub.add_parser("digest", parents=[common], help="one day's digest as markdown")
@@ -630,6 +642,39 @@ async def _cmd_digest(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def _cmd_publish(db: Database, args: argparse.Namespace) -> int:
+    """The archive's days from --since (default: the recent days), README and feeds, committed
+    and pushed to PAPERBOY_PUBLISH_GIT; --dry-run lists what would change."""
+    settings: Settings = args.settings
+    if settings.publish_git is None:
+        raise UsageError(
+            "PAPERBOY_PUBLISH_GIT is not set: a git remote (URL or path) to publish to"
+        )
+    latest = await archive.latest_digest_date(db)
+    if latest is None:
+        raise UsageError("the archive has no digest to publish yet")
+    since = args.since or latest - dt.timedelta(days=RECENT_DAYS)
+    clone = Clone(settings.publish_git, settings.publish_branch, publish_dir(args.db_path))
+    report = await publish_archive(db, clone, since, dry_run=args.dry_run)
+    if args.dry_run:
+        for path in report.files:
+            print(f"would write {path}")
+        print(f"would commit: {report.message}" if report.files else "nothing would change")
+    else:
+        print(report.line())
+    return EXIT_FAILED if report.problem else EXIT_OK
+
+
+async def _cmd_feed(db: Database, args: argparse.Namespace) -> int:
+    text = await feed_text(db, args.lang, args.days)
+    if args.output is not None:
+        write_file(args.output, text)
+    else:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+    return EXIT_OK
+
+
 def _prepare_target(target: Path, database: Path) -> Path:
     """The temporary name beside ``target``, its folder made; never the database itself."""
     if target.resolve() == database.resolve():
@@ -722,7 +767,7 @@ async def _cmd_stats(db: Database, args: argparse.Namespace) -> int:
 
 # Commands that only read the archive: they never create one.
 _READERS = {"top", "search", "show", "stats", "digest", "similar", "export", "backup", "index",
-            "fulltext"}  # fmt: skip
+            "fulltext", "publish", "feed"}  # fmt: skip
 
 _COMMANDS: dict[str, Callable[[Database, argparse.Namespace], Awaitable[int]]] = {
     "ingest": _cmd_ingest,
@@ -730,6 +775,8 @@ _COMMANDS: dict[str, Callable[[Database, argparse.Namespace], Awaitable[int]]] =
     "search": _cmd_search,
     "show": _cmd_show,
     "fulltext": _cmd_fulltext,
+    "publish": _cmd_publish,
+    "feed": _cmd_feed,
     "stats": _cmd_stats,
     "summarize": _cmd_summarize,
     "digest": _cmd_digest,

@@ -71,6 +71,7 @@ def load_settings(
             _number("PAPERBOY_GROUP_SEND_RATE", get("PAPERBOY_GROUP_SEND_RATE"), 20, 1, 1000, True)
         ),
         digest_dir=_digest_dir(get("PAPERBOY_DIGEST_DIR")),
+        **_publishing(get),
         semantic=_switch("PAPERBOY_SEMANTIC", get("PAPERBOY_SEMANTIC"), True),
         backfill=_choice("PAPERBOY_BACKFILL", get("PAPERBOY_BACKFILL"), ("auto", "off")),
         fetch_rate=_number("PAPERBOY_FETCH_RATE", get("PAPERBOY_FETCH_RATE"), 2.0, 0.1, 100.0),
@@ -132,6 +133,23 @@ def _switch(name: str, value: str | None, default: bool) -> bool:
     if value.lower() in ("off", "false", "0", "no"):
         return False
     raise ConfigError(f"{name} must be on or off; got {value!r}")
+
+
+_BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,99}")
+
+
+def _publishing(get: Callable[[str], str | None]) -> dict[str, object]:
+    """The git remote the archive is published to, and its branch (a plain name: git would
+    read "-f" or "a..b" as something else)."""
+    remote = (get("PAPERBOY_PUBLISH_GIT") or "").strip() or None
+    branch = get("PAPERBOY_PUBLISH_BRANCH") or "main"
+    if not _BRANCH.fullmatch(branch) or ".." in branch or branch.endswith((".lock", "/")):
+        raise ConfigError(
+            f"PAPERBOY_PUBLISH_BRANCH must be a branch name like main; got {branch!r}"
+        )
+    if remote is not None and remote.startswith("-"):
+        raise ConfigError("PAPERBOY_PUBLISH_GIT must be a git URL or a path, not an option")
+    return {"publish_git": remote, "publish_branch": branch}
 
 
 def _digest_dir(value: str | None) -> Path | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import httpx
 
 from bot.core.settings import HF_API_SOURCE, Settings
 from bot.parse.hf_api import day_url
+from bot.publish.git import GitError, git, redact
 from bot.source.inputs import expand_template, is_template, is_url
 from bot.understand.embedder import MODEL as EMBEDDING_MODEL
 from storage.health import health, newest_digest, subscribed_chats
@@ -50,6 +52,8 @@ async def diagnose(
     if settings.llm_url:
         checks.append(await _llm(settings, http))
         checks.append(await _fulltext(settings, http))
+    if settings.publish_git:
+        checks.append(await _publish(settings))
     if settings.bot_token and _is_file(db_path):
         checks.append(await _chats(settings, db_path, http))
     return checks
@@ -181,6 +185,41 @@ async def _llm(settings: Settings, http: httpx.AsyncClient) -> Check:
         return Check(False, "language model", f"{settings.llm_model!r} is not among the "
                      f"endpoint's models ({', '.join(sorted(map(str, models))[:5])})")  # fmt: skip
     return Check(True, "language model", f"{settings.llm_model} at {settings.llm_url}")
+
+
+async def _publish(settings: Settings) -> Check:
+    """The archive's remote answers (``git ls-remote``) and would take a push (``git push
+    --dry-run`` of a throwaway commit to a branch that is never created)."""
+    remote = settings.publish_git
+    assert remote is not None
+    shown = redact(remote)
+    with tempfile.TemporaryDirectory() as folder:
+        probe = Path(folder)
+        try:
+            listed = await git(probe, "ls-remote", "--heads", remote, remote=remote,
+                               seconds=30, check=False)  # fmt: skip
+            if listed.code != 0:
+                return Check(False, "publishing", f"{shown} unreachable: {_last(listed.err)};"
+                             " check PAPERBOY_PUBLISH_GIT and your git credentials")  # fmt: skip
+            await git(probe, "init", "--quiet")
+            await git(probe, "commit", "--quiet", "--allow-empty", "-m", "paperboy doctor")
+            pushed = await git(probe, "push", "--dry-run", remote,
+                               "HEAD:refs/heads/paperboy-doctor-probe", remote=remote,
+                               seconds=30, check=False)  # fmt: skip
+        except GitError as error:
+            return Check(False, "publishing", f"{shown}: {error}")
+    if pushed.code != 0:
+        return Check(False, "publishing", f"{shown} refuses a push: {_last(pushed.err)};"
+                     " the credentials git uses need write access")  # fmt: skip
+    branch = settings.publish_branch
+    has = f"refs/heads/{branch}" in listed.out
+    state = f"branch {branch} holds the archive" if has else f"branch {branch} not created yet"
+    return Check(True, "publishing", f"{shown} reachable and writable; {state}")
+
+
+def _last(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "no answer"
 
 
 PROBE_PAPER = "2310.06825"  # a paper arXiv renders as HTML: the full-text source is asked for it

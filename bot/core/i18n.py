@@ -36,6 +36,10 @@ _EXAMPLES = {
 
 EN: dict[str, str] = {
     **_EXAMPLES,
+    "feed.title": "Daily Papers",
+    "feed.subtitle": "Hugging Face Daily Papers with summaries, by Paperboy",
+    "feed.more_authors": "and {count} others",
+    "feed.generated": "Summary written by {model}",
     "cmd.ask": "Ask a paper a question; answered from its full text, with quotes",
     "ask.usage": "Send a paper and a question: /ask 2409.12917 which datasets does it use? Or reply to a paper card with your question.",
     "ask.no_model": "Asking papers needs a language model: the operator sets PAPERBOY_LLM_URL and PAPERBOY_LLM_MODEL.",
@@ -285,6 +289,10 @@ EN: dict[str, str] = {
 
 KO: dict[str, str] = {
     **_EXAMPLES,
+    "feed.title": "Daily Papers (한국어)",
+    "feed.subtitle": "Hugging Face Daily Papers 한국어 요약, Paperboy",
+    "feed.more_authors": "외 {count}명",
+    "feed.generated": "{model} 모델이 쓴 요약",
     "cmd.ask": "논문에 질문하기: 전문을 읽고 인용과 함께 답해요",
     "ask.usage": "논문과 질문을 함께 보내 주세요: /ask 2409.12917 어떤 데이터셋을 썼나요? 논문 카드에 답장으로 질문해도 돼요.",
     "ask.no_model": "논문 질문에는 언어 모델이 필요해요: 운영자가 PAPERBOY_LLM_URL 과 PAPERBOY_LLM_MODEL 을 설정해야 해요.",

@@ -50,6 +50,10 @@ class Settings:
     # The history on first run: "auto" backfills an empty archive in the background.
     backfill: str = "auto"
     fetch_rate: float = 2.0  # requests a second to one host, for the backfill
+    # The public archive (issue 30): a git remote (URL or path) and branch the days, the
+    # README and the feeds are pushed to; None: not published.
+    publish_git: str | None = field(default=None, repr=False)  # may carry a token: not printed
+    publish_branch: str = "main"
     # Asking a paper (issue 29): where full texts come from ({id}: the arXiv id), the prompt's
     # token budget, and questions a chat may ask a day.
     fulltext_url: str = "https://arxiv.org/html/{id}"

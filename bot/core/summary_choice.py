@@ -19,6 +19,7 @@ class Generated:
 
     model: str
     sections: Mapping[str, str]
+    created_at: str = ""  # UTC, as storage writes it; the feed's entry changed then
 
 
 def for_reader(paper: Paper, lang: str, generated: Mapping[str, Generated]) -> Paper:

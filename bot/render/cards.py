@@ -71,6 +71,11 @@ def _blocks(paper: Paper, lang: Lang) -> list[_Block]:
     return blocks
 
 
+def summary_blocks(paper: Paper, lang: Lang) -> list[tuple[str, str]]:
+    """(label, text) of each part a card shows, in its order, as plain text (the feed's)."""
+    return [(b.label, _bullets(b.text) if b.bullets else b.text) for b in _blocks(paper, lang)]
+
+
 def _bullets(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return "\n".join("• " + line.lstrip("-*• ").strip() for line in lines)
