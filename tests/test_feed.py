@@ -144,3 +144,16 @@ def test_paperboy_feed_writes_a_file_of_the_last_days(tmp_path: Path, monkeypatc
     assert parsed.bozo == 0 and parsed.entries
     listed = {re.search(r"📅 (\S+)", e.summary).group(1) for e in parsed.entries}
     assert listed and all("2024-10-16" <= day <= "2024-10-18" for day in listed)
+
+
+async def test_a_digest_summary_the_check_withheld_is_not_in_the_feed(db):
+    await ingest(db, [str(FIXTURES)])
+    entries = await feed_entries(db, "ko")
+    paper = next(e.paper for e in entries if e.paper.sections)
+    shown = next(iter(paper.sections.values()))[:40]
+    assert shown in await feed_text(db, "ko")
+    await summaries.set_digest_checks(db, {paper.arxiv_id: "off-topic"})
+    text = await feed_text(db, "ko")
+    assert shown not in text
+    withheld = next(e for e in feedparser.parse(text).entries if paper.arxiv_id in e.id)
+    assert paper.title.split()[0] in withheld.title
