@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.summarize.quotes import Section, check_quote, fold
+from bot.core.fulltext import Section
+from bot.summarize.quotes import check_quote, fold
 
 PAPER = [
     Section("Abstract", "We present Oryx, a unified multi-modal architecture for the spatial-"
@@ -58,3 +59,26 @@ def test_a_quote_the_paper_does_not_hold_is_refused(quote, reason):
 def test_hyphenation_across_a_break_joins_the_word():
     assert fold("repre-\nsentation learning") == "representation learning"
     assert fold("state-of-the-art") == "state-of-the-art"  # a real hyphen stays
+
+
+@pytest.mark.parametrize(
+    ("quote", "found"),
+    [
+        # a model's added full stop, a quote cut mid-sentence
+        ("The encoder adapts positional embeddings to arbitrary.", True),
+        ("The encoder adapts positional embeddings; trained.", False),  # words changed
+        # an ellipsis for words left out: each piece in order, in one section
+        ("The encoder adapts … embeddings to arbitrary", True),
+        ("The encoder adapts ... positional embeddings", True),
+        ("positional embeddings … The encoder adapts", False),  # out of order
+        ("The encoder … arbitrary", False),  # a piece too short to mean anything
+    ],
+)
+def test_added_full_stops_and_ellipses(quote: str, found: bool):
+    assert (check_quote(quote, PAPER).section is not None) is found
+
+
+def test_citation_marks_do_not_count():
+    sections = [Section("2 Related Work", "Back-translation is standard for text [3]. It helps.")]
+    assert check_quote("Back-translation is standard for text.", sections).section
+    assert check_quote("Back-translation is standard for text [3, 4].", sections).section

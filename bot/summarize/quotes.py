@@ -20,6 +20,8 @@ MIN_QUOTE_CHARS = 12  # shorter "quotes" ("the model") prove nothing
 MAX_QUOTE_CHARS = 400  # a quote is a sentence or two, not a page
 _HYPHEN_BREAK = re.compile(r"(\w)[-\u00ad\u2010]\s+(\w)")  # "repre- sentation", soft hyphens
 _SPACE = re.compile(r"\s+")
+_CITATION = re.compile(r"\s*\[\d+(?:\s*[,\u2013-]\s*\d+)*\]")  # "[3]", "[2, 5]", "[4-7]"
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|\u2026)\s*")  # a model's "…" for words it left out
 _BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]])")  # "text y , a" as "text y, a"
 _FOLD = str.maketrans(
     {
@@ -37,9 +39,11 @@ _FOLD = str.maketrans(
 
 def fold(text: str) -> str:
     """``text`` as quotes are compared: NFKC (ligatures), typographic marks plain, words
-    hyphenated across a break joined, whitespace one space, lower case."""
+    hyphenated across a break joined, citation marks ("[3]") out, whitespace one space,
+    lower case."""
     text = unicodedata.normalize("NFKC", text).translate(_FOLD)
     text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    text = _CITATION.sub("", text)
     text = _BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", text))
     return text.strip().casefold()
 
@@ -52,17 +56,36 @@ class Checked:
 
 
 def check_quote(quote: str, sections: Sequence[Section]) -> Checked:
-    """Whether ``quote`` is in one of ``sections``, and in which."""
-    folded = fold(quote)
-    if len(folded) < MIN_QUOTE_CHARS:
+    """Whether ``quote`` is in one of ``sections``, and in which. A quote the model shortened
+    with "…" is the paper's when each of its pieces is, in that order, in one section (and
+    each piece is long enough to mean something); a full stop the model added at its end
+    does not count against it."""
+    pieces = [fold(piece) for piece in _ELLIPSIS.split(quote)]
+    pieces = [piece for piece in pieces if piece]
+    if pieces:
+        pieces[-1] = pieces[-1].rstrip(".;:,!? ")
+    length = sum(len(piece) for piece in pieces)
+    if length < MIN_QUOTE_CHARS:
         return Checked(quote, None, "too short to show anything")
-    if len(folded) > MAX_QUOTE_CHARS:
+    if length > MAX_QUOTE_CHARS:
         return Checked(quote, None, "too long to be a quote")
+    if len(pieces) > 1 and min(len(piece) for piece in pieces) < MIN_QUOTE_CHARS:
+        return Checked(quote, None, "a piece between its … is too short to show anything")
     for section in sections:
-        if folded in fold(section.text):
+        if _in_order(pieces, fold(section.text)):
             return Checked(quote, section.heading)
     # A quote may join a heading's last sentence and the next section's first: try pairs.
     for first, second in itertools.pairwise(sections):
-        if folded in fold(f"{first.text} {second.text}"):
+        if _in_order(pieces, fold(f"{first.text} {second.text}")):
             return Checked(quote, first.heading)
     return Checked(quote, None, "not in the paper")
+
+
+def _in_order(pieces: Sequence[str], text: str) -> bool:
+    at = 0
+    for piece in pieces:
+        found = text.find(piece, at)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True
