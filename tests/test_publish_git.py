@@ -4,6 +4,7 @@ when its summaries arrive, half-written files, a token in the URL."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import subprocess
@@ -290,3 +291,13 @@ async def test_the_bot_publishes_after_a_poll_without_waiting_on_the_remote(tmp_
         await bot.pipeline.poll_now()
         await bot.pipeline.tasks.get(PUBLISH_TASK)
     assert remote_log(remote) == ["2024-10-16..2024-10-18 digests (2 days, 27 papers)"]
+
+
+async def test_two_publishes_at_once_take_turns(filled, remote, tmp_path, db):
+    first, second = clone_of(remote, tmp_path), clone_of(remote, tmp_path)  # one clone, two runs
+    reports = await asyncio.gather(
+        publish_archive(filled, first, SINCE), publish_archive(db, second, SINCE)
+    )
+    assert all(r.pushed and not r.problem for r in reports)
+    assert sorted(r.commit is None for r in reports) == [False, True]  # one commit in all
+    assert len(remote_log(remote)) == 1

@@ -11,8 +11,11 @@ a file is half-written; a second publish with nothing new commits nothing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import fcntl
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +28,7 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
+LOCK_SECONDS = 300.0  # a publish waits this long for another one (a backfill) to finish
 OURS = ("paper_logs", "README.md", "feeds")  # what Paperboy writes; anything else is left be
 START = "<!-- paperboy:latest:start -->"
 END = "<!-- paperboy:latest:end -->"
@@ -194,22 +198,50 @@ async def publish_archive(
     dry_run: bool = False,
     feeds: tuple[str, ...] = LANGUAGES,
 ) -> PublishReport:
-    """Write, commit and push the days from ``since``, the README and the feeds."""
+    """Write, commit and push the days from ``since``, the README and the feeds. One publish
+    at a time per clone, across processes (the bot and ``paperboy publish``)."""
     try:
-        await clone.sync()
-        files, days = await _files(db, clone, since, feeds)
-        changed = {path: text for path, text in files.items() if clone.read(path) != text}
-        message = commit_message(
-            [(day, papers) for day, papers in days if day_path(day) in changed]
-        )
-        if dry_run:
-            return PublishReport(tuple(sorted(changed)), message)
-        await clone.write(changed)
-        commit = await clone.commit(message) if changed else None
-        problem = await clone.push()
-    except (GitError, OSError) as error:
+        async with _locked(clone.path):
+            return await _publish(db, clone, since, dry_run, feeds)
+    except (GitError, OSError, TimeoutError) as error:
         return PublishReport((), problem=redact(str(error), clone.remote))
+
+
+async def _publish(
+    db: Database, clone: Clone, since: dt.date, dry_run: bool, feeds: tuple[str, ...]
+) -> PublishReport:
+    await clone.sync()
+    files, days = await _files(db, clone, since, feeds)
+    changed = {path: text for path, text in files.items() if clone.read(path) != text}
+    message = commit_message([(day, papers) for day, papers in days if day_path(day) in changed])
+    if dry_run:
+        return PublishReport(tuple(sorted(changed)), message)
+    await clone.write(changed)
+    commit = await clone.commit(message) if changed else None
+    problem = await clone.push()
     return PublishReport(tuple(sorted(changed)), message, commit, not problem, problem)
+
+
+@contextlib.asynccontextmanager
+async def _locked(path: Path, seconds: float = LOCK_SECONDS) -> AsyncIterator[None]:
+    """An exclusive lock on the clone (a file beside it), waited for at most ``seconds``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / f".{path.name}.lock", "w") as handle:  # noqa: ASYNC230
+        deadline = asyncio.get_running_loop().time() + seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise TimeoutError(
+                        f"another publish held {path} for {seconds:.0f} s; try again later"
+                    ) from None
+                await asyncio.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 async def _files(
