@@ -40,6 +40,14 @@ _FOOTER = (
     '<footer id="footer" class="ltx_document"><p>Report issue for preceding element</p>'
     '<a href="https://info.arxiv.org/help/license">License</a></footer>'
 )
+# arXiv's banner over many papers, with the paper's own class: "ltx_document".
+PACKAGES_BANNER = (
+    '<div class="package-alerts ltx_document" role="status" aria-label="Conversion errors have'
+    ' been found"><button aria-label="Dismiss alert">Dismiss</button><p>HTML conversions'
+    " sometimes display errors due to content that did not convert correctly from the source."
+    " This paper uses the following packages that are not yet supported by the HTML conversion"
+    " tool.</p><ul><li>failed: arydshln</li></ul></div>"
+)
 STUB_PAGE = (
     "<!DOCTYPE html><html><head><title>arXiv HTML</title></head><body>"
     '<div class="ltx_page_main"><h1>HTML is not available for the source.</h1><p>This could be'
@@ -53,8 +61,12 @@ def fixture(name: str) -> str:
 
 
 def as_arxiv_serves(page: str, arxiv_id: str, version: int = 2) -> str:
-    """A LaTeXML page as arXiv wraps it: a base naming the version, its header and footer."""
+    """A LaTeXML page as arXiv wraps it: a base naming the version, its header, its banner
+    about unsupported packages (ahead of the paper, with the paper's class) and footer."""
     page = page.replace("<head>", f'<head>\n<base href="/html/{arxiv_id}v{version}/">', 1)
+    page = page.replace(
+        '<div class="ltx_page_main">', f'<div class="ltx_page_main">{PACKAGES_BANNER}', 1
+    )
     page = page.replace("<body>", "<body>" + _HEADER.replace("{id}", arxiv_id), 1)
     return page.replace("</body>", _FOOTER + "</body>", 1)
 

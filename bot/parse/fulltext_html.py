@@ -52,7 +52,7 @@ _SENTENCE_END = re.compile(r"(?<=[a-z0-9\)\]])\.\s+")
 def parse_paper_html(html: str | bytes) -> FullText | NoFullText:
     """The paper on a LaTeXML page; ``NoFullText`` with a reason for anything else."""
     tree = LexborHTMLParser(html)
-    document = tree.css_first("article.ltx_document, div.ltx_document, .ltx_document")
+    document = _document(tree)
     if document is None:
         return NoFullText("the page holds no converted paper (a placeholder: never converted)")
     if _fatal_banner(tree):
@@ -121,6 +121,21 @@ def _fit(paragraphs: list[str], room: int) -> Iterator[str]:
         if room < 0:
             return
         yield paragraph
+
+
+def _document(tree: LexborHTMLParser) -> LexborNode | None:
+    """The paper: LaTeXML's ``article.ltx_document``, else the ``ltx_document`` holding the
+    most paragraphs. arXiv gives its banners and footer that class too ("this paper uses
+    packages not yet supported"), ahead of the paper."""
+    article = tree.css_first("article.ltx_document")
+    if article is not None:
+        return article
+    candidates = [
+        node
+        for node in tree.css(".ltx_document")
+        if node.tag != "footer" and "package-alerts" not in _classes(node)
+    ]
+    return max(candidates, key=lambda node: len(node.css(".ltx_para")), default=None)
 
 
 def _fatal_banner(tree: LexborHTMLParser) -> bool:
@@ -219,13 +234,15 @@ def _paragraph(node: LexborNode) -> str:
 
 
 def _figure(node: LexborNode) -> str:
-    """A figure or table float: its caption, then each table row as cells joined by |."""
+    """A figure, table or algorithm float: its caption, then each table row as cells joined
+    by |, or each line of the algorithm."""
     caption = node.css_first("figcaption, .ltx_caption")
     lines = [_text(caption)] if caption is not None else []
     for table in node.css("table"):
         if "ltx_equation" in _classes(table):
             continue
         lines.append(_rows(table))
+    lines += [_text(line) for line in node.css(".ltx_listingline")]  # an algorithm's lines
     return "\n".join(line for line in lines if line)
 
 
