@@ -33,7 +33,9 @@ log = logging.getLogger(__name__)
 
 REFRESH = dt.timedelta(days=30)  # a text read this long ago is asked for again (conditionally)
 RETRY_NONE = dt.timedelta(hours=12)  # a page that had no text is tried again after this
-PROMPT_OVERHEAD = 700  # tokens of the budget for the instructions, title and question
+# Tokens kept out of the passages' budget besides the instructions, title and question: the
+# retry's repeated answer and complaint (bot/summarize/ask.py RETRY_CHARS), and the framing.
+RETRY_RESERVE = 500
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,9 @@ class Asker:
         pieces = passages(FullText(paper.title, sections))
         english = await self.translator.english(question) if self.translator else None
         meaning = await self._meaning(paper.arxiv_id, found, pieces, question)
-        budget = max(500, self.settings.ask_context - PROMPT_OVERHEAD)
+        # The whole prompt, a retry included, within PAPERBOY_ASK_CONTEXT tokens.
+        fixed = asking.prompt_tokens(paper.title, question, lang) + RETRY_RESERVE
+        budget = max(300, self.settings.ask_context - fixed)
         chosen = relevant(pieces, question, budget, english, meaning)
         note = "" if not without else "Only the abstract is available."
         try:

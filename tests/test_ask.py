@@ -4,6 +4,7 @@ faults and the chat's allowance."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 
@@ -22,7 +23,7 @@ from bot.understand.passage_search import relevant
 from storage import fulltext
 from tests.bot_harness import ManualClock
 from tests.conftest import no_sleep
-from tests.fakefulltext import ROBOTS, SPEECH, STUB, fixture
+from tests.fakefulltext import LONG, ROBOTS, SPEECH, STUB, fixture
 from tests.fakellm import Stall, Status
 
 DAY = dt.date(2024, 10, 18)
@@ -275,3 +276,18 @@ async def test_robots_quotes_are_checked_against_their_own_paper(db, fetch_clien
         1, DAY, robots, "What does it evaluate on?", "en", Stream()
     )
     assert not outcome.answer.grounded
+
+
+async def test_every_prompt_keeps_within_the_context_budget_a_retry_included(
+    db, fetch_client, llm, arxiv_html
+):
+    long_paper = dataclasses.replace(SPEECH_PAPER, arxiv_id=LONG, title="A long paper " * 20)
+    llm.asks.extend([f"Podcasts.\n> {'We collect podcasts ' * 300}", f"FLEURS.\n> {GOOD_QUOTE}"])
+    question = "어떤 데이터셋을 어떻게 모았고 규모는 얼마나 되는지 자세히 알려 주세요. " * 9
+    ask = make_asker(db, fetch_client, llm, arxiv_html, context=2000)
+    outcome = await ask.answer(1, DAY, long_paper, question[:500], "ko", Stream())
+    assert outcome.answer.attempts == 2
+    for request in llm.requests:
+        used = sum(estimate_tokens(m["content"]) for m in request["messages"])
+        assert used <= 2000, used
+    assert "[4 Experiments" in llm.requests[0]["messages"][1]["content"]  # passages still sent

@@ -25,6 +25,7 @@ from bot.summarize.quotes import Checked, check_quote
 FIRST_WORDS = 60.0  # seconds a question may wait for the first words of its answer
 WHOLE_ANSWER = 120.0  # seconds an answer may take once its first words came
 ATTEMPTS = 2  # the answer, and one more naming what was wrong with it
+RETRY_CHARS = 1_200  # of the first answer, repeated to the model with what was wrong
 _QUOTE_LINE = re.compile(r"^\s*>\s*(?:\[\d+\]\s*)?(.*?)\s*$")
 _QUOTE_MARKS = "\"'“”‘’«»「」『』"
 _LANGUAGE = {
@@ -68,6 +69,11 @@ def prompt(
     body += [f"[{p.heading}]\n{p.text}" for p in chosen]
     body.append(f"Question: {question}")
     return [{"role": "system", "content": system}, {"role": "user", "content": "\n\n".join(body)}]
+
+
+def prompt_tokens(title: str, question: str, lang: str) -> int:
+    """Tokens of the prompt without passages: instructions, title, question, framing."""
+    return sum(estimate_tokens(m["content"]) for m in prompt(title, question, lang, ())) + 16
 
 
 def split_answer(content: str) -> tuple[str, list[str]]:
@@ -145,7 +151,7 @@ async def ask(
             return Answer(prose, checked, True, tokens=tokens, attempts=attempt)
         messages = [
             *messages,
-            {"role": "assistant", "content": completion.content[:ANSWER_CHARS]},
+            {"role": "assistant", "content": completion.content[:RETRY_CHARS]},
             {
                 "role": "user",
                 "content": f"That answer cannot be shown: {problem}. Answer again, quoting"
