@@ -88,6 +88,17 @@ def test_pages_without_a_usable_paper_say_why(page: str, reason: str):
     assert reason in found.reason
 
 
+def test_one_undefined_macro_used_all_over_is_dropped_not_fatal():
+    page = fixture("speech")
+    for word in ("Back-translation", "speech", "BLEU"):
+        page = page.replace(
+            f" {word} ", f' <span class="ltx_ERROR undefined">\\ours</span> {word} '
+        )
+    assert page.count("ltx_ERROR") >= 8
+    text = parsed(page)
+    assert "\\ours" not in " ".join(s.text for s in text.sections)
+
+
 def test_a_couple_of_undefined_macros_are_dropped_not_fatal():
     page = fixture("speech").replace(
         "We use the FLEURS", '<span class="ltx_ERROR undefined">\\citep</span> We use the FLEURS'
