@@ -98,7 +98,9 @@ async def ask_command(update: Update, context: Context) -> None:
     question = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
     if (paper := await _paper(update, context, lang, ref)) is None:
         return
-    if not question:
+    if not question:  # the questions fit the text: it may need fetching first
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
         keys = suggested_questions(await context.pipeline.asker.text(paper.arxiv_id))
         await send(update, context, render_suggestions(paper.arxiv_id, paper.title, keys, lang))
         return

@@ -84,6 +84,7 @@ async def test_an_invented_quote_is_never_shown_as_the_papers(bot: Harness, llm)
 
 async def test_ask_without_a_question_offers_three_for_the_paper(bot: Harness, llm):
     (menu,) = await bot.say(CHAT, USER, f"/ask {PAPER}")
+    assert (CHAT["id"], "typing") in bot.api.chat_actions  # while the paper is fetched
     labels = [b["text"] for b in menu.buttons()]
     assert labels == [
         "Which datasets and benchmarks does it use, and how big are they?",
