@@ -301,3 +301,23 @@ async def test_two_publishes_at_once_take_turns(filled, remote, tmp_path, db):
     assert all(r.pushed and not r.problem for r in reports)
     assert sorted(r.commit is None for r in reports) == [False, True]  # one commit in all
     assert len(remote_log(remote)) == 1
+
+
+async def test_a_readme_of_the_operators_is_kept_around_the_latest_digest(filled, remote, tmp_path):
+    other = tmp_path / "mine"
+    run(tmp_path, "clone", "--quiet", str(remote), str(other))
+    (other / "README.md").write_text("# Our lab's paper archive\n\nRead me first.\n")
+    run(other, "add", "README.md")
+    run(other, "commit", "--quiet", "-m", "our README")
+    run(other, "push", "--quiet", "origin", "HEAD:main")
+    await publish_archive(filled, clone_of(remote, tmp_path), SINCE)
+    first = remote_file(remote, "README.md")
+    assert first.startswith("# Our lab's paper archive\n\nRead me first.\n\n" + START)
+    edited = first.replace("Read me first.", "Read me first, really.") + "\nFooter of ours.\n"
+    run(other, "pull", "--quiet", "--rebase", "origin", "main")
+    (other / "README.md").write_text(edited)
+    run(other, "commit", "--quiet", "-am", "edit around the markers")
+    run(other, "push", "--quiet", "origin", "HEAD:main")
+    again = await publish_archive(filled, clone_of(remote, tmp_path), SINCE)
+    assert again.commit is None  # the digest between the markers is unchanged
+    assert remote_file(remote, "README.md") == edited

@@ -69,12 +69,15 @@ def day_path(day: dt.date) -> str:
 
 def readme(current: str | None, latest: str) -> str:
     """The README with the latest digest between the markers; the operator's own text
-    around them is kept. A README without markers gets Paperboy's header first."""
+    around them is kept. A README of theirs without markers keeps its text, the block goes
+    after it; a repository without one gets Paperboy's short header and the block."""
     block = f"{START}\n{latest.rstrip()}\n{END}"
     if current and START in current and END in current.split(START, 1)[1]:
         before, rest = current.split(START, 1)
         after = rest.split(END, 1)[1]
         return f"{before}{block}{after}"
+    if current and current.strip():
+        return f"{current.rstrip()}\n\n{block}\n"
     return f"{HEADER}{block}\n"
 
 
