@@ -174,3 +174,28 @@ def test_an_algorithm_float_keeps_its_lines():
         "Algorithm 1: Back-translation\nfor each sentence y do\nsynthesise audio for y"
         in method.text
     )
+
+
+def test_older_latexml_pages_with_divs_and_loose_formulas_are_read():
+    """Older LaTeXML writes div sections, no <article>, and may leave a display formula as
+    text between a paragraph's blocks; equations may come as an equation group."""
+    body = " ".join(["The method samples segmentations with dynamic programming."] * 30)
+    page = (
+        '<html><body><div class="ltx_page_main"><div class="ltx_page_content">'
+        '<div class="ltx_document ltx_authors_1line"><div class="ltx_abstract">'
+        '<h6 class="ltx_title ltx_title_abstract">Abstract</h6><p class="ltx_p">We segment'
+        ' words without labels.</p></div><div class="ltx_section" id="S3"><h2 class="ltx_title'
+        ' ltx_title_section"><span class="ltx_tag ltx_tag_section">3 </span>Complexity</h2>'
+        f'<div class="ltx_para"><p class="ltx_p">{body} Thus its complexity is</p>'
+        "\n       O(N K U^2),\n\n(15)\n       "
+        '<p class="ltx_p">where K is the sentence length.</p></div>'
+        '<div class="ltx_para"><p class="ltx_p">The model is</p><table class="ltx_equationgroup'
+        ' ltx_eqn_align"><tr class="ltx_equation"><td class="ltx_td">P(f)=max(n-d,0)</td>'
+        '<td><span class="ltx_tag ltx_tag_equation">(11)</span></td></tr></table></div>'
+        "</div></div></div></div></body></html>"
+    )
+    text = parsed(page)
+    assert [s.heading for s in text.sections] == ["Abstract", "3 Complexity"]
+    complexity = text.sections[1].text
+    assert "Thus its complexity is O(N K U^2), (15) where K is the sentence length." in complexity
+    assert "The model is P(f)=max(n-d,0) (11)" in complexity

@@ -201,7 +201,7 @@ def _walk(
         elif "ltx_para" in classes or tag in ("p", "blockquote", "pre"):
             yield path, "text", _paragraph(child)
         elif tag == "table" and ("ltx_equation" in classes or "ltx_eqn_table" in classes):
-            yield path, "text", _text(child)
+            yield path, "text", _rows(child, " ").replace("\n", " ")
         elif "ltx_biblist" in classes:
             yield from _walk(child, path, depth + 1)
         elif tag in ("table", "ul", "ol", "dl") and child.child is not None:
@@ -223,17 +223,21 @@ def _heading(node: LexborNode, classes: str) -> str:
 
 
 def _paragraph(node: LexborNode) -> str:
-    """A paragraph's text; its blocks (LaTeXML wraps display math in a table) one space
-    apart, its inline pieces joined as written."""
+    """A paragraph's text: its blocks (paragraphs, display math, lists) and any text left
+    loose between them (older LaTeXML puts a formula there), one space apart, in order."""
     parts = []
-    seen = set()
-    for block in node.css("p, table.ltx_equation, table.ltx_eqn_table, div.ltx_listing"):
-        # Lexbor lists a node once for each selector it matches.
-        if block.mem_id in seen or (block.parent is not None and block.parent.tag == "p"):
-            continue
-        seen.add(block.mem_id)
-        parts.append(_text(block))
-    return " ".join(p for p in parts if p) if parts else _text(node)
+    child = node.child
+    while child is not None:
+        if child.tag == "-text":
+            text = child.text(deep=False) or ""
+        elif child.tag == "table":  # display math: its cells a space apart
+            text = _rows(child, " ").replace("\n", " ")
+        else:
+            text = _text(child)
+        if child.tag != "-comment" and text.strip():
+            parts.append(text.strip())
+        child = child.next
+    return _tidy(_NEWLINES.sub(" ", " ".join(parts)))
 
 
 def _figure(node: LexborNode) -> str:
@@ -249,12 +253,16 @@ def _figure(node: LexborNode) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _rows(table: LexborNode) -> str:
+def _rows(table: LexborNode, between: str = " | ") -> str:
+    """A table's rows, one a line, their cells joined by ``between`` (empty cells of a
+    formula's layout left out when ``between`` is a space)."""
     rows = []
     for row in table.css("tr"):
         cells = [_text(cell) for cell in row.css("td, th")]
+        if between == " ":
+            cells = [cell for cell in cells if cell]
         if any(cells):
-            rows.append(" | ".join(cells))
+            rows.append(between.join(cells))
     return "\n".join(rows)
 
 
@@ -293,6 +301,10 @@ def _classes(node: LexborNode) -> str:
 def _text(node: LexborNode, lines: str = " ") -> str:
     """A node's text, whitespace made single spaces (``lines`` between table rows)."""
     raw = node.text(deep=True, separator="", strip=False)
-    raw = _NEWLINES.sub(" ", raw) if lines == " " else raw
+    return _tidy(_NEWLINES.sub(" ", raw) if lines == " " else raw)
+
+
+def _tidy(raw: str) -> str:
+    """Single spaces, none before closing punctuation or after an opening bracket."""
     raw = _SPACES.sub(" ", raw)
     return _AFTER_OPENING.sub(r"\1", _BEFORE_PUNCTUATION.sub(r"\1", raw)).strip()
