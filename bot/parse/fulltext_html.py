@@ -66,9 +66,11 @@ def parse_paper_html(html: str | bytes) -> FullText | NoFullText:
     _formulas_as_source(tree)
     _footnotes_inline(tree)
     errors = tree.css(".ltx_ERROR")
-    garbage = sum(len(node.text()) for node in errors)
-    share = garbage / max(1, len(document.text()))
-    if len(errors) >= MIN_ERRORS and share > MAX_ERROR_SHARE:
+    share = 0.0
+    if len(errors) >= MIN_ERRORS:  # only then is the whole text's length worth reading
+        garbage = sum(len(node.text()) for node in errors)
+        share = garbage / max(1, len(document.text()))
+    if share > MAX_ERROR_SHARE:
         return NoFullText(
             f"the HTML conversion is garbled ({len(errors)} LaTeX errors, {share:.0%} of its text)"
         )
