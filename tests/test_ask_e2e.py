@@ -180,3 +180,16 @@ async def test_the_fake_refuses_drafts_telegram_refuses():
             assert (await draft(chat_id=5, draft_id=1, text="a"))["ok"]
             too_fast = await draft(chat_id=5, draft_id=1, text="ab")
             assert too_fast["error_code"] == 429 and too_fast["parameters"]["retry_after"] >= 1
+
+
+async def test_drafts_telegram_refuses_end_the_drafts_not_the_answer(tmp_path: Path, llm):
+    async with FakeFullText() as papers:
+        papers.pages[PAPER] = fixture("speech")
+        env = {"PAPERBOY_LLM_URL": llm.url, "PAPERBOY_LLM_MODEL": "fake-model",
+               "PAPERBOY_FULLTEXT_URL": papers.template}  # fmt: skip
+        async with bot_running(tmp_path / "bot.sqlite3", str(FIXTURES), env=env) as bot:
+            bot.api.drafts_refused = True
+            (final,) = await bot.say(CHAT, USER, f"/ask {PAPER} Which datasets?")
+            tried = [c for c in bot.api.calls if c.method == "sendMessageDraft"]
+    assert "§ " in final.text and bot.api.drafts == []
+    assert len(tried) == 1  # the first refusal ended the drafts

@@ -145,6 +145,7 @@ class FakeBotApi:
         self.sent: list[Sent] = []
         self.inline_answers: list[dict[str, Any]] = []
         self.drafts: list[dict[str, Any]] = []  # every draft accepted, with its time
+        self.drafts_refused = False  # as for a bot Telegram does not let stream drafts
         self.chat_actions: list[tuple[int, str]] = []
         self._last_draft: dict[int, float] = {}
         self.callback_answers: list[dict[str, Any]] = []
@@ -696,6 +697,8 @@ class FakeBotApi:
         draft_id = params.get("draft_id")
         if not isinstance(draft_id, int) or isinstance(draft_id, bool) or draft_id == 0:
             raise ApiError(400, "Bad Request: draft_id must be a non-zero integer")
+        if self.drafts_refused:
+            raise ApiError(400, "Bad Request: TEXTDRAFT_PEER_INVALID")
         self._check_failures(chat["id"], params)
         html, text = self._parse_text(params, "text", TEXT_LIMIT)
         now = time.monotonic()
