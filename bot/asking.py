@@ -50,6 +50,9 @@ class Outcome:
 
 
 class Asker:
+    """Questions to papers for the whole bot: one per chat's allowance, one fetch per paper
+    however many readers ask at once, the model asked within the context budget."""
+
     def __init__(
         self,
         settings: Settings,

@@ -45,6 +45,9 @@ class Fetched:
 
 
 class FullTextSource:
+    """The full-text source of PAPERBOY_FULLTEXT_URL: its pacing and its rest are shared by
+    every paper asked about."""
+
     def __init__(
         self,
         http: httpx.AsyncClient,
