@@ -187,30 +187,42 @@ def _walk(
         return
     child = node.child
     while child is not None:
-        tag = child.tag or ""
-        classes = _classes(child)
-        if tag.startswith("-"):  # text and comments between blocks
-            pass
-        elif "ltx_bibitem" in classes:
-            yield path, "reference", _reference_title(child)
-        elif _SECTIONING.search(classes) or tag == "section":
-            heading = _heading(child, classes)
-            yield from _walk(child, (*path, heading) if heading else path, depth + 1)
-        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6") or "ltx_title" in classes:
-            pass  # a section's own title: already in the path
-        elif tag == "figure" or "ltx_figure" in classes or "ltx_float" in classes:
-            yield path, "figure", _figure(child)
-        elif "ltx_para" in classes or tag in ("p", "blockquote", "pre"):
-            yield path, "text", _paragraph(child)
-        elif tag == "table" and ("ltx_equation" in classes or "ltx_eqn_table" in classes):
-            yield path, "text", _rows(child, " ").replace("\n", " ")
-        elif "ltx_biblist" in classes:
-            yield from _walk(child, path, depth + 1)
-        elif tag in ("table", "ul", "ol", "dl") and child.child is not None:
-            yield path, "text", _rows(child) if tag == "table" else _text(child, "\n")
-        else:
-            yield from _walk(child, path, depth + 1)
+        if not _skipped(child):
+            yield from _block(child, path, depth)
         child = child.next
+
+
+def _skipped(node: LexborNode) -> bool:
+    """Text and comments between blocks, and a section's own title (already in the path)."""
+    tag = node.tag or ""
+    headings = ("h1", "h2", "h3", "h4", "h5", "h6")
+    return tag.startswith("-") or tag in headings or "ltx_title" in _classes(node)
+
+
+def _block(
+    node: LexborNode, path: tuple[str, ...], depth: int
+) -> Iterator[tuple[tuple[str, ...], str, str]]:
+    tag = node.tag or ""
+    classes = _classes(node)
+    if "ltx_bibitem" in classes:
+        yield path, "reference", _reference_title(node)
+    elif _SECTIONING.search(classes) or tag == "section":
+        heading = _heading(node, classes)
+        yield from _walk(node, (*path, heading) if heading else path, depth + 1)
+    elif tag == "figure" or "ltx_figure" in classes or "ltx_float" in classes:
+        yield path, "figure", _figure(node)
+    elif "ltx_para" in classes or tag in ("p", "blockquote", "pre"):
+        yield path, "text", _paragraph(node)
+    elif tag == "table" and ("ltx_equation" in classes or "ltx_eqn_table" in classes):
+        yield path, "text", _rows(node, " ").replace("\n", " ")
+    elif (
+        tag in ("table", "ul", "ol", "dl")
+        and node.child is not None
+        and "ltx_biblist" not in classes
+    ):
+        yield path, "text", _rows(node) if tag == "table" else _text(node, "\n")
+    else:  # a wrapper (a bibliography list among them): its blocks
+        yield from _walk(node, path, depth + 1)
 
 
 def _heading(node: LexborNode, classes: str) -> str:
