@@ -20,7 +20,7 @@ from bot.core.fulltext import Passage, Section, estimate_tokens
 from bot.core.limits import ANSWER_CHARS, QUOTES_PER_ANSWER
 from bot.summarize.check import SCRIPTS, script_share
 from bot.summarize.client import ChatClient, EndpointError
-from bot.summarize.quotes import Checked, check_quote
+from bot.summarize.quotes import Checked, FoldedText, check_quote
 
 FIRST_WORDS = 60.0  # seconds a question may wait for the first words of its answer
 WHOLE_ANSWER = 120.0  # seconds an answer may take once its first words came
@@ -101,12 +101,13 @@ def streamed_prose(content: str) -> str:
 
 
 def judge(
-    content: str, lang: str, sections: Sequence[Section]
+    content: str, lang: str, sections: Sequence[Section] | FoldedText
 ) -> tuple[str, tuple[Checked, ...], str]:
     """(prose, the checked quotes, what is wrong or ''): a quote not in the paper, no quote
     at all, or prose in another language than the reader's."""
     prose, quotes = split_answer(content)
-    checked = tuple(check_quote(q, sections) for q in quotes[:QUOTES_PER_ANSWER])
+    text = sections if isinstance(sections, FoldedText) else FoldedText(sections)
+    checked = tuple(check_quote(q, text) for q in quotes[:QUOTES_PER_ANSWER])
     if not prose:
         return prose, checked, "the answer had no text before its quotes"
     if script_share(prose, lang) < SCRIPTS[lang][1]:
@@ -134,6 +135,7 @@ async def ask(
     against (the whole paper, not only the passages sent). Raises ``EndpointError`` when
     the endpoint gave nothing in time; the caller says so."""
     messages = prompt(title, question, lang, chosen, note)
+    paper = FoldedText(sections)  # folded once for both attempts
     tokens = 0
     problem = ""
     for attempt in range(1, ATTEMPTS + 1):
@@ -146,7 +148,7 @@ async def ask(
             sum(estimate_tokens(m["content"]) for m in messages)
             + estimate_tokens(completion.content)
         )
-        prose, checked, problem = judge(completion.content, lang, sections)
+        prose, checked, problem = judge(completion.content, lang, paper)
         if not problem:
             return Answer(prose, checked, True, tokens=tokens, attempts=attempt)
         messages = [

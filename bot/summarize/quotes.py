@@ -55,11 +55,29 @@ class Checked:
     reason: str = ""  # why it was refused
 
 
-def check_quote(quote: str, sections: Sequence[Section]) -> Checked:
+class FoldedText:
+    """A paper's sections folded once, for checking every quote of an answer (and of its
+    retry) without folding a 400,000-character text again for each."""
+
+    def __init__(self, sections: Sequence[Section]) -> None:
+        self.sections = tuple(sections)
+        self.folded = [fold(section.text) for section in self.sections]
+        self._pairs: list[str] | None = None
+
+    def pairs(self) -> list[str]:
+        """Each section joined to the next, folded: asked for only when a quote was found in
+        no single section."""
+        if self._pairs is None:
+            self._pairs = [fold(f"{a.text} {b.text}") for a, b in itertools.pairwise(self.sections)]
+        return self._pairs
+
+
+def check_quote(quote: str, sections: Sequence[Section] | FoldedText) -> Checked:
     """Whether ``quote`` is in one of ``sections``, and in which. A quote the model shortened
     with "…" is the paper's when each of its pieces is, in that order, in one section (and
     each piece is long enough to mean something); a full stop the model added at its end
     does not count against it."""
+    text = sections if isinstance(sections, FoldedText) else FoldedText(sections)
     pieces = [fold(piece) for piece in _ELLIPSIS.split(quote)]
     pieces = [piece for piece in pieces if piece]
     if pieces:
@@ -71,12 +89,12 @@ def check_quote(quote: str, sections: Sequence[Section]) -> Checked:
         return Checked(quote, None, "too long to be a quote")
     if len(pieces) > 1 and min(len(piece) for piece in pieces) < MIN_QUOTE_CHARS:
         return Checked(quote, None, "a piece between its … is too short to show anything")
-    for section in sections:
-        if _in_order(pieces, fold(section.text)):
+    for section, folded in zip(text.sections, text.folded, strict=True):
+        if _in_order(pieces, folded):
             return Checked(quote, section.heading)
     # A quote may join a heading's last sentence and the next section's first: try pairs.
-    for first, second in itertools.pairwise(sections):
-        if _in_order(pieces, fold(f"{first.text} {second.text}")):
+    for first, folded in zip(text.sections, text.pairs(), strict=False):
+        if _in_order(pieces, folded):
             return Checked(quote, first.heading)
     return Checked(quote, None, "not in the paper")
 
