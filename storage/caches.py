@@ -24,6 +24,8 @@ class SearchCache:
     def __init__(self) -> None:
         self.generation = 0
         self.entries: OrderedDict[str, tuple[tuple[int, int], Ranking]] = OrderedDict()
+        # How many papers each FTS expression matches (storage.search.paper_count_and_matches).
+        self.spread: dict[str, int] = {}
 
     def clear(self) -> None:
         self.entries.clear()

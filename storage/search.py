@@ -6,6 +6,7 @@ this with meaning, and paging, is ``bot.understand.search``'s."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Sequence
 
@@ -21,6 +22,9 @@ SEARCH_CANDIDATES = 200
 # counts up to SEARCH_COUNT_CAP: bm25 over every match made a common word cost 120 ms at 200k.
 # 1,000 left hybrid p95 at 30-50 ms at 200k papers (target 50); 500 gave 31-35 ms.
 SEARCH_SCORED = 500
+_SPREAD_MEMORY = 4_096  # FTS expressions whose match counts are remembered
+_SPREAD_GROWTH = 0.05  # counts are counted again once the archive grew by this share
+_TOTAL = ""  # the key of the paper count they were counted at (no expression is empty)
 
 
 # One statement, so one hop to aiosqlite's thread: the archive's version, how many papers
@@ -177,3 +181,38 @@ async def match_counts(db: Database, expressions: Sequence[str], cap: int) -> li
     )
     ((*found,),) = await db.execute_fetchall(f"SELECT {counts}", (cap, *expressions))
     return [int(n) for n in found]
+
+
+async def paper_count_and_matches(
+    db: Database, expressions: Sequence[str]
+) -> tuple[int, list[int]]:
+    """About how many papers there are (the highest id: O(1)), and how many match each FTS
+    expression. Counts are remembered until the archive grows by ``_SPREAD_GROWTH``: they
+    weigh words by rarity, which a day's papers hardly move, and a common English word's
+    count reads its whole posting list (8 ms at 20,000 papers)."""
+    cache = db.search_cache
+    ((total,),) = await db.execute_fetchall("SELECT coalesce(max(id), 0) FROM papers")
+    counted_at = cache.spread.get(_TOTAL, -1)
+    stale = not counted_at <= total <= counted_at * (1 + _SPREAD_GROWTH)
+    if stale or len(cache.spread) > _SPREAD_MEMORY:
+        cache.spread = {_TOTAL: total}
+    unknown = [e for e in dict.fromkeys(expressions) if e not in cache.spread]
+    if unknown:
+        counts = ", ".join(
+            f"(SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH ?{i + 1})"
+            for i in range(len(unknown))
+        )
+        ((*found,),) = await db.execute_fetchall(f"SELECT {counts}", unknown)
+        cache.spread.update(zip(unknown, map(int, found), strict=True))
+    return total, [cache.spread[e] for e in expressions]
+
+
+async def indexed_texts(db: Database, ids: Sequence[int]) -> dict[int, str]:
+    """The indexed text (title and summary columns) of each paper in ``ids``, by id."""
+    rows = await db.execute_fetchall(
+        "SELECT p.id, f.title || ' ' || f.summary FROM papers p"
+        " JOIN papers_fts f ON f.rowid = p.arxiv_key"
+        " WHERE p.id IN (SELECT value FROM json_each(?))",
+        (json.dumps([int(pid) for pid in ids]),),
+    )
+    return {int(pid): text for pid, text in rows}

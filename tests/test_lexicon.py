@@ -137,3 +137,53 @@ async def test_when_meaning_finds_few_and_no_paper_has_every_word_the_rarer_word
     assert ids[0] == first_arxiv
     assert set(ids[1:]) and set(ids[1:]) <= alone
     assert results.matches >= len(results.hits)
+
+
+async def _ids(db, *title_parts: str) -> list[int]:
+    found = []
+    for part in title_parts:
+        ((pid,),) = await db.execute_fetchall(
+            "SELECT id FROM papers WHERE title LIKE ? ORDER BY id LIMIT 1", (f"%{part}%",)
+        )
+        found.append(pid)
+    return found
+
+
+async def test_match_counts_are_remembered_until_the_archive_grows(english_day):
+    from storage.search import indexed_texts, paper_count_and_matches
+
+    ((papers,),) = await english_day.execute_fetchall("SELECT max(id) FROM papers")
+    ((diffusing,),) = await english_day.execute_fetchall(
+        "SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH '\"diffusion\"'"
+    )
+    total, counts = await paper_count_and_matches(english_day, ['"diffusion"', '"zebra"'])
+    assert total == papers and counts == [diffusing, 0] and diffusing > 1
+    # A count is not read again while the archive is about the same size.
+    english_day.search_cache.spread['"diffusion"'] = 999
+    assert (await paper_count_and_matches(english_day, ['"diffusion"']))[1] == [999]
+    moved = API_DAYS[0].read_text(encoding="utf-8").replace("2606.", "2612.")
+    await store_text(english_day, moved, "moved.json", IngestReport())
+    total_after, counts_after = await paper_count_and_matches(english_day, ['"diffusion"'])
+    assert total_after > total * 1.05 and diffusing <= counts_after[0] < 999
+    (abra,) = await _ids(english_day, "Abra:")
+    texts = await indexed_texts(english_day, [abra, 10**9])
+    assert list(texts) == [abra] and "diffusion" in texts[abra].lower()
+
+
+async def test_a_korean_query_lifts_the_candidates_that_hold_its_english_words(english_day):
+    """The encoder ranks an English abstract poorly for a Korean description of it; the
+    lexicon's English words for the query decide among its candidates."""
+    from bot.understand.crosslingual import english_words
+
+    assert {"diffusion", "image"} <= set(english_words("확산 기반 이미지 생성"))
+    assert english_words("diffusion image") == []  # English queries are left to the encoder
+    robot, flow, abra = await _ids(english_day, "PhysisForcing", "Energy-Guided", "Abra:")
+
+    async def encoder_prefers_the_robot(text: str, k: int) -> list[tuple[int, float]]:
+        return [(robot, 0.42), (flow, 0.41), (abra, 0.40)]
+
+    arxiv = dict(await english_day.execute_fetchall("SELECT id, arxiv_id FROM papers"))
+    korean = await search(english_day, "확산 이미지 학습 확장", meaning=encoder_prefers_the_robot)
+    assert korean.hits[0].paper.arxiv_id == arxiv[abra]
+    english = await search(english_day, "zzzz qqqq", meaning=encoder_prefers_the_robot)
+    assert [h.paper.arxiv_id for h in english.hits] == [arxiv[robot], arxiv[flow], arxiv[abra]]

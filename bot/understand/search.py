@@ -14,6 +14,7 @@ from typing import Any
 from bot.core.arxiv import parse_arxiv_ref
 from bot.core.models import SearchHit
 from bot.core.query import Query, build_query, match_expression, term_expression
+from bot.understand.crosslingual import reranked
 from bot.understand.snippets import make_snippet
 from storage.archive import get_paper, papers_keyed
 from storage.caches import Ranked, Ranking
@@ -112,7 +113,7 @@ async def _ranked(
         words = asyncio.ensure_future(_words(db, query, _title_key(text), relaxed))
     try:
         if mode != "fts" and meaning is not None:
-            nearby = await meaning(text, SEARCH_CANDIDATES)
+            nearby = await reranked(db, text, await meaning(text, SEARCH_CANDIDATES))
         if words is not None:
             ranked, matches, exact = await words
     finally:
