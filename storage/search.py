@@ -25,6 +25,16 @@ SEARCH_SCORED = 500
 _SPREAD_MEMORY = 4_096  # FTS expressions whose match counts are remembered
 _SPREAD_GROWTH = 0.05  # counts are counted again once the archive grew by this share
 _TOTAL = ""  # the key of the paper count they were counted at (no expression is empty)
+# How many papers match an FTS expression (?N), read in at most ?1 rows: up to ?1 matches,
+# counted; more, estimated from how many papers are as new as the ?1-th newest match. A
+# common word's whole posting list is never read (counting "model" took 80 ms at 200k).
+_COUNTED = 2_000
+_ESTIMATE = """(WITH m AS (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?{0}
+                  ORDER BY rowid DESC LIMIT ?1)
+    SELECT iif(COUNT(*) < ?1, COUNT(*), ?1 * 1.0 * (SELECT max(id) FROM papers)
+               / max(1, (SELECT COUNT(*) FROM papers
+                         WHERE arxiv_key >= (SELECT min(rowid) FROM m))))
+    FROM m)"""
 
 
 # One statement, so one hop to aiosqlite's thread: the archive's version, how many papers
@@ -188,8 +198,8 @@ async def paper_count_and_matches(
 ) -> tuple[int, list[int]]:
     """About how many papers there are (the highest id: O(1)), and how many match each FTS
     expression. Counts are remembered until the archive grows by ``_SPREAD_GROWTH``: they
-    weigh words by rarity, which a day's papers hardly move, and a common English word's
-    count reads its whole posting list (8 ms at 20,000 papers)."""
+    weigh words by rarity, which a day's papers hardly move. A common word's count is an
+    estimate (``_ESTIMATE``)."""
     cache = db.search_cache
     ((total,),) = await db.execute_fetchall("SELECT coalesce(max(id), 0) FROM papers")
     counted_at = cache.spread.get(_TOTAL, -1)
@@ -198,12 +208,9 @@ async def paper_count_and_matches(
         cache.spread = {_TOTAL: total}
     unknown = [e for e in dict.fromkeys(expressions) if e not in cache.spread]
     if unknown:
-        counts = ", ".join(
-            f"(SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH ?{i + 1})"
-            for i in range(len(unknown))
-        )
-        ((*found,),) = await db.execute_fetchall(f"SELECT {counts}", unknown)
-        cache.spread.update(zip(unknown, map(int, found), strict=True))
+        counts = ", ".join(_ESTIMATE.format(i + 2) for i in range(len(unknown)))
+        ((*found,),) = await db.execute_fetchall(f"SELECT {counts}", (_COUNTED, *unknown))
+        cache.spread.update(zip(unknown, (round(n) for n in found), strict=True))
     return total, [cache.spread[e] for e in expressions]
 
 

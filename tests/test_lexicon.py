@@ -187,3 +187,19 @@ async def test_a_korean_query_lifts_the_candidates_that_hold_its_english_words(e
     assert korean.hits[0].paper.arxiv_id == arxiv[abra]
     english = await search(english_day, "zzzz qqqq", meaning=encoder_prefers_the_robot)
     assert [h.paper.arxiv_id for h in english.hits] == [arxiv[robot], arxiv[flow], arxiv[abra]]
+
+
+async def test_a_common_words_count_is_estimated_from_its_newest_matches(english_day, monkeypatch):
+    """Counting a word in most papers reads its whole posting list; past a cap the count is
+    estimated from how recent its cap-th newest match is, and stays near the truth."""
+    import storage.search
+
+    ((agents,),) = await english_day.execute_fetchall(
+        "SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH '\"agent\"'"
+    )
+    assert agents > 12
+    monkeypatch.setattr(storage.search, "_COUNTED", 6)
+    _, (estimated,) = await storage.search.paper_count_and_matches(english_day, ['"agent"'])
+    assert estimated != agents and agents / 2 <= estimated <= agents * 2
+    _, (counted,) = await storage.search.paper_count_and_matches(english_day, ['"physics"'])
+    assert 0 < counted < 6  # under the cap: counted exactly
