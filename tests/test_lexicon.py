@@ -203,3 +203,13 @@ async def test_a_common_words_count_is_estimated_from_its_newest_matches(english
     assert estimated != agents and agents / 2 <= estimated <= agents * 2
     _, (counted,) = await storage.search.paper_count_and_matches(english_day, ['"physics"'])
     assert 0 < counted < 6  # under the cap: counted exactly
+
+
+def test_a_word_is_held_at_the_start_of_a_word_hyphenated_or_spaced():
+    from bot.understand.crosslingual import _holds_any
+
+    assert _holds_any("scaling long context models", "long-context")
+    assert _holds_any("a long-context benchmark", "long-context")
+    assert _holds_any("(models) are", "model") and _holds_any("models", "model")
+    assert not _holds_any("remodel the house", "model")
+    assert not _holds_any("training", "rain")

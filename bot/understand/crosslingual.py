@@ -54,7 +54,7 @@ async def reranked(
     scored = []
     for pid, cosine in nearby:
         held = texts.get(pid, "").lower()
-        share = sum(w for word, w in weights.items() if _holds(held, word)) / whole
+        share = sum(w for word, w in weights.items() if _holds_any(held, word)) / whole
         scored.append((pid, cosine + LEXICAL_WEIGHT * share))
     scored.sort(key=lambda hit: -hit[1])
     return scored
@@ -69,3 +69,8 @@ def _holds(text: str, word: str) -> bool:
             return True
         at = text.find(word, at + 1)
     return False
+
+
+def _holds_any(text: str, word: str) -> bool:
+    """``_holds``, with a hyphenated word also found spaced (long-context: long context)."""
+    return _holds(text, word) or ("-" in word and _holds(text, word.replace("-", " ")))
