@@ -26,6 +26,7 @@ class SearchCache:
         self.entries: OrderedDict[str, tuple[tuple[int, int], Ranking]] = OrderedDict()
         # How many papers each FTS expression matches (storage.search.paper_count_and_matches).
         self.spread: dict[str, int] = {}
+        self.spread_counted_at = -1  # how many papers there were when they were counted
 
     def clear(self) -> None:
         self.entries.clear()

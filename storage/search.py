@@ -24,7 +24,6 @@ SEARCH_CANDIDATES = 200
 SEARCH_SCORED = 500
 _SPREAD_MEMORY = 4_096  # FTS expressions whose match counts are remembered
 _SPREAD_GROWTH = 0.05  # counts are counted again once the archive grew by this share
-_TOTAL = ""  # the key of the paper count they were counted at (no expression is empty)
 # How many papers match an FTS expression (?N), read in at most ?1 rows: up to ?1 matches,
 # counted; more, estimated from how many papers are as new as the ?1-th newest match. A
 # common word's whole posting list is never read (counting "model" took 80 ms at 200k).
@@ -202,10 +201,11 @@ async def paper_count_and_matches(
     estimate (``_ESTIMATE``)."""
     cache = db.search_cache
     ((total,),) = await db.execute_fetchall("SELECT coalesce(max(id), 0) FROM papers")
-    counted_at = cache.spread.get(_TOTAL, -1)
+    counted_at = cache.spread_counted_at
     stale = not counted_at <= total <= counted_at * (1 + _SPREAD_GROWTH)
     if stale or len(cache.spread) > _SPREAD_MEMORY:
-        cache.spread = {_TOTAL: total}
+        cache.spread.clear()
+        cache.spread_counted_at = total
     unknown = [e for e in dict.fromkeys(expressions) if e not in cache.spread]
     if unknown:
         counts = ", ".join(_ESTIMATE.format(i + 2) for i in range(len(unknown)))
