@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.core.models import Paper
@@ -103,3 +104,43 @@ def test_the_blind_second_labelling_covers_the_held_out_rows_it_says_with_builti
     for number, (arxiv_id, topics) in second.items():
         assert first[number][0] == arxiv_id
         assert topics <= set(BUILTIN)
+
+
+def test_a_pseudo_label_direction_learns_what_titles_with_the_keywords_mean():
+    """bench.topics: papers whose title holds a topic's keywords are positives, papers that
+    hold them nowhere negatives; the direction learnt from their vectors then scores a paper
+    by meaning, even one whose text never says the word."""
+    from bench.topics import PSEUDO_COLUMNS, pseudo_directions
+
+    rng = np.random.default_rng(5)
+    robot, other = np.eye(8)[0], np.eye(8)[1]
+    papers, vectors = [], []
+    for i in range(40):
+        titled = i % 2 == 0
+        title = f"A robot that grasps object {i}" if titled else f"Ranking documents {i}"
+        papers.append(Paper(f"2401.{i:05d}", title, "u"))
+        vectors.append((robot if titled else other) + 0.1 * rng.standard_normal(8))
+    directions = pseudo_directions(papers, np.array(vectors))
+    assert len(directions["robotics"]) == len(PSEUDO_COLUMNS)
+    title_direction = directions["robotics"][PSEUDO_COLUMNS.index("title")]
+    unseen = np.array([robot, other])  # no words at all: meaning only
+    scored = title_direction.score(unseen)
+    assert scored[0] > 0 > scored[1]
+
+
+def test_pseudo_label_scores_fold_into_the_shipped_rule():
+    """A pseudo-label score is linear in the embedding, so the rule the bot runs (keyword
+    columns, vector weights, bias) gives the probability the fit computed with it as a
+    feature, and the bot needs no new code."""
+    from bench.topics import Direction, _folded
+
+    rng = np.random.default_rng(9)
+    directions = (Direction(rng.standard_normal(6), 0.4), Direction(rng.standard_normal(6), -1.2))
+    weights, bias = rng.standard_normal(3 + 2 + 6), 0.7
+    rule = _folded(weights, bias, 0.5, directions)
+    hits, vector = (True, False, True), rng.standard_normal(6).astype(np.float32)
+    features = np.concatenate([[1.0, 0.0, 1.0], [d.score(vector) for d in directions], vector])
+    expected = 1 / (1 + np.exp(-(features @ weights + bias)))
+    assert abs(rule.probability(hits, vector) - expected) < 1e-5
+    plain = _folded(np.delete(weights, [3, 4]), bias, 0.5, ())  # a topic fitted without them
+    assert np.allclose(plain.vector_weights, weights[5:], atol=1e-6)
