@@ -51,6 +51,13 @@ GENERIC = {
     "인식": "recognition",
     "질의": "query question",
     "구조": "structure architecture",
+    # Everyday words a Korean reader types that the summaries rarely use (they write 비디오
+    # or the English word): found among the tune half's query words the lexicon missed.
+    "동영상": "video",
+    "영상": "video image",
+    "변환기": "transformer",
+    "매개변수": "parameter",
+    "맥락": "context",
 }
 _ENGLISH = re.compile(r"[a-z][a-z0-9\-]+")
 _STOP_WORDS = (

@@ -27,6 +27,7 @@ TERM_PAIRS = [
     ("에이전트", "agent"),
     ("로봇", "robot"),
     ("비디오 생성", "video generation"),
+    ("동영상 생성", "video generation"),  # the native word, hand-written beside the mined ones
     ("확산 모델", "diffusion model"),
     ("추론", "reasoning"),
     ("멀티모달", "multimodal"),
@@ -42,6 +43,7 @@ def test_the_lexicon_knows_the_basic_terms_and_nothing_else():
     assert "reinforcement" in translations("강화학습")
     assert translations("양자화를") == ("quantization",)  # the particle stripped
     assert "robot" in translations("로봇")
+    assert translations("동영상을") == ("video",) and translations("비주얼") == ("visual",)
     assert translations("diffusion") == () and translations("") == ()
     assert translations("가" * 50) == ()  # no lookups for runs no word is
 
