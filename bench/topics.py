@@ -72,16 +72,24 @@ class Labelled:
         return self.number % 2 == 0
 
 
-def read_labelled() -> list[Labelled]:
-    papers: dict[str, Paper] = {}
+def _corpus_papers(with_2024_api: bool = False) -> dict[str, Paper]:
+    """The corpus's papers by arXiv id, the first source naming one kept: the digests, the
+    2026 API days and, when asked, the 2024 API days."""
     sources = [
         *sorted((CORPUS / "daily_papers_ko").rglob("*.md")),
         *sorted((CORPUS / "hf_api").glob("*.json")),
+        *(sorted((CORPUS / "hf_api_2024").glob("*.json")) if with_2024_api else []),
     ]
+    papers: dict[str, Paper] = {}
     for source in sources:
         for digest in parse_any(source.read_text(encoding="utf-8"), str(source)).digests:
             for paper in digest.papers:
                 papers.setdefault(paper.arxiv_id, paper)
+    return papers
+
+
+def read_labelled() -> list[Labelled]:
+    papers = _corpus_papers()
     rows = [line.split("\t") for line in LABELS.read_text(encoding="utf-8").splitlines()]
     return [
         Labelled(int(n), papers[arxiv_id], set(filter(None, topics.split(","))))
@@ -93,17 +101,8 @@ def read_unlabelled(items: list[Labelled]) -> list[Paper]:
     """Every corpus paper the labels do not name, held-out ones included: the text the
     pseudo-labels learn from, so that no labelled paper, tuned or held out, is among it."""
     labelled = {item.paper.arxiv_id for item in items}
-    papers: dict[str, Paper] = {}
-    for source in [
-        *sorted((CORPUS / "daily_papers_ko").rglob("*.md")),
-        *sorted((CORPUS / "hf_api").glob("*.json")),
-        *sorted((CORPUS / "hf_api_2024").glob("*.json")),
-    ]:
-        for digest in parse_any(source.read_text(encoding="utf-8"), str(source)).digests:
-            for paper in digest.papers:
-                if paper.arxiv_id not in labelled:
-                    papers.setdefault(paper.arxiv_id, paper)
-    return [papers[a] for a in sorted(papers)]
+    papers = _corpus_papers(with_2024_api=True)
+    return [papers[a] for a in sorted(papers) if a not in labelled]
 
 
 @dataclass(frozen=True)
