@@ -88,24 +88,28 @@ def test_the_shipped_model_holds_its_score_on_the_held_out_half():
     by_meaning = match_by_meaning(papers, vectors, topics, model, embedder.query)
     by_words = match_by_meaning(papers, [None] * len(items), topics, model, embedder.query)
 
-    def macro(matches: dict[Topic, set[str]]) -> tuple[float, float, float]:
-        per_topic = [
+    def per_topic(matches: dict[Topic, set[str]]) -> list[tuple[float, float, float]]:
+        return [
             scores(
                 [p.arxiv_id in matches[topic] for p in papers],
                 [topic.key in item.topics for item in items],
             )
             for topic in topics
         ]
-        precision, recall, f1 = np.mean(per_topic, axis=0)
+
+    def macro(matches: dict[Topic, set[str]]) -> tuple[float, float, float]:
+        precision, recall, f1 = np.mean(per_topic(matches), axis=0)
         return float(precision), float(recall), float(f1)
 
-    # Measured when the model was fitted (docs/architecture.md): macro precision 0.757, recall
-    # 0.844, F1 0.793 against 0.668 by keywords. Thresholds lean to recall (issue 26).
+    # Measured when the model was fitted (docs/architecture.md): macro precision 0.760, recall
+    # 0.859, F1 0.799 against 0.668 by keywords; lowest recall 0.77 (vision). Issue 26's
+    # targets: recall 0.85, precision 0.75, no topic under 0.70. Thresholds lean to recall.
     precision, recall, f1 = macro(by_meaning)
-    assert recall >= 0.835
-    assert precision >= 0.745
-    assert f1 >= 0.785
+    assert recall >= 0.85
+    assert precision >= 0.75
+    assert f1 >= 0.79
     assert f1 > macro(by_words)[2] + 0.08
+    assert min(recall for _, recall, _ in per_topic(by_meaning)) >= 0.70
 
 
 API_DAY = ROOT / "tests" / "fixtures" / "hf_api" / "2026-06-29.json"
