@@ -1,12 +1,14 @@
 """Korean queries for English-only papers, from real Korean summaries, by archive size.
 
 Run: ``python -m bench.crosslingual [--words]`` (needs ../shared/corpus; ``--words`` skips
-the sentence encoder). 2,096 papers of 2024 have an English abstract and a real Korean
-summary; the summary check's split (bench.summary_check, seed 20241) halves the 1,940 good
-ones. Each test-half paper gives one query: the first sentence of its What's New, with every
-Latin-script word and parenthesis taken out, so no English word can match. The archive holds
-the papers English-only (their Korean sections not indexed), with the rest of the corpus and,
-past 4,600, copies of the papers that are no query's target, up to 1,000, 5,000 and 20,000.
+the sentence encoder). ``--write-centre`` writes bot/understand/korean_centre.json, the mean
+of the tune half's queries (what a Korean query is ranked without), and measures nothing.
+2,096 papers of 2024 have an English abstract and a real Korean summary; the summary
+check's split (bench.summary_check, seed 20241) halves the 1,940 good ones. Each test-half
+paper gives one query: the first sentence of its What's New, with every Latin-script word
+and parenthesis taken out, so no English word can match. The archive holds the papers
+English-only (their Korean sections not indexed), with the rest of the corpus and, past
+4,600, copies of the papers that are no query's target, up to 1,000, 5,000 and 20,000.
 The lexicon is mined from the tune half only (bench.lexicon's rules), so no test query taught
 it. Each query is searched as a reader would (words, meaning, hybrid); a hit is the paper it
 came from in the top 10.
@@ -164,12 +166,35 @@ async def run(words_only: bool) -> None:
             shipped._lexicon = original  # type: ignore[assignment]
 
 
+def write_centre() -> None:
+    """The Korean centre from the tune half's queries only: the test half's queries, which
+    the figures above are reported on, never shape it."""
+    from bot.understand.embedder import load_embedder
+    from bot.understand.korean_centre import KoreanCentre, save_korean_centre
+
+    embedder = load_embedder()
+    if embedder is None:
+        raise SystemExit("bench: the embedding model did not load")
+    corpus = load_corpus()
+    tune, _ = corpus.halves()
+    asked = queries(corpus, tune)
+    mean = embedder.texts([text for text, _ in asked]).mean(axis=0)
+    save_korean_centre(KoreanCentre(embedder.model, mean, len(asked)))
+    print(f"wrote bot/understand/korean_centre.json: the mean of {len(asked)} tune queries")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.crosslingual")
     parser.add_argument("--words", action="store_true", help="without the sentence encoder")
+    parser.add_argument(
+        "--write-centre", action="store_true", help="write the Korean centre from the tune half"
+    )
     args = parser.parse_args()
     if not CORPUS.is_dir():
         raise SystemExit(f"bench: {CORPUS} not found; the benchmark needs ../shared/corpus")
+    if args.write_centre:
+        write_centre()
+        return
     asyncio.run(run(args.words))
 
 

@@ -22,7 +22,7 @@ from bot.source.ingest import ingest
 from bot.understand.embedder import Embedder, load_embedder
 from bot.understand.index import VectorIndex
 from bot.understand.search import search
-from bot.understand.semantic import Semantic
+from bot.understand.semantic import MIN_SIMILARITY, Semantic
 from storage import archive, vectors
 from storage.db import connect
 from tests.bot_harness import ManualClock, bot_running
@@ -102,6 +102,9 @@ def test_the_index_replaces_excludes_and_keeps_a_floor():
     assert sorted(pid for pid, _ in above) == [1, 2]
     assert all(score == pytest.approx(1.0, abs=0.02) for _, score in above)
     assert VectorIndex(8).nearest(data[0], 5) == []
+    cosines = index.cosines(data[2], [3, 1, 99])  # 99: not in the index
+    np.testing.assert_allclose(cosines[:2], [1.0, float(data[0] @ data[2])], atol=0.02)
+    assert np.isnan(cosines[2])
 
 
 async def test_catching_up_resumes_and_a_restart_loads_what_was_stored(tmp_path, embedder):
@@ -176,6 +179,31 @@ async def test_off_topic_text_finds_nothing_by_meaning(archive_db):
     db, semantic = archive_db
     result = await search(db, "the weather is nice today", mode="semantic", meaning=semantic.rank)
     assert result.hits == []
+
+
+async def test_a_korean_query_ranks_without_the_korean_component(archive_db):
+    """Issue 26: a Korean query is ranked without what every Korean sentence shares
+    (bot/understand/korean_centre.py); English queries and the floor are as before."""
+    db, semantic = archive_db
+    assert semantic.korean_centre is not None
+    korean, english = "사람의 조작 기술을 로봇에게 옮기기", "transfer human manipulation skills"
+    with_centre = await semantic.rank(korean, 20)
+    english_ranked = await semantic.rank(english, 20)
+    centre, semantic.korean_centre = semantic.korean_centre, None
+    try:
+        plain = await semantic.rank(korean, 20)
+        assert await semantic.rank(english, 20) == english_ranked
+    finally:
+        semantic.korean_centre = centre
+    assert [pid for pid, _ in with_centre] != [pid for pid, _ in plain]
+    found = await archive.get_paper_with_id(db, "2606.28133")
+    assert found is not None and with_centre[0][0] == found[0]
+    # The floor judges the plain query: what a Korean query is answered at all is unchanged.
+    vector = semantic.embedder.query(korean)
+    answerable = {pid for pid, _ in semantic.index.nearest(vector, 500, floor=MIN_SIMILARITY)}
+    assert {pid for pid, _ in with_centre} <= answerable
+    for off_topic in ("오늘 점심 뭐 먹지", "우리 고양이가 자고 있다"):
+        assert await semantic.rank(off_topic, 10) == [], off_topic
 
 
 async def test_similar_papers_are_near_in_meaning(archive_db):

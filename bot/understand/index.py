@@ -12,7 +12,7 @@ the vectors, float32) and only the best 2,000 are scored in full. Measured at 20
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -118,6 +118,16 @@ class VectorIndex:
         if row is None:
             return None
         return self._codes[row].astype(np.float32) * self._scales[row]
+
+    def cosines(self, query: np.ndarray, paper_ids: Sequence[int]) -> np.ndarray:
+        """Cosine similarity of ``query`` (normalised) with each of ``paper_ids``; NaN for
+        a paper the index does not hold."""
+        rows = np.array([self._row.get(pid, -1) for pid in paper_ids], np.int64)
+        out = np.full(len(rows), np.nan, np.float32)
+        held = rows >= 0
+        if held.any():
+            out[held] = self._decoded(rows[held]) @ np.asarray(query, np.float32)
+        return out
 
     def scores(self, query: np.ndarray) -> np.ndarray:
         """Cosine similarity of ``query`` (normalised) with every row, in row order."""

@@ -12,6 +12,7 @@ import numpy as np
 from bot.core.models import Paper
 from bot.understand.embedder import Embedder
 from bot.understand.index import VectorIndex
+from bot.understand.korean_centre import load_korean_centre, mostly_korean
 from bot.understand.topic_model import load_topic_model
 from storage import vectors
 from storage.db import Database
@@ -37,6 +38,8 @@ class Semantic:
         model = load_topic_model()
         # Weights and thresholds hold only for the embeddings they were fitted on.
         self.topic_model = model if model and model.embedding_model == embedder.model else None
+        centre = load_korean_centre()
+        self.korean_centre = centre if centre and centre.embedding_model == embedder.model else None
         self.text_vectors: dict[str, np.ndarray] = {}
 
     async def load(self) -> int:
@@ -79,7 +82,13 @@ class Semantic:
         if not len(self.index) or not text.strip():
             return []
         query = await asyncio.to_thread(self.embedder.query, text)
-        return self.index.nearest(query, k, floor=MIN_SIMILARITY)
+        if self.korean_centre is None or not mostly_korean(text):
+            return self.index.nearest(query, k, floor=MIN_SIMILARITY)
+        # A Korean query ranks without the component every Korean sentence shares
+        # (bot/understand/korean_centre.py); the floor still judges the plain query.
+        found = self.index.nearest(self.korean_centre.centred(query), k)
+        plain = self.index.cosines(query, [pid for pid, _ in found])
+        return [hit for hit, cosine in zip(found, plain, strict=True) if cosine > MIN_SIMILARITY]
 
     def text_vector(self, text: str) -> np.ndarray:
         """A subscription's words, embedded once (a chat's topics rarely change)."""
