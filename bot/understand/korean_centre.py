@@ -46,8 +46,8 @@ class KoreanCentre:
 def mostly_korean(text: str) -> bool:
     """Whether at least half of ``text``'s letters are Hangul: "강화학습 추론" is, "LLM 양자화
     benchmark" is not (its English words already meet English papers as they are)."""
-    letters = _LETTER.findall(text)
-    return bool(letters) and 2 * sum(1 for c in letters if _HANGUL.match(c)) >= len(letters)
+    letters = len(_LETTER.findall(text))
+    return letters > 0 and 2 * len(_HANGUL.findall(text)) >= letters
 
 
 def load_korean_centre(path: Path = CENTRE_FILE) -> KoreanCentre | None:
