@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.lexicon import korean_words, stem, translations
+from bot.core.lexicon import compound, join_phrases, korean_words, stem, translations
 from bot.core.query import build_query
 from bot.core.topics import parse_topics
 from bot.parse.hf_api import parse_hf_api
@@ -31,6 +31,8 @@ TERM_PAIRS = [
     ("확산 모델", "diffusion model"),
     ("추론", "reasoning"),
     ("멀티모달", "multimodal"),
+    ("사고의 사슬", "chain-of-thought"),  # a glossary phrase
+    ("대형 언어 모델", "large language model"),
 ]
 
 
@@ -52,6 +54,31 @@ def test_a_korean_term_becomes_its_phrase_or_its_translations():
     expression = build_query("양자화").expression
     assert expression == '("양자 자화" OR "quantization")'
     assert build_query("-양자화 llm").expression == '("llm") NOT ("양자 자화")'  # as typed
+
+
+def test_a_glossary_phrase_is_one_term_with_english_of_several_words():
+    """맥락 내 학습 is "in-context learning": word by word (context, 내, learning) it matched
+    nothing, since no English paper holds 내."""
+    assert join_phrases(["맥락", "내", "학습", "벤치마크"]) == ["맥락 내 학습", "벤치마크"]
+    assert join_phrases(["사고의", "사슬을"]) == ["사고의 사슬을"]  # the last particle aside
+    assert join_phrases(["내", "학습"]) == ["내", "학습"]  # no phrase: the words as typed
+    assert "in-context learning" in translations("맥락 내 학습")
+    assert translations("점군") == ("point cloud",)
+    query = build_query("맥락 내 학습")
+    assert query.terms == ("맥락 내 학습",)
+    assert '("in-context" AND "learning")' in query.expression
+
+
+def test_a_compound_the_lexicon_knows_in_halves_needs_both():
+    """Korean writes compounds without spaces (음성번역, 데이터증강): a compound the lexicon
+    lacks is split where both halves are known, and a paper must say both."""
+    assert compound("음성번역") == ("음성", "번역")
+    assert {"speech", "translation"} <= set(translations("음성번역"))
+    assert compound("음성") is None and compound("강화학습") is None  # known whole
+    assert compound("가나다라") is None  # no known halves
+    expression = build_query("음성번역").expression
+    assert '("음성" OR "speech")' in expression and '("번역" OR "translation")' in expression
+    assert " AND " in expression
 
 
 @pytest.fixture

@@ -1,10 +1,15 @@
 """Korean words and their English translations, so that Korean reaches English-only papers.
 
-Most papers arrive in English (the HF API), and a Korean reader types Korean. The lexicon
-(``ko_en_lexicon.tsv``, shipped) was mined by ``bench.lexicon`` from 2,096 real papers that
-have both a Korean summary and an English abstract: words that keep appearing in the same
-papers translate each other (로봇 → robot, 양자화 → quantization, 환각 → hallucination).
-A Korean query or topic word then also matches its English translations.
+Most papers arrive in English (the HF API), and a Korean reader types Korean. Three files:
+- ``ko_en_lexicon.tsv``, mined by ``bench.lexicon`` from 2,096 real papers that have both a
+  Korean summary and an English abstract: words that keep appearing in the same papers
+  translate each other (로봇 → robot, 양자화 → quantization, 환각 → hallucination);
+- ``ko_en_glossary.tsv``, hand-written: the standard Korean names of the field's English
+  terms, many of them phrases (맥락 내 학습 → in-context learning, 점군 → point cloud), which
+  the summaries write in Latin, so mining never pairs them;
+- ``ko_en_loanwords.tsv``, hand-written: Hangul spellings of loanwords (트랜스포머).
+A mined entry wins over a hand-written one for the same word. A Korean query or topic word
+then also matches its English translations; a phrase the glossary knows is one term.
 """
 
 from __future__ import annotations
@@ -14,10 +19,14 @@ import re
 from pathlib import Path
 
 LEXICON_FILE = Path(__file__).with_name("ko_en_lexicon.tsv")
+GLOSSARY_FILE = Path(__file__).with_name("ko_en_glossary.tsv")
 # Hangul spellings of loanwords (트랜스포머, 어텐션): the summaries write them in Latin, so
 # mining never sees them; hand-written, and a mined entry wins.
 LOANWORDS_FILE = Path(__file__).with_name("ko_en_loanwords.tsv")
 MAX_WORD = 20  # characters: longer runs are not words the lexicon holds
+MAX_PHRASE = 40  # characters of a glossary phrase (매개변수 효율적 미세 조정)
+PHRASE_WORDS = 4  # words of the longest glossary phrase
+MIN_PART = 2  # syllables of each half of a compound split in two (자율주행 → 자율 + 주행)
 # Particles and endings a Korean noun carries in running text, longest first.
 _ENDING = re.compile(
     "(으로써|에서는|에서|으로|로서|에게|까지|부터|하는|하여|하고|되는|된|한|을|를|은|는|이|가"
@@ -44,21 +53,74 @@ def korean_words(text: str) -> set[str]:
 
 @functools.cache
 def _lexicon() -> dict[str, tuple[str, ...]]:
-    return _read(LOANWORDS_FILE) | _read(LEXICON_FILE)
+    return _read(LOANWORDS_FILE) | _read(GLOSSARY_FILE) | _read(LEXICON_FILE)
 
 
 def _read(path: Path) -> dict[str, tuple[str, ...]]:
+    """Korean → English translations. The glossary's are comma-separated and may be several
+    words (in-context learning); the other files' are single words separated by spaces."""
     entries: dict[str, tuple[str, ...]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             korean, english = line.split("\t", 1)
-            entries[korean] = tuple(english.split())
+            if "," in english or path == GLOSSARY_FILE:
+                found = tuple(" ".join(e.split()) for e in english.split(",") if e.strip())
+            else:
+                found = tuple(english.split())
+            entries[" ".join(korean.split())] = found
     return entries
 
 
-def translations(term: str) -> tuple[str, ...]:
-    """The English words a Korean ``term`` stands for; () for anything else."""
-    if len(term) > MAX_WORD or not _HANGUL.fullmatch(term):
-        return ()
-    found = _lexicon().get(term) or _lexicon().get(stem(term))
+def _entry(term: str) -> tuple[str, ...]:
+    """The lexicon's own entry for ``term``, a word or a phrase, its last word's particle
+    aside (사고의 사슬을 → 사고의 사슬)."""
+    lexicon = _lexicon()
+    found = lexicon.get(term)
+    if found is None:
+        head, _, last = term.rpartition(" ")
+        found = lexicon.get(f"{head} {stem(last)}".strip())
     return found or ()
+
+
+def compound(term: str) -> tuple[str, str] | None:
+    """A Korean word the lexicon lacks, as two halves it holds (자율주행 → 자율, 주행); None
+    when it holds the word itself, or no split has both halves. The longest first half wins:
+    a compound's head is its first word."""
+    if len(term) > MAX_WORD or not _HANGUL.fullmatch(term) or _entry(term):
+        return None
+    word = stem(term)
+    for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+        first, second = word[:cut], word[cut:]
+        if _entry(first) and _entry(second):
+            return first, second
+    return None
+
+
+def translations(term: str) -> tuple[str, ...]:
+    """The English a Korean word or glossary phrase stands for, each translation a word or a
+    few (in-context learning); a compound's are its two halves'; () for anything else."""
+    if len(term) > MAX_PHRASE or not _HANGUL.search(term):
+        return ()
+    found = _entry(term)
+    if found or " " in term:
+        return found
+    halves = compound(term)
+    return _entry(halves[0]) + _entry(halves[1]) if halves else ()
+
+
+def join_phrases(terms: list[str]) -> list[str]:
+    """``terms`` with each run of words the glossary holds as one phrase joined into one
+    term, longest first: [맥락, 내, 학습, 벤치마크] → [맥락 내 학습, 벤치마크]."""
+    joined: list[str] = []
+    at = 0
+    while at < len(terms):
+        for size in range(min(PHRASE_WORDS, len(terms) - at), 1, -1):
+            run = " ".join(terms[at : at + size])
+            if len(run) <= MAX_PHRASE and _HANGUL.search(run) and _entry(run):
+                joined.append(run)
+                at += size
+                break
+        else:
+            joined.append(terms[at])
+            at += 1
+    return joined

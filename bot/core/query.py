@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from bot.core.lexicon import translations
+from bot.core.lexicon import compound, join_phrases, translations
 
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 
@@ -78,7 +78,8 @@ def split_terms(text: str) -> tuple[list[str], list[str]]:
             term, negative = word, False
         if _has_token_chars(term):
             (excluded if negative else terms).append(term)
-    return terms, excluded
+    # A phrase the glossary knows (맥락 내 학습) is one term, matched with its English.
+    return join_phrases(terms), excluded
 
 
 def phrase(term: str) -> str:
@@ -98,11 +99,25 @@ def phrase(term: str) -> str:
 def term_expression(term: str) -> str:
     """One term as FTS5: its phrase, or with its English translations when it is a Korean
     word the lexicon knows (``강화학습`` also finds "reinforcement"), since most papers arrive
-    in English."""
+    in English. A compound it knows only in halves needs both (``자율주행``: "autonomous" and
+    "driving")."""
+    halves = compound(term)
+    if halves is not None:
+        both = " AND ".join(term_expression(half) for half in halves)
+        return f"({phrase(term)} OR ({both}))"
     english = translations(term)
     if not english:
         return phrase(term)
-    return "(" + " OR ".join([phrase(term), *(phrase(e) for e in english)]) + ")"
+    return "(" + " OR ".join([phrase(term), *(_all_words(e) for e in english)]) + ")"
+
+
+def _all_words(english: str) -> str:
+    """A translation as its English reader's words would match: every word, anywhere ("in
+    context learning": "in-context" and "learning")."""
+    words = english.split()
+    if len(words) == 1:
+        return phrase(english)
+    return "(" + " AND ".join(phrase(word) for word in words) + ")"
 
 
 def match_expression(terms: list[str], excluded: list[str], any_of: bool = False) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from bot.core.lexicon import korean_words, translations
+from bot.core.lexicon import join_phrases, korean_words, translations
 from bot.core.query import phrase
 from storage.db import Database
 from storage.search import indexed_texts, paper_count_and_matches
@@ -26,10 +26,14 @@ MAX_WORDS = 24  # English words a query may bring: a pasted paragraph brings no 
 
 
 def english_words(text: str) -> list[str]:
-    """The English words the lexicon gives the Korean words of ``text``, first seen first."""
+    """The English words the lexicon gives the Korean words and glossary phrases of
+    ``text``, first seen first."""
     found: dict[str, None] = {}
-    for word in sorted(korean_words(text), key=text.find):
-        found.update(dict.fromkeys(translations(word)))
+    for term in join_phrases(text.split()):
+        korean = [term] if " " in term else sorted(korean_words(term), key=term.find)
+        for word in korean:
+            for english in translations(word):
+                found.update(dict.fromkeys(english.split()))
     return list(found)[:MAX_WORDS]
 
 
