@@ -212,7 +212,8 @@ async def test_a_korean_query_lifts_the_candidates_that_hold_its_english_words(e
         return [(robot, 0.42), (flow, 0.41), (abra, 0.40)]
 
     arxiv = dict(await english_day.execute_fetchall("SELECT id, arxiv_id FROM papers"))
-    korean = await search(english_day, "확산 이미지 학습 확장", meaning=encoder_prefers_the_robot)
+    # 정말 ("really") has no English: no paper holds every word, so the order is the re-rank's.
+    korean = await search(english_day, "확산 이미지 학습 정말", meaning=encoder_prefers_the_robot)
     assert korean.hits[0].paper.arxiv_id == arxiv[abra]
     english = await search(english_day, "zzzz qqqq", meaning=encoder_prefers_the_robot)
     assert [h.paper.arxiv_id for h in english.hits] == [arxiv[robot], arxiv[flow], arxiv[abra]]
@@ -242,3 +243,64 @@ def test_a_word_is_held_at_the_start_of_a_word_hyphenated_or_spaced():
     assert _holds_any("(models) are", "model") and _holds_any("models", "model")
     assert not _holds_any("remodel the house", "model")
     assert not _holds_any("training", "rain")
+
+
+def test_a_word_only_the_encoder_glossed_is_matched_in_english_but_never_re_ranks():
+    """한국어 is in too few parallel papers to be mined and in no glossary: the encoder's
+    nearest English word ("korean") translates it for a typed term, while the re-rank of a
+    sentence's candidates leaves such guesses out."""
+    from bot.understand.crosslingual import english_words
+
+    assert translations("한국어") == ("korean",)
+    assert translations("한국어", guessed=False) == ()
+    assert '"korean"' in build_query("한국어").expression
+    assert "korean" not in english_words("한국어 대형 언어 모델")
+    assert "language" in english_words("한국어 대형 언어 모델")
+
+
+def test_what_was_mined_or_written_wins_over_a_gloss(monkeypatch):
+    import bot.core.lexicon as lexicon
+
+    monkeypatch.setattr(lexicon, "_glosses", lambda: {"로봇": ("bot",), "가나다": ("abc",)})
+    assert "robot" in translations("로봇") and "bot" not in translations("로봇")
+    assert translations("가나다") == ("abc",)
+
+
+class _Encoder:
+    """Vectors by hand: each text's vector is looked up."""
+
+    def __init__(self, vectors: dict[str, list[float]]) -> None:
+        self.vectors = vectors
+
+    def texts(self, texts):
+        import numpy as np
+
+        rows = np.array([self.vectors[t] for t in texts], dtype=np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_a_gloss_is_a_near_english_word_never_a_hub_nor_for_a_verb_form():
+    from bench.lexicon import glosses
+
+    def words(stem: str, count: int) -> list[str]:
+        return [f"{stem}{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(count)]
+
+    vectors = {
+        "법률": [1.0, 0.0, 0.0, 0.1],
+        "축구": [0.0, 1.0, 0.0, 0.1],
+        "제안합니다": [0.0, 0.0, 1.0, 0.1],  # a verb form: never glossed
+        "강아지": [0.5, 0.5, 0.5, 0.5],  # near nothing but the hubs
+        "고래": [0.55, 0.5, 0.5, 0.45],
+        "legal": [0.95, 0.05, 0.0, 0.1],
+        "lawful": [0.93, 0.07, 0.0, 0.1],  # close to the best: kept too
+        "soccer": [0.0, 0.9, 0.4, 0.1],
+        "propose": [0.0, 0.0, 1.0, 0.1],
+    }
+    vectors |= {w: [0.6, 0.6, 0.6, 0.6] for w in words("hub", 8)}  # near every word
+    vectors |= {w: [0.0, 0.0, 0.0, 1.0] for w in words("zz", 300)}  # the bulk
+    korean = ["법률 축구 제안합니다 강아지 고래"] * 2
+    english = [" ".join(w for w in vectors if w.isascii())] * 3
+    found = glosses(korean, english, lambda word: False, _Encoder(vectors))
+    assert found == {"법률": ["legal", "lawful"], "축구": ["soccer"]}
+    known = glosses(korean, english, lambda word: word == "축구", _Encoder(vectors))
+    assert known == {"법률": ["legal", "lawful"]}

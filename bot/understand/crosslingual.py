@@ -32,7 +32,7 @@ def english_words(text: str) -> list[str]:
     for term in join_phrases(text.split()):
         korean = [term] if " " in term else sorted(korean_words(term), key=term.find)
         for word in korean:
-            for english in translations(word):
+            for english in translations(word, guessed=False):
                 found.update(dict.fromkeys(english.split()))
     return list(found)[:MAX_WORDS]
 
