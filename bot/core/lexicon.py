@@ -75,7 +75,7 @@ def _read(path: Path) -> dict[str, tuple[str, ...]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             korean, english = line.split("\t", 1)
-            if "," in english or path == GLOSSARY_FILE:
+            if path == GLOSSARY_FILE:
                 found = tuple(" ".join(e.split()) for e in english.split(",") if e.strip())
             else:
                 found = tuple(english.split())
