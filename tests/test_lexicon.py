@@ -69,6 +69,18 @@ def test_a_glossary_phrase_is_one_term_with_english_of_several_words():
     assert '("in-context" AND "learning")' in query.expression
 
 
+def test_a_built_in_topic_s_korean_keyword_matches_its_english_as_a_phrase():
+    """Typed free text matches a translation's words anywhere, as the English typed would; a
+    built-in topic's keyword (대형 언어 모델) stays as specific as its English keywords."""
+    from bot.core.topics import Topic
+
+    words = '("large" AND "language" AND "model")'
+    built_in = Topic("llm").expression()
+    assert '"large language model"' in built_in and words not in built_in
+    (free,) = parse_topics("대형 언어 모델")
+    assert words in free.expression()
+
+
 def test_a_compound_the_lexicon_knows_in_halves_needs_both():
     """Korean writes compounds without spaces (음성번역, 데이터증강): a compound the lexicon
     lacks is split where both halves are known, and a paper must say both."""

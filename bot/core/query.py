@@ -96,19 +96,22 @@ def phrase(term: str) -> str:
     return quoted
 
 
-def term_expression(term: str) -> str:
+def term_expression(term: str, exact: bool = False) -> str:
     """One term as FTS5: its phrase, or with its English translations when it is a Korean
     word the lexicon knows (``강화학습`` also finds "reinforcement"), since most papers arrive
     in English. A compound it knows only in halves needs both (``자율주행``: "autonomous" and
-    "driving")."""
+    "driving"). A translation of several words matches as those words typed would, or,
+    ``exact``, as the phrase (a built-in topic's keyword: "language" and "model" anywhere is
+    not "language model")."""
     halves = compound(term)
     if halves is not None:
-        both = " AND ".join(term_expression(half) for half in halves)
+        both = " AND ".join(term_expression(half, exact) for half in halves)
         return f"({phrase(term)} OR ({both}))"
     english = translations(term)
     if not english:
         return phrase(term)
-    return "(" + " OR ".join([phrase(term), *(_all_words(e) for e in english)]) + ")"
+    translated = (phrase(e) if exact else _all_words(e) for e in english)
+    return "(" + " OR ".join([phrase(term), *translated]) + ")"
 
 
 def _all_words(english: str) -> str:
@@ -120,10 +123,12 @@ def _all_words(english: str) -> str:
     return "(" + " AND ".join(phrase(word) for word in words) + ")"
 
 
-def match_expression(terms: list[str], excluded: list[str], any_of: bool = False) -> str:
+def match_expression(
+    terms: list[str], excluded: list[str], any_of: bool = False, exact: bool = False
+) -> str:
     """The FTS5 expression: all ``terms`` (or any, for a topic's keywords), minus exclusions.
     Exclusions are taken as typed: a translation would exclude more than was asked."""
-    positive = (" OR " if any_of else " AND ").join(term_expression(t) for t in terms)
+    positive = (" OR " if any_of else " AND ").join(term_expression(t, exact) for t in terms)
     if excluded:
         return f"({positive}) NOT ({' OR '.join(phrase(t) for t in excluded)})"
     return positive

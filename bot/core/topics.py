@@ -89,7 +89,7 @@ class Topic:
         if not terms:
             raise TopicError(self.key)
         if len(terms) == 1 and terms[0] in BUILTIN:
-            return match_expression(list(BUILTIN[terms[0]]), excluded, any_of=True)
+            return match_expression(list(BUILTIN[terms[0]]), excluded, any_of=True, exact=True)
         return match_expression(terms, excluded)
 
 
