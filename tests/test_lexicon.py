@@ -79,6 +79,9 @@ def test_a_built_in_topic_s_korean_keyword_matches_its_english_as_a_phrase():
     assert '"large language model"' in built_in and words not in built_in
     (free,) = parse_topics("대형 언어 모델")
     assert words in free.expression()
+    from bot.understand.topic_model import _plan
+
+    assert _plan(Topic("llm")).positive == built_in  # what the topic model reads, the same
 
 
 def test_a_compound_the_lexicon_knows_in_halves_needs_both():

@@ -158,7 +158,7 @@ def _plan(topic: Topic) -> _Plan:
         return _Plan(None, "", "", "")
     slug = terms[0] if len(terms) == 1 and terms[0] in BUILTIN else None
     positive = (
-        match_expression(list(BUILTIN[slug]), [], any_of=True)
+        match_expression(list(BUILTIN[slug]), [], any_of=True, exact=True)
         if slug
         else match_expression(terms, [])
     )
