@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 LEXICON_FILE = Path(__file__).with_name("ko_en_lexicon.tsv")
@@ -141,3 +142,24 @@ def join_phrases(terms: list[str]) -> list[str]:
             joined.append(terms[at])
             at += 1
     return joined
+
+
+def english_of(terms: Sequence[str]) -> str | None:
+    """``terms`` said in English, each Korean one by its first translation (a compound by its
+    halves'): [강화학습, 벤치마크] → "reinforcement learning benchmark". None when no term is
+    Korean, or one has no translation: half a translation means something else."""
+    said: list[str] = []
+    korean = False
+    for term in terms:
+        if not _HANGUL.search(term):
+            said.append(term)
+            continue
+        korean = True
+        halves = compound(term)
+        parts = list(halves) if halves else [term]
+        for part in parts:
+            found = translations(part)
+            if not found:
+                return None
+            said.append(found[0])
+    return " ".join(said) if korean else None

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.core.lexicon import english_of
 from bot.core.models import Paper
 from bot.core.query import match_expression, split_terms
 from bot.core.topics import BUILTIN, Topic
@@ -108,7 +109,11 @@ def match_by_meaning(
             continue
         found = hits[plan.positive]
         rule = model.rules.get(plan.slug) if plan.slug else None
-        reference = None if rule is not None else text_vector(plan.text)
+        # Free text is near a paper by its own words' embedding or, typed in Korean, by its
+        # English's: a Korean sentence is farther from every English paper than the same
+        # words in English are.
+        said = [plan.text, plan.english] if plan.english else [plan.text]
+        references = [] if rule is not None else [text_vector(text) for text in said]
         matched = set()
         for i, paper in enumerate(papers):
             vector = vectors[i]
@@ -118,8 +123,8 @@ def match_by_meaning(
             elif rule is not None:
                 ok = rule.probability(columns, vector) >= rule.threshold
             else:
-                assert reference is not None
-                ok = columns[2] or float(vector @ reference) >= model.free_text_threshold
+                near = max(float(vector @ reference) for reference in references)
+                ok = columns[2] or near >= model.free_text_threshold
             if ok and not (plan.excluded and i in hits[plan.excluded]["body"]):
                 matched.add(paper.arxiv_id)
         result[topic] = matched
@@ -148,6 +153,7 @@ def topic_profile(papers: Sequence[Paper], vectors: np.ndarray, model: TopicMode
 class _Plan:
     slug: str | None  # a built-in topic
     text: str  # free text, as embedded
+    english: str | None  # the free text's English, when it is Korean the lexicon knows
     positive: str  # FTS expression of what to match
     excluded: str  # FTS expression of what to leave out ("" for none)
 
@@ -155,7 +161,7 @@ class _Plan:
 def _plan(topic: Topic) -> _Plan:
     terms, excluded = split_terms(topic.key)
     if not terms:
-        return _Plan(None, "", "", "")
+        return _Plan(None, "", None, "", "")
     slug = terms[0] if len(terms) == 1 and terms[0] in BUILTIN else None
     positive = (
         match_expression(list(BUILTIN[slug]), [], any_of=True, exact=True)
@@ -163,4 +169,5 @@ def _plan(topic: Topic) -> _Plan:
         else match_expression(terms, [])
     )
     leave_out = match_expression(excluded, [], any_of=True) if excluded else ""
-    return _Plan(slug, " ".join(terms), positive, leave_out)
+    english = None if slug else english_of(terms)
+    return _Plan(slug, " ".join(terms), english, positive, leave_out)
