@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.lexicon import compound, join_phrases, korean_words, stem, translations
+from bot.core.lexicon import (
+    compound,
+    english_of,
+    join_phrases,
+    korean_words,
+    stem,
+    translations,
+)
 from bot.core.query import build_query
 from bot.core.topics import parse_topics
 from bot.parse.hf_api import parse_hf_api
@@ -67,6 +74,14 @@ def test_a_glossary_phrase_is_one_term_with_english_of_several_words():
     query = build_query("맥락 내 학습")
     assert query.terms == ("맥락 내 학습",)
     assert '("in-context" AND "learning")' in query.expression
+
+
+def test_korean_terms_are_said_in_english_only_when_every_one_has_a_translation():
+    assert english_of(["맥락 내 학습", "벤치마크"]) == "in-context learning benchmark"
+    assert english_of(["음성번역"]) == "speech translation"  # a compound, by its halves
+    assert english_of(["llm", "양자화"]) == "llm quantization"
+    assert english_of(["llm"]) is None  # nothing to say in English
+    assert english_of(["양자화", "가나다"]) is None  # half a translation says something else
 
 
 def test_a_built_in_topic_s_korean_keyword_matches_its_english_as_a_phrase():
