@@ -1,6 +1,6 @@
 """Korean words and their English translations, so that Korean reaches English-only papers.
 
-Most papers arrive in English (the HF API), and a Korean reader types Korean. Three files:
+Most papers arrive in English (the HF API), and a Korean reader types Korean. Four files:
 - ``ko_en_lexicon.tsv``, mined by ``bench.lexicon`` from 2,096 real papers that have both a
   Korean summary and an English abstract: words that keep appearing in the same papers
   translate each other (로봇 → robot, 양자화 → quantization, 환각 → hallucination);
@@ -10,7 +10,7 @@ Most papers arrive in English (the HF API), and a Korean reader types Korean. Th
 - ``ko_en_loanwords.tsv``, hand-written: Hangul spellings of loanwords (트랜스포머);
 - ``ko_en_glosses.tsv``, written by ``bench.lexicon --glosses``: the summaries' words none of
   the others translate, each with the English words nearest to it by the sentence encoder
-  (법률 → law, 교육 → education), at a cosine of 0.8 or more.
+  (한국어 → korean, 교육 → education), at a cosine of 0.8 or more.
 A mined entry wins over a hand-written one for the same word, and both over a gloss. A Korean
 query or topic word then also matches its English translations; a phrase the glossary knows
 is one term.
