@@ -124,7 +124,8 @@ GLOSS_PAPERS = 2  # a Korean word in fewer summaries is not glossed
 VOCABULARY_PAPERS = 3  # an English word in fewer titles and abstracts is not a gloss
 # English words near every Korean word ("thereof", "prosody", acronyms): the encoder's hubs,
 # nearest to hundreds of unrelated words. The top 2% by mean cosine to all the Korean words
-# are never a gloss; real words sit far below (korean 0.05, education 0.30, image 0.43).
+# are never a gloss; real words rank far below by that mean (korean at its 5th percentile,
+# education the 30th, image the 43rd).
 HUB_SHARE = 0.02
 _VOCABULARY = re.compile(r"[a-z]{4,}")
 # Verb and adjective forms (제안합니다, 향상시키며, 높을): glossed, they are English verbs a
