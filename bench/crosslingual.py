@@ -14,6 +14,9 @@ it. Each query is searched as a reader would (words, meaning, hybrid); a hit is 
 came from in the top 10. ``--same-language`` is a reference point, not the benchmark: each
 target holds its Korean summary, less the sentence its query came from, as if it had arrived
 in Korean, so the figures say how far these queries single out their paper at all.
+``--hand-written`` runs bench.semantic's two sets of Korean queries written by hand for
+English-only papers of 2026 (the first guided changes, the second only reports) over the same
+archives, with the lexicon as shipped: the kind of query a reader types, at 1k, 5k and 20k.
 """
 
 from __future__ import annotations
@@ -137,6 +140,38 @@ async def measure(
     return results
 
 
+async def run_hand_written(words_only: bool) -> None:
+    """bench.semantic's hand-written query sets over archives of 1k, 5k and 20k papers, with
+    the shipped lexicon and glosses (no test query here taught them anything)."""
+    from bench.semantic import QUERY_SET, SECOND_SET, read_queries
+
+    corpus = load_corpus()
+    sets = [("first set", read_queries(QUERY_SET)), ("second set", read_queries(SECOND_SET))]
+    targets = {a for _, asked in sets for _, a in asked}
+    embedder = vector_of = None
+    if not words_only:
+        from bot.understand.embedder import load_embedder
+
+        embedder = load_embedder()
+        originals = [
+            corpus.english(a) if a in corpus.pairs else corpus.papers[a] for a in corpus.papers
+        ]
+        matrix = embedder.papers(originals)
+        by_id = {p.arxiv_id: matrix[i] for i, p in enumerate(originals)}
+
+        def vector_of(arxiv_id: str) -> np.ndarray:
+            return by_id[ORIGIN.get(arxiv_id, arxiv_id)]
+
+    for size in SIZES:
+        papers = archive_papers(corpus, targets, size)
+        for name, asked in sets:
+            figures = await measure(papers, asked, embedder, vector_of)
+            line = "; ".join(
+                f"{mode} recall@10 {r:.3f} MRR {m:.3f}" for mode, (r, m, _) in figures.items()
+            )
+            print(f"{name}, {len(asked)} queries, {len(papers):,} papers: {line}")
+
+
 async def run(words_only: bool, same_language: bool) -> None:
     corpus = load_corpus()
     tune, test = corpus.halves()
@@ -230,11 +265,19 @@ def main() -> None:
         action="store_true",
         help="reference: each target holds its Korean summary, less the query's sentence",
     )
+    parser.add_argument(
+        "--hand-written",
+        action="store_true",
+        help="bench.semantic's hand-written Korean queries over the same archives",
+    )
     args = parser.parse_args()
     if not CORPUS.is_dir():
         raise SystemExit(f"bench: {CORPUS} not found; the benchmark needs ../shared/corpus")
     if args.write_centre:
         write_centre()
+        return
+    if args.hand_written:
+        asyncio.run(run_hand_written(args.words))
         return
     asyncio.run(run(args.words, args.same_language))
 
