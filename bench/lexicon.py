@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.core.lexicon import GLOSSES_FILE, LEXICON_FILE, korean_words
+from bot.understand.glossing import VOCABULARY_FILE, glossable, pick
 
 ROOT = Path(__file__).resolve().parents[1]
 MIN_PAPERS = 3  # a pair seen in fewer papers is chance
@@ -115,11 +116,8 @@ def mine(korean: Mapping[str, str], english: Mapping[str, str]) -> dict[str, lis
 
 # The encoder's glosses: a Korean word co-occurrence could not pair (in too few papers, or
 # only with Latin-script summaries' words) takes the English words nearest to it in the
-# encoder's space. Checked against what co-occurrence found for the words it did pair: the
-# nearest English word agrees for 0.74 of them at a cosine of 0.75, 0.79 at 0.8 (406 of 799
-# words reach it), 0.82 at 0.85.
-GLOSS_MIN = 0.8
-GLOSS_NEAR = 0.03  # a second English word kept when this close to the best
+# encoder's space, by the rule of bot/understand/glossing.py (checked there against what
+# co-occurrence and the glossary give for the words they do translate).
 GLOSS_PAPERS = 2  # a Korean word in fewer summaries is not glossed
 VOCABULARY_PAPERS = 3  # an English word in fewer titles and abstracts is not a gloss
 # English words near every Korean word ("thereof", "prosody", acronyms): the encoder's hubs,
@@ -128,42 +126,35 @@ VOCABULARY_PAPERS = 3  # an English word in fewer titles and abstracts is not a 
 # education the 30th, image the 43rd).
 HUB_SHARE = 0.02
 _VOCABULARY = re.compile(r"[a-z]{4,}")
-# Verb and adjective forms (제안합니다, 향상시키며, 높을): glossed, they are English verbs a
-# reader never types; a gloss is for the nouns they do type.
-_VERB_FORM = re.compile(
-    "(다|며|면|록|할|될|된|던|했|해|하|되|게|킨|킬|칠|는데|지만|어서|워|져|줄|준|낼|낸|운|울|않|못"
-    "|없|있|왔|에는|에도|만큼|처럼|보다|같은|같이|으로|히|이|실)$"
-)
 
 
 def glosses(
     korean: Iterable[str], english: Iterable[str], known: Callable[[str], bool], embedder
-) -> dict[str, list[str]]:
+) -> tuple[dict[str, list[str]], list[str]]:
     """Korean word → the English words nearest to it by the sentence encoder, for the nouns
-    of ``korean`` (summaries) that ``known`` does not translate; the English words are those
-    of ``english`` (titles and abstracts), as written, less the encoder's hubs."""
+    of ``korean`` (summaries) that ``known`` does not translate; and the English words a
+    gloss may be: those of ``english`` (titles and abstracts), as written, less the
+    encoder's hubs (what ``Glosser`` glosses typed words over)."""
     ko_df = Counter(w for text in korean for w in korean_words(text))
     words = sorted(
-        w
-        for w, n in ko_df.items()
-        if n >= GLOSS_PAPERS and not _VERB_FORM.search(w) and not known(w)
+        w for w, n in ko_df.items() if n >= GLOSS_PAPERS and glossable(w) and not known(w)
     )
     en_df = Counter(w for text in english for w in set(_VOCABULARY.findall(text.lower())))
     vocabulary = sorted(w for w, n in en_df.items() if n >= VOCABULARY_PAPERS and w not in _STOP)
     if not words or not vocabulary:
-        return {}
-    cosines = embedder.texts(words) @ embedder.texts(vocabulary).T
+        return {}, vocabulary
+    vectors = embedder.texts(vocabulary)
+    cosines = embedder.texts(words) @ vectors.T
     pull = cosines.mean(axis=0)
-    cosines[:, pull >= np.quantile(pull, 1 - HUB_SHARE)] = -1.0
+    kept = pull < np.quantile(pull, 1 - HUB_SHARE)
+    vocabulary = [w for w, keep in zip(vocabulary, kept, strict=True) if keep]
+    cosines = cosines[:, kept]
     found = {}
-    for row, word in enumerate(cosines):
-        order = word.argsort()[::-1][:2]
-        best = float(word[order[0]])
-        if best >= GLOSS_MIN:
-            found[words[row]] = [
-                vocabulary[j] for j in order if word[j] >= max(GLOSS_MIN, best - GLOSS_NEAR)
-            ]
-    return found
+    for row, word in zip(cosines, words, strict=True):
+        gloss = pick(row, vocabulary)
+        if gloss:
+            found[word] = gloss
+    return found, vocabulary
 
 
 def write(
@@ -211,14 +202,21 @@ def write_glosses(corpus) -> None:
     if embedder is None:
         raise SystemExit("bench: the embedding model did not load")
     papers = corpus.papers.values()
-    found = glosses(
+    found, vocabulary = glosses(
         [p.summary_text for p in papers],
         [f"{p.title}\n{p.abstract}" for p in papers],
         lambda word: bool(translations(word, guessed=False)),
         embedder,
     )
-    write(found, GLOSSES_FILE, f"the encoder's nearest words, cosine >= {GLOSS_MIN}")
+    write(found, GLOSSES_FILE, "the encoder's nearest words, bot/understand/glossing.py's rule")
     print(f"{len(found):,} Korean words glossed; written to {GLOSSES_FILE.relative_to(ROOT)}")
+    header = (
+        "# English words a gloss may be (bench.lexicon --glosses; do not edit): the shared"
+        f" corpus's title and abstract words in {VOCABULARY_PAPERS}+ papers, less the"
+        " encoder's hubs"
+    )
+    VOCABULARY_FILE.write_text("\n".join([header, *vocabulary]) + "\n", encoding="utf-8")
+    print(f"{len(vocabulary):,} English words; written to {VOCABULARY_FILE.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -180,7 +180,10 @@ class Pipeline:
         query also in English when the language model gives a translation in time. While
         ``typing`` (inline mode, a query per keystroke) only a translation made before is
         used: no call, no wait."""
-        meaning = self.semantic.rank if self.semantic is not None else None
+        meaning = None
+        if self.semantic is not None:
+            meaning = self.semantic.rank
+            await self.semantic.gloss(text)
         english = None
         if self.translator is not None:
             english = (

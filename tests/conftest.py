@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
+from bot.core.lexicon import forget_learned
 from bot.source.ingest import ingest
 from bot.source.reader import new_client
 from storage.db import connect
@@ -25,6 +26,15 @@ needs_corpus = pytest.mark.skipif(
 def fixture_text(relative: str) -> str:
     """A fixture digest by its date path, like '2024/10/18'."""
     return (FIXTURES / f"{relative}.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def no_glosses_learned_before() -> Iterator[None]:
+    """Glosses made at run time live in the process (bot/core/lexicon.py): each test starts
+    without another test's."""
+    forget_learned()
+    yield
+    forget_learned()
 
 
 @pytest.fixture(autouse=True)

@@ -225,6 +225,8 @@ async def _start_semantic(pipeline: Pipeline) -> None:
         return  # load_embedder logged why; search stays full-text
     semantic = Semantic(pipeline.db, embedder)
     loaded = await semantic.load()
+    # The glosses' English words embedded now (about 2 s), not in a reader's first search.
+    await asyncio.to_thread(semantic.glosser.warm)
     pipeline.semantic = semantic
     pipeline.foryou = ForYou(pipeline.db, semantic)
     log.info("semantic search on (%s): %d papers indexed", embedder.model, loaded)

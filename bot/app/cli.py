@@ -557,7 +557,10 @@ async def _cmd_search(db: Database, args: argparse.Namespace) -> int:
     semantic = await _loaded_semantic(db, args.settings) if args.mode != "fts" else None
     if args.mode != "fts" and semantic is None:
         print("paperboy search: no embedding model; searching by words", file=sys.stderr)
-    meaning = semantic.rank if semantic is not None else None
+    meaning = None
+    if semantic is not None:
+        meaning = semantic.rank
+        await semantic.gloss(query)
     hits = await search_papers(db, query, limit=args.n, mode=args.mode, meaning=meaning)
     if args.json:
         _emit_json([out.hit_json(h) for h in hits])

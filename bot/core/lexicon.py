@@ -10,17 +10,18 @@ Most papers arrive in English (the HF API), and a Korean reader types Korean. Fo
 - ``ko_en_loanwords.tsv``, hand-written: Hangul spellings of loanwords (트랜스포머);
 - ``ko_en_glosses.tsv``, written by ``bench.lexicon --glosses``: the summaries' words none of
   the others translate, each with the English words nearest to it by the sentence encoder
-  (한국어 → korean, 교육 → education), at a cosine of 0.8 or more.
-A mined entry wins over a hand-written one for the same word, and both over a gloss. A Korean
-query or topic word then also matches its English translations; a phrase the glossary knows
-is one term.
+  (한국어 → korean, 교육 → education), by the rule of ``bot/understand/glossing.py``.
+A mined entry wins over a hand-written one for the same word, and both over a gloss. With the
+encoder loaded, a word a reader types that no file holds is glossed by the same rule as it is
+asked (``learn``): those glosses live in memory. A Korean query or topic word then also
+matches its English translations; a phrase the glossary knows is one term.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 LEXICON_FILE = Path(__file__).with_name("ko_en_lexicon.tsv")
@@ -33,6 +34,7 @@ MAX_WORD = 20  # characters: longer runs are not words the lexicon holds
 MAX_PHRASE = 40  # characters of a glossary phrase (매개변수 효율적 미세 조정)
 PHRASE_WORDS = 4  # words of the longest glossary phrase
 MIN_PART = 2  # syllables of each half of a compound split in two (자율주행 → 자율 + 주행)
+MAX_LEARNED = 20_000  # words glossed at run time kept in memory (a few MB at most)
 # Particles and endings a Korean noun carries in running text, longest first.
 _ENDING = re.compile(
     "(으로써|에서는|에서|으로|로서|에게|까지|부터|하는|하여|하고|되는|된|한|을|를|은|는|이|가"
@@ -69,6 +71,29 @@ def _glosses() -> dict[str, tuple[str, ...]]:
     return _read(GLOSSES_FILE) if GLOSSES_FILE.exists() else {}
 
 
+# Glosses made at run time (bot/understand/glossing.py): word → its gloss, () for a word that
+# has none, so it is not asked again.
+_learned: dict[str, tuple[str, ...]] = {}
+
+
+def learn(glosses: Mapping[str, Sequence[str]]) -> None:
+    """Remember glosses the encoder made for words nothing else translates; past
+    ``MAX_LEARNED`` words the memory starts afresh (they are made again when asked)."""
+    if len(_learned) + len(glosses) > MAX_LEARNED:
+        _learned.clear()
+    _learned.update({word: tuple(gloss) for word, gloss in glosses.items()})
+
+
+def asked(word: str) -> bool:
+    """Whether ``word`` was glossed at run time already (with a gloss or without one)."""
+    return word in _learned
+
+
+def forget_learned() -> None:
+    """Drop the run-time glosses (a test's clean slate)."""
+    _learned.clear()
+
+
 def _read(path: Path) -> dict[str, tuple[str, ...]]:
     """Korean → English translations. The glossary's are comma-separated and may be several
     words (in-context learning); the other files' are single words separated by spaces."""
@@ -87,12 +112,15 @@ def _read(path: Path) -> dict[str, tuple[str, ...]]:
 def _entry(term: str, guessed: bool = False) -> tuple[str, ...]:
     """The lexicon's own entry for ``term``, a word or a phrase, its last word's particle
     aside (사고의 사슬을 → 사고의 사슬); ``guessed``, the encoder's gloss of it."""
-    lexicon = _glosses() if guessed else _lexicon()
-    found = lexicon.get(term)
-    if found is None:
-        head, _, last = term.rpartition(" ")
-        found = lexicon.get(f"{head} {stem(last)}".strip())
-    return found or ()
+    head, _, last = term.rpartition(" ")
+    keys = (term, f"{head} {stem(last)}".strip())
+    layers = (_glosses(), _learned) if guessed else (_lexicon(),)
+    for layer in layers:
+        for key in keys:
+            found = layer.get(key)
+            if found:
+                return found
+    return ()
 
 
 def compound(term: str) -> tuple[str, str] | None:

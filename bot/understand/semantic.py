@@ -11,6 +11,7 @@ import numpy as np
 
 from bot.core.models import Paper
 from bot.understand.embedder import Embedder
+from bot.understand.glossing import Glosser, load_vocabulary
 from bot.understand.index import VectorIndex
 from bot.understand.korean_centre import load_korean_centre, mostly_korean
 from bot.understand.topic_model import load_topic_model
@@ -41,6 +42,7 @@ class Semantic:
         centre = load_korean_centre()
         self.korean_centre = centre if centre and centre.embedding_model == embedder.model else None
         self.text_vectors: dict[str, np.ndarray] = {}
+        self.glosser = Glosser(embedder, load_vocabulary())
 
     async def load(self) -> int:
         """Read every stored vector of this model into the index; returns how many."""
@@ -89,6 +91,12 @@ class Semantic:
         found = self.index.nearest(self.korean_centre.centred(query), k)
         plain = self.index.cosines(query, [pid for pid, _ in found])
         return [hit for hit, cosine in zip(found, plain, strict=True) if cosine > MIN_SIMILARITY]
+
+    async def gloss(self, text: str) -> None:
+        """Gloss the Korean words of a query nothing translates yet (bot/understand/glossing),
+        so its words side also matches them in English."""
+        if any("가" <= char <= "힣" for char in text):
+            await asyncio.to_thread(self.glosser.learn, [text])
 
     def text_vector(self, text: str) -> np.ndarray:
         """A subscription's words, embedded once (a chat's topics rarely change)."""

@@ -27,6 +27,9 @@ class TopicMatcher:
         if semantic is None or semantic.topic_model is None:
             return keyword_matches([paper for _, paper in papers], topics)
         vectors = [semantic.index.vector(pid) for pid, _ in papers]
+        topics = list(topics)
+        # A topic's Korean words nothing translates, glossed (once each) before matching.
+        semantic.glosser.learn(topic.key for topic in topics if not topic.is_everything)
         return match_by_meaning(
             [paper for _, paper in papers],
             vectors,
