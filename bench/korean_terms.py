@@ -271,6 +271,52 @@ FIFTH_TERMS = [
 ]
 
 
+# Written 2026-12-07 after the run-time glosses were in (bot/understand/glossing.py), before
+# any search ran on them: the clean check of what that session shipped (--sixth).
+SIXTH_TERMS = [
+    ("감정 인식", "emotion recognition", r"emotion"),
+    ("수화", "sign language", r"sign language"),
+    ("필기 인식", "handwriting recognition", r"handwrit"),
+    ("표 데이터", "tabular data", r"tabular|table"),
+    ("코드 완성", "code completion", r"\bcode|completion"),
+    ("증강 현실", "augmented reality", r"augmented reality|\bar\b|mixed reality"),
+    ("가상 현실", "virtual reality", r"virtual reality|\bvr\b|immersive"),
+    ("드론", "drone", r"drone|\buavs?\b|aerial"),
+    ("보행자", "pedestrian", r"pedestrian"),
+    ("위치 추정", "localization", r"locali"),
+    ("지도", "map", r"\bmaps?\b|mapping"),
+    ("농업", "agriculture", r"agricultur|\bcrops?\b|farm"),
+    ("진단", "diagnosis", r"diagnos"),
+    ("분자 생성", "molecule generation", r"molecul"),
+    ("재료 과학", "materials science", r"material"),
+    ("양자 컴퓨팅", "quantum computing", r"quantum"),
+    ("회로 설계", "circuit design", r"circuit|\bchips?\b|hardware"),
+    ("주식 예측", "stock prediction", r"stock|financ|market"),
+    ("뉴스", "news", r"\bnews"),
+    ("소셜 미디어", "social media", r"social"),
+    ("광고", "advertising", r"advertis|\bads?\b"),
+    ("전자상거래", "e-commerce", r"commerce|shopping|\bproducts?\b"),
+    ("음식", "food", r"\bfood|recipe|cooking"),
+    ("스포츠", "sports", r"sport|soccer|football|basketball"),
+    ("애니메이션", "animation", r"animat"),
+    ("만화", "comics", r"comic|manga|cartoon"),
+    ("글꼴", "font", r"\bfonts?\b|typograph"),
+    ("건축", "architecture", r"architectur|building"),
+    ("실내 장면", "indoor scene", r"indoor"),
+    ("날씨", "weather", r"weather|climate"),
+    ("시선 추적", "gaze tracking", r"gaze|\beyes?\b"),
+    ("립싱크", "lip sync", r"\blip"),
+    ("노래 합성", "singing voice synthesis", r"sing"),
+    ("윤리", "ethics", r"ethic"),
+    ("규제", "regulation", r"regulat|governance|policy"),
+    ("개인 비서", "personal assistant", r"assistant"),
+    ("이메일", "email", r"e-?mail"),
+    ("스프레드시트", "spreadsheet", r"spreadsheet|excel"),
+    ("데이터베이스 질의", "database query", r"\bsql\b|database"),
+    ("수학 문제 풀이", "math problem solving", r"math"),
+]
+
+
 @dataclass(frozen=True)
 class Answer:
     found: int  # papers in the answer (up to 50)
@@ -345,6 +391,7 @@ async def run(words_only: bool, listed: str) -> None:
         "fresh": FRESH_TERMS,
         "last": LAST_TERMS,
         "fifth": FIFTH_TERMS,
+        "sixth": SIXTH_TERMS,
     }[listed]
     later = listed == "later"
     with tempfile.TemporaryDirectory() as tmp:
@@ -385,10 +432,12 @@ def main() -> None:
     lists.add_argument("--fresh", action="store_true", help="the third list, FRESH_TERMS")
     lists.add_argument("--last", action="store_true", help="the fourth list, LAST_TERMS")
     lists.add_argument("--fifth", action="store_true", help="the fifth list, FIFTH_TERMS")
+    lists.add_argument("--sixth", action="store_true", help="the sixth list, SIXTH_TERMS")
     args = parser.parse_args()
     if not API_DAYS.is_dir():
         raise SystemExit(f"bench: {API_DAYS} not found; the benchmark needs ../shared/corpus")
-    listed = next((n for n in ("later", "fresh", "last", "fifth") if getattr(args, n)), "first")
+    named = ("later", "fresh", "last", "fifth", "sixth")
+    listed = next((n for n in named if getattr(args, n)), "first")
     asyncio.run(run(args.words, listed))
 
 
