@@ -99,8 +99,10 @@ def test_a_learned_gloss_matches_in_english_and_no_word_is_embedded_twice():
     }
     encoder = _Encoder(vectors)
     glosser = Glosser(encoder, ["brain", "neuron", "weather", "zebra", "tundra"])
+    assert len(glosser) == 5 and glosser.nbytes == 0  # embedded on first use
     assert translations(clear) == ()
     assert glosser.learn([f"{clear} {crowded}"]) == 1
+    assert glosser.nbytes == 5 * 6 * 4
     assert translations(clear) == ("brain",)
     assert translations(clear, guessed=False) == ()  # a guess: never in the re-rank
     assert '"brain"' in build_query(clear).expression
@@ -167,7 +169,7 @@ async def test_a_search_for_a_word_no_file_holds_finds_english_papers(tmp_path, 
     db = await connect(tmp_path / "g.sqlite3")
     try:
         await store_digest(db, Digest(dt.date(2026, 9, 1), PAPERS), "test")
-        semantic = Semantic(db, glosser._embedder)
+        semantic = Semantic(db, load_embedder())
         semantic.glosser = glosser
         assert (await search(db, "뇌", mode="fts")).hits == []  # before: Korean words only
         await semantic.gloss("뇌")
@@ -184,7 +186,7 @@ async def test_a_korean_topic_is_glossed_before_it_is_matched(tmp_path, glosser)
     db = await connect(tmp_path / "t.sqlite3")
     try:
         await store_digest(db, Digest(dt.date(2026, 9, 1), PAPERS), "test")
-        semantic = Semantic(db, glosser._embedder)
+        semantic = Semantic(db, load_embedder())
         semantic.glosser = glosser
         await semantic.catch_up()
         rows = await db.execute_fetchall("SELECT id, arxiv_id FROM papers ORDER BY arxiv_id")

@@ -98,6 +98,15 @@ class Glosser:
         self._vectors: np.ndarray | None = None
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        """English words a gloss may be."""
+        return len(self._vocabulary)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory the vocabulary's vectors hold (0 until embedded)."""
+        return 0 if self._vectors is None else self._vectors.nbytes
+
     def warm(self) -> None:
         with self._lock:
             if self._vectors is None:
