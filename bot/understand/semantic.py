@@ -9,9 +9,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from bot.core import lexicon
 from bot.core.models import Paper
 from bot.understand.embedder import Embedder
-from bot.understand.glossing import Glosser, load_vocabulary
+from bot.understand.glossing import Glosser, load_vocabulary, unknown_words
 from bot.understand.index import VectorIndex
 from bot.understand.korean_centre import load_korean_centre, mostly_korean
 from bot.understand.topic_model import load_topic_model
@@ -95,8 +96,9 @@ class Semantic:
     async def gloss(self, text: str) -> None:
         """Gloss the Korean words of a query nothing translates yet (bot/understand/glossing),
         so its words side also matches them in English."""
-        if any("가" <= char <= "힣" for char in text):
-            await asyncio.to_thread(self.glosser.learn, [text])
+        words = unknown_words([text])
+        if words:  # embedded on a worker thread; the lexicon learns them on this one
+            lexicon.learn(await asyncio.to_thread(self.glosser.gloss, words))
 
     def text_vector(self, text: str) -> np.ndarray:
         """A subscription's words, embedded once (a chat's topics rarely change)."""
