@@ -165,38 +165,37 @@ PAPERS = (
 )
 
 
-async def test_a_search_for_a_word_no_file_holds_finds_english_papers(tmp_path, glosser):
+@pytest.fixture
+async def archive(tmp_path, glosser):
+    """The three English-only papers in an archive, with the shipped glosser."""
     db = await connect(tmp_path / "g.sqlite3")
-    try:
-        await store_digest(db, Digest(dt.date(2026, 9, 1), PAPERS), "test")
-        semantic = Semantic(db, load_embedder())
-        semantic.glosser = glosser
-        assert (await search(db, "뇌", mode="fts")).hits == []  # before: Korean words only
-        await semantic.gloss("뇌")
-        hits = (await search(db, "뇌", mode="fts")).hits
-        assert [h.paper.arxiv_id for h in hits] == ["2609.00001"]
-        await semantic.gloss("역할극 에이전트")
-        hits = (await search(db, "역할극 에이전트", mode="fts")).hits
-        assert [h.paper.arxiv_id for h in hits] == ["2609.00002"]
-    finally:
-        await db.close()
+    await store_digest(db, Digest(dt.date(2026, 9, 1), PAPERS), "test")
+    semantic = Semantic(db, load_embedder())
+    semantic.glosser = glosser
+    yield db, semantic
+    await db.close()
 
 
-async def test_a_korean_topic_is_glossed_before_it_is_matched(tmp_path, glosser):
-    db = await connect(tmp_path / "t.sqlite3")
-    try:
-        await store_digest(db, Digest(dt.date(2026, 9, 1), PAPERS), "test")
-        semantic = Semantic(db, load_embedder())
-        semantic.glosser = glosser
-        await semantic.catch_up()
-        rows = await db.execute_fetchall("SELECT id, arxiv_id FROM papers ORDER BY arxiv_id")
-        papers = [(pid, paper) for (pid, _), paper in zip(rows, PAPERS, strict=True)]
-        (topic,) = parse_topics("역할극")
-        matched = TopicMatcher(semantic).match(papers, [topic])
-        assert translations("역할극")[0] == "role"
-        assert matched[topic] == {"2609.00002"}
-    finally:
-        await db.close()
+async def test_a_search_for_a_word_no_file_holds_finds_english_papers(archive):
+    db, semantic = archive
+    assert (await search(db, "뇌", mode="fts")).hits == []  # before: Korean words only
+    await semantic.gloss("뇌")
+    hits = (await search(db, "뇌", mode="fts")).hits
+    assert [h.paper.arxiv_id for h in hits] == ["2609.00001"]
+    await semantic.gloss("역할극 에이전트")
+    hits = (await search(db, "역할극 에이전트", mode="fts")).hits
+    assert [h.paper.arxiv_id for h in hits] == ["2609.00002"]
+
+
+async def test_a_korean_topic_is_glossed_before_it_is_matched(archive):
+    db, semantic = archive
+    await semantic.catch_up()
+    rows = await db.execute_fetchall("SELECT id, arxiv_id FROM papers ORDER BY arxiv_id")
+    papers = [(pid, paper) for (pid, _), paper in zip(rows, PAPERS, strict=True)]
+    (topic,) = parse_topics("역할극")
+    matched = TopicMatcher(semantic).match(papers, [topic])
+    assert translations("역할극")[0] == "role"
+    assert matched[topic] == {"2609.00002"}
 
 
 async def test_the_bot_answers_a_korean_word_only_the_encoder_knows(tmp_path):

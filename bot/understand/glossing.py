@@ -5,8 +5,8 @@ One rule, two users. ``bench.lexicon --glosses`` glosses the words of the Korean
 into ``bot/core/ko_en_glosses.tsv`` (so they hold without the encoder), and writes beside it
 the English words a gloss may be (``gloss_vocabulary.txt``: the corpus's title and abstract
 words, the encoder's hubs left out). ``Glosser`` glosses, as readers type them, the words no
-file holds (뇌 → brain, 역할극 → role, 저작권 → copyright) over the same words: a term lists
-and readers' queries hold many words the summaries never used.
+file holds (뇌 → brain, 역할극 → role, 점심 → lunch) over the same words: readers type many
+words the summaries never used.
 
 The rule, checked against the translations co-occurrence mining and the glossary give for
 837 of the summaries' words: the nearest English word at a cosine of 0.8 or more agrees with
