@@ -335,3 +335,31 @@ def test_a_gloss_is_a_near_english_word_never_a_hub_nor_for_a_verb_form():
     assert "legal" in vocabulary and not any(w.startswith("hub") for w in vocabulary)
     known, _ = glosses(korean, english, lambda word: word == "축구", _Encoder(vectors))
     assert known == {"법률": ["legal", "lawful"]}
+
+
+def test_a_phrase_is_found_however_it_is_spaced(monkeypatch):
+    """Korean spacing varies (해석 가능성, 해석가능성): a phrase typed with spaces takes the
+    entry of its unspaced form, from the files or, as a guess, from the glosses."""
+    import bot.core.lexicon as lexicon
+
+    monkeypatch.setattr(lexicon, "_lexicon", lambda: {"가나다라": ("abcd",)})
+    monkeypatch.setattr(lexicon, "_glosses", lambda: {"마바사아": ("efgh",)})
+    assert join_phrases(["가나", "다라", "자차"]) == ["가나 다라", "자차"]
+    assert translations("가나 다라") == ("abcd",)
+    assert translations("가나 다라를") == ("abcd",)  # the particle comes off the last word
+    assert join_phrases(["마바", "사아"]) == ["마바 사아"]
+    assert translations("마바 사아") == ("efgh",)
+    assert translations("마바 사아", guessed=False) == ()
+    assert '"efgh"' in build_query("마바 사아").expression
+
+
+def test_the_shipped_files_join_a_spaced_phrase_and_the_re_rank_keeps_its_words():
+    from bot.understand.crosslingual import english_words
+
+    assert translations("해석 가능성") == ("interpretability",)  # the gloss of 해석가능성
+    assert join_phrases(["해석", "가능성", "연구"])[0] == "해석 가능성"
+    # A phrase only a gloss knows counts by its words in the re-rank, as before it was joined.
+    each = list(dict.fromkeys(english_words("해석") + english_words("가능성")))
+    assert english_words("해석 가능성") == each
+    assert "interpretability" not in english_words("해석 가능성 강화 학습")
+    assert "reinforcement" in english_words("해석 가능성 강화 학습")

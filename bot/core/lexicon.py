@@ -14,7 +14,8 @@ Most papers arrive in English (the HF API), and a Korean reader types Korean. Fo
 A mined entry wins over a hand-written one for the same word, and both over a gloss. With the
 encoder loaded, a word a reader types that no file holds is glossed by the same rule as it is
 asked (``learn``): those glosses live in memory. A Korean query or topic word then also
-matches its English translations; a phrase the glossary knows is one term.
+matches its English translations; a phrase the glossary knows is one term, however it is
+spaced (해석 가능성 takes the entry of 해석가능성).
 """
 
 from __future__ import annotations
@@ -113,7 +114,9 @@ def _entry(term: str, guessed: bool = False) -> tuple[str, ...]:
     """The lexicon's own entry for ``term``, a word or a phrase, its last word's particle
     aside (사고의 사슬을 → 사고의 사슬); ``guessed``, the encoder's gloss of it."""
     head, _, last = term.rpartition(" ")
-    keys = (term, f"{head} {stem(last)}".strip())
+    keys = [term, f"{head} {stem(last)}".strip()]
+    if head:  # Korean spacing varies: 해석 가능성 is also written 해석가능성
+        keys += [key.replace(" ", "") for key in keys]
     layers = (_glosses(), _learned) if guessed else (_lexicon(),)
     for layer in layers:
         for key in keys:
@@ -147,7 +150,7 @@ def translations(term: str, guessed: bool = True) -> tuple[str, ...]:
         return ()
     found = _entry(term)
     if found or " " in term:
-        return found
+        return found or (_entry(term, guessed=True) if guessed else ())
     halves = compound(term)
     if halves:
         return _entry(halves[0]) + _entry(halves[1])
@@ -162,7 +165,8 @@ def join_phrases(terms: list[str]) -> list[str]:
     while at < len(terms):
         for size in range(min(PHRASE_WORDS, len(terms) - at), 1, -1):
             run = " ".join(terms[at : at + size])
-            if len(run) <= MAX_PHRASE and _HANGUL.search(run) and _entry(run):
+            known = _entry(run) or _entry(run, guessed=True)
+            if len(run) <= MAX_PHRASE and _HANGUL.search(run) and known:
                 joined.append(run)
                 at += size
                 break

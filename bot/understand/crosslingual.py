@@ -30,7 +30,9 @@ def english_words(text: str) -> list[str]:
     ``text``, first seen first."""
     found: dict[str, None] = {}
     for term in join_phrases(text.split()):
-        korean = [term] if " " in term else sorted(korean_words(term), key=term.find)
+        # A phrase only a gloss knows (해석 가능성) counts by its words: glosses stay out.
+        whole = " " in term and translations(term, guessed=False)
+        korean = [term] if whole else sorted(korean_words(term), key=term.find)
         for word in korean:
             for english in translations(word, guessed=False):
                 found.update(dict.fromkeys(english.split()))
