@@ -28,6 +28,7 @@ import datetime as dt
 import re
 import tempfile
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
@@ -145,6 +146,32 @@ async def measure(
     return results
 
 
+def _embedded(corpus: Corpus, words_only: bool, in_korean: Collection[str] = frozenset()):
+    """The encoder and each archive paper's vector (a copy's is its original's), every paper
+    English-only as an archive would hold it, those of ``in_korean`` with ``korean_rest``;
+    (None, None) for ``words_only``."""
+    if words_only:
+        return None, None
+    from bot.understand.embedder import load_embedder
+
+    embedder = load_embedder()
+    originals = [
+        korean_rest(corpus.papers[a])
+        if a in in_korean
+        else corpus.english(a)
+        if a in corpus.pairs
+        else corpus.papers[a]
+        for a in corpus.papers
+    ]
+    matrix = embedder.papers(originals)
+    by_id = {p.arxiv_id: matrix[i] for i, p in enumerate(originals)}
+
+    def vector_of(arxiv_id: str) -> np.ndarray:
+        return by_id[ORIGIN.get(arxiv_id, arxiv_id)]
+
+    return embedder, vector_of
+
+
 async def run_hand_written(words_only: bool) -> None:
     """bench.semantic's hand-written query sets over archives of 1k, 5k and 20k papers, with
     the shipped lexicon and glosses (no test query here taught them anything)."""
@@ -153,20 +180,7 @@ async def run_hand_written(words_only: bool) -> None:
     corpus = load_corpus()
     sets = [("first set", read_queries(QUERY_SET)), ("second set", read_queries(SECOND_SET))]
     targets = {a for _, asked in sets for _, a in asked}
-    embedder = vector_of = None
-    if not words_only:
-        from bot.understand.embedder import load_embedder
-
-        embedder = load_embedder()
-        originals = [
-            corpus.english(a) if a in corpus.pairs else corpus.papers[a] for a in corpus.papers
-        ]
-        matrix = embedder.papers(originals)
-        by_id = {p.arxiv_id: matrix[i] for i, p in enumerate(originals)}
-
-        def vector_of(arxiv_id: str) -> np.ndarray:
-            return by_id[ORIGIN.get(arxiv_id, arxiv_id)]
-
+    embedder, vector_of = _embedded(corpus, words_only)
     for size in SIZES:
         papers = archive_papers(corpus, targets, size)
         for name, asked in sets:
@@ -189,24 +203,7 @@ async def run(words_only: bool, same_language: bool) -> None:
     tuned = mine(korean, english)
     print(f"lexicon mined from the tune half: {len(tuned):,} Korean words")
     targets = {a for _, a in asked}
-    embedder = vector_of = None
-    if not words_only:
-        from bot.understand.embedder import load_embedder
-
-        embedder = load_embedder()
-        originals = [
-            korean_rest(corpus.papers[a])
-            if same_language and a in targets
-            else corpus.english(a)
-            if a in corpus.pairs
-            else corpus.papers[a]
-            for a in corpus.papers
-        ]
-        matrix = embedder.papers(originals)
-        by_id = {p.arxiv_id: matrix[i] for i, p in enumerate(originals)}
-
-        def vector_of(arxiv_id: str) -> np.ndarray:
-            return by_id[ORIGIN.get(arxiv_id, arxiv_id)]
+    embedder, vector_of = _embedded(corpus, words_only, targets if same_language else set())
 
     # The hand-written loanwords (트랜스포머 → transformer) and glossary (맥락 내 학습 →
     # in-context learning) ship beside the mined lexicon; a mined entry wins, as shipped.

@@ -165,8 +165,11 @@ def join_phrases(terms: list[str]) -> list[str]:
     while at < len(terms):
         for size in range(min(PHRASE_WORDS, len(terms) - at), 1, -1):
             run = " ".join(terms[at : at + size])
-            known = _entry(run) or _entry(run, guessed=True)
-            if len(run) <= MAX_PHRASE and _HANGUL.search(run) and known:
+            if (
+                len(run) <= MAX_PHRASE
+                and _HANGUL.search(run)
+                and (_entry(run) or _entry(run, guessed=True))
+            ):
                 joined.append(run)
                 at += size
                 break

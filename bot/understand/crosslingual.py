@@ -31,11 +31,10 @@ def english_words(text: str) -> list[str]:
     found: dict[str, None] = {}
     for term in join_phrases(text.split()):
         # A phrase only a gloss knows (해석 가능성) counts by its words: glosses stay out.
-        whole = " " in term and translations(term, guessed=False)
-        korean = [term] if whole else sorted(korean_words(term), key=term.find)
-        for word in korean:
-            for english in translations(word, guessed=False):
-                found.update(dict.fromkeys(english.split()))
+        whole = translations(term, guessed=False) if " " in term else ()
+        words = [] if whole else sorted(korean_words(term), key=term.find)
+        for english in [*whole, *(e for w in words for e in translations(w, guessed=False))]:
+            found.update(dict.fromkeys(english.split()))
     return list(found)[:MAX_WORDS]
 
 
