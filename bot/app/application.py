@@ -33,6 +33,7 @@ from telegram.ext import (
     ExtBot,
 )
 
+from bot.core import transliteration
 from bot.core.clock import Clock
 from bot.core.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
 from bot.core.i18n import LANGUAGES, t
@@ -188,6 +189,8 @@ async def _post_init(application: Paperboy) -> None:
     data.pipeline = pipeline
     await search_sessions.prune_search_sessions(db)
     await _set_commands(application)
+    # Hangul loanwords' sound index built now (a tenth of a second), not in a reader's search.
+    await asyncio.to_thread(transliteration.warm)
     # The pipeline's tasks, not application.create_task: stopping must not wait for a
     # broadcast. The first poll right away, as a task: a job with first=0 added before the
     # scheduler starts would have its start time in the past, and APScheduler would wait.

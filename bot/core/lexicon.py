@@ -11,11 +11,13 @@ Most papers arrive in English (the HF API), and a Korean reader types Korean. Fo
 - ``ko_en_glosses.tsv``, written by ``bench.lexicon --glosses``: the summaries' words none of
   the others translate, each with the English words nearest to it by the sentence encoder
   (한국어 → korean, 교육 → education), by the rule of ``bot/understand/glossing.py``.
-A mined entry wins over a hand-written one for the same word, and both over a gloss. With the
-encoder loaded, a word a reader types that no file holds is glossed by the same rule as it is
-asked (``learn``): those glosses live in memory. A Korean query or topic word then also
-matches its English translations; a phrase the glossary knows is one term, however it is
-spaced (해석 가능성 takes the entry of 해석가능성).
+A mined entry wins over a hand-written one for the same word, and both over a gloss. A word
+none of them holds may be a loanword read back by its sound (립싱크 → lip-sync,
+``transliteration.py``). With the encoder loaded, a word a reader types that nothing else
+translates is glossed by the same rule as the files' glosses as it is asked (``learn``):
+those glosses live in memory. A Korean query or topic word then also matches its English
+translations; a phrase the glossary knows is one term, however it is spaced (해석 가능성
+takes the entry of 해석가능성).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from bot.core import transliteration
 
 LEXICON_FILE = Path(__file__).with_name("ko_en_lexicon.tsv")
 GLOSSARY_FILE = Path(__file__).with_name("ko_en_glossary.tsv")
@@ -112,7 +116,8 @@ def _read(path: Path) -> dict[str, tuple[str, ...]]:
 
 def _entry(term: str, guessed: bool = False) -> tuple[str, ...]:
     """The lexicon's own entry for ``term``, a word or a phrase, its last word's particle
-    aside (사고의 사슬을 → 사고의 사슬); ``guessed``, the encoder's gloss of it."""
+    aside (사고의 사슬을 → 사고의 사슬); ``guessed``, the encoder's gloss of it, or for a
+    word, the English word it spells by its sound."""
     head, _, last = term.rpartition(" ")
     keys = [term, f"{head} {stem(last)}".strip()]
     if head:  # Korean spacing varies: 해석 가능성 is also written 해석가능성
@@ -123,6 +128,8 @@ def _entry(term: str, guessed: bool = False) -> tuple[str, ...]:
             found = layer.get(key)
             if found:
                 return found
+    if guessed and not head:
+        return transliteration.read(keys[1])
     return ()
 
 
