@@ -17,6 +17,7 @@ from bot.core.transliteration import (
     foreign,
     korean_key,
     load_vocabulary,
+    spelled_as_loanword,
 )
 from bot.understand.glossing import unknown_words
 from bot.understand.search import search
@@ -49,6 +50,12 @@ def test_a_short_word_must_have_a_syllable_sino_korean_lacks():
     assert foreign("필드") and foreign("블록")
     # Sino-Korean syllables only: 과제 sounds exactly like gather, 구조 like gather too.
     assert not foreign("과제") and not foreign("평가") and not foreign("구조")
+    # Loanword spelling ends syllables in ㄱ ㄴ ㄹ ㅁ ㅂ ㅅ ㅇ only and has no tense plosive:
+    # 낯선 (unfamiliar) sounds near notation, but cannot be a loanword.
+    assert not spelled_as_loanword("낯선") and not spelled_as_loanword("꿈")
+    assert spelled_as_loanword("로봇") and spelled_as_loanword("스킬")
+    assert SoundIndex(["notation"]).nearest("낯선")[0][0] <= 0.5
+    assert SoundIndex(["notation"]).read("낯선") == ()
     index = SoundIndex(["gather", "model"])
     assert distance(english_key("gather"), korean_key("과제")) == 0.0
     assert index.read("과제") == ()

@@ -44,7 +44,8 @@ _VOWEL = ("ao", "ae", "aiy", "a", "uoeai", "e", "eiu", "e", "oa", "aou", "ae", "
 _EPENTHETIC = 18  # ㅡ: Korean's filler after a bare consonant (스 in 스킬), no English vowel
 _PLAIN = {2: 0, 6: 4, 12: 8, 17: 13, 7: 5}  # after ㅅ ㅆ ㅈ ㅉ ㅊ, ㅑ is ㅏ's (퓨샷: few-shot)
 _SIBILANTS = (9, 10, 12, 13, 14)
-_SINO_FINALS = (0, 1, 4, 8, 16, 17, 21)  # Sino-Korean syllables end in ㄱ ㄴ ㄹ ㅁ ㅂ ㅇ or none
+_LOAN_FINALS = (0, 1, 4, 8, 16, 17, 19, 21)  # loanwords end a syllable in ㄱ ㄴ ㄹ ㅁ ㅂ ㅅ ㅇ
+_TENSE = (1, 4, 8, 10, 13)  # ㄲ ㄸ ㅃ ㅆ ㅉ, which loanword spelling does not use
 
 _VOWELS = frozenset("aeiouy")
 _LETTER = {"b": "B", "v": "B", "p": "P", "f": "P", "d": "D", "t": "T", "k": "K", "s": "S",
@@ -240,6 +241,15 @@ def consonants(key: Key) -> int:
     return sum(1 for sound in key if sound[0] != "V")
 
 
+def spelled_as_loanword(word: str) -> bool:
+    """Whether ``word`` keeps the loanword spelling rules (외래어 표기법): a syllable ends in
+    ㄱ ㄴ ㄹ ㅁ ㅂ ㅅ ㅇ or nothing, and no plosive is tense. 낯선 and 꽃 cannot be loanwords."""
+    return all(
+        final in _LOAN_FINALS and initial not in _TENSE
+        for initial, _, final in _syllables(word) or ()
+    )
+
+
 def foreign(word: str) -> bool:
     """Whether a syllable of ``word`` is one Sino-Korean never has (델, 플, 봇, 코), so a
     short word may be a loanword: 과제, 구조 and 평가 sound like English words too."""
@@ -248,9 +258,7 @@ def foreign(word: str) -> bool:
             return True
         if vowel == _EPENTHETIC and (final == 0 or initial in (6, 7, 17)):  # 스 크 트, 플 블
             return True
-        if final not in _SINO_FINALS or initial in (1, 4, 8, 10, 13):  # 봇, tense 꼬 뽀
-            return True
-        if initial == 15 and vowel != 10:  # ㅋ but 쾌
+        if final == 19 or (initial == 15 and vowel != 10):  # 봇 넷; ㅋ but 쾌
             return True
     return False
 
@@ -292,7 +300,7 @@ class SoundIndex:
         key = korean_key(word) if len(word) <= MAX_SYLLABLES else None
         if key is None or consonants(key) < MIN_CONSONANTS:
             return ()
-        if len(word) <= 2 and not foreign(word):
+        if not spelled_as_loanword(word) or (len(word) <= 2 and not foreign(word)):
             return ()
         ranked = self.nearest(word)
         if not ranked or ranked[0][0] > MAX_COST * consonants(key):
