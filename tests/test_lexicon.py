@@ -160,8 +160,9 @@ async def test_the_issue_s_searches_find_the_english_papers(db):
 
 async def test_without_meaning_a_query_no_paper_fully_matches_still_finds_papers(english_day):
     """No paper says both words: the words side answers with the papers that say the rarer
-    one, never nothing; with meaning on, the meaning ranking answers instead (the partial
-    word matches would bury it when fused)."""
+    one, never nothing. With meaning on, they follow what meaning found and are never fused
+    with it (they would bury it); when meaning finds nothing either, they are the answer
+    (`버그 수정` over the 2026 API days: nothing before, 29 papers with bugs now)."""
     both = await search(english_day, "robot zebra", mode="fts")
     alone = await search(english_day, "robot", mode="fts")
     assert both.hits and {h.paper.arxiv_id for h in both.hits} == {
@@ -172,7 +173,9 @@ async def test_without_meaning_a_query_no_paper_fully_matches_still_finds_papers
         return []
 
     fused = await search(english_day, "robot zebra", meaning=nothing_nearby)
-    assert fused.hits == []
+    assert [h.paper.arxiv_id for h in fused.hits] == [h.paper.arxiv_id for h in both.hits]
+    # A query none of whose words a paper says still finds nothing.
+    assert (await search(english_day, "zebra giraffe", meaning=nothing_nearby)).hits == []
 
 
 async def test_when_meaning_finds_few_and_no_paper_has_every_word_the_rarer_words_follow(

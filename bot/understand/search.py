@@ -105,6 +105,7 @@ async def _ranked(
     # Words (SQL on aiosqlite's thread) and meaning (the embedding on another) at once; a
     # failure of either is raised as it is, not wrapped in an exception group.
     words = None
+    relaxed = True
     if mode != "semantic" and not query.is_empty:
         # Only a search without meaning falls back to some of the words: fused with the
         # meaning ranking, papers that share a word or two bury what the meaning found
@@ -119,21 +120,27 @@ async def _ranked(
     finally:
         if words is not None and not words.done():
             words.cancel()
+    word_ids = {pid for _, _, pid in ranked}
     if nearby:
         order = _fuse([pid for _, _, pid in ranked], [pid for pid, _ in nearby])
-        word_ids = {pid for _, _, pid in ranked}
         matches += sum(1 for pid in order if pid not in word_ids)
         scores = dict.fromkeys(order, 0.0) | {pid: score for pid, score in nearby}
         ranked = [(scores[pid], "", pid) for pid in order]
-        if not word_ids and len(ranked) < wanted and len(query.terms) >= 2:
-            # Meaning found only a few and no paper has every word: the papers with the
-            # rarest words follow them (after, never fused: they would bury what meaning
-            # found). `긴 문맥` found 4 papers, 28 once words follow.
-            relaxed, _, _ = await _words(db, query, None, relaxed=True)
-            listed = {pid for _, _, pid in ranked}
-            more = [(0.0, "", pid) for _, _, pid in relaxed if pid not in listed]
-            ranked += more
-            matches += len(more)
+    if (
+        words is not None
+        and not relaxed
+        and not word_ids
+        and len(ranked) < wanted
+        and len(query.terms) >= 2
+    ):
+        # Meaning found only a few, or none, and no paper has every word: the papers with
+        # the rarest words follow them (after, never fused: they would bury what meaning
+        # found). `긴 문맥` found 4 papers, 28 once words follow; `버그 수정` none, then 29.
+        more_words, _, _ = await _words(db, query, None, relaxed=True)
+        listed = {pid for _, _, pid in ranked}
+        more = [(0.0, "", pid) for _, _, pid in more_words if pid not in listed]
+        ranked += more
+        matches += len(more)
     if exact:  # a paper whose title is the query leads, however old and common its words
         listed = {pid for _, _, pid in ranked}
         matches += sum(1 for pid in exact if pid not in listed)
