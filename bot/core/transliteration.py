@@ -12,10 +12,10 @@ The rule, chosen on one half of the 1,191 Hangul(English) pairs the Korean diges
 nearest English word when the distance is at most 0.1 a consonant and the next word that is
 not the same word's form stands 0.3 further. Two-syllable words need a syllable Sino-Korean
 never has (모델, 샘플, 로봇): 과제 sounds exactly like gather. A word spelled against the
-loanword rules (외래어 표기법: 낯선 ends a syllable in ㅊ) is never read. On the held-out half 86 of 596
-words were read, and 74 agree with the digest's own English; of the other 12, 7 are right
-where the digest's parenthesis named something else (그래픽스 (SVG) → graphics) and 4 wrong
-(윈도잉 → endowing, 사이퍼 → cifar). ``bench.loanwords`` reproduces these figures.
+loanword rules (외래어 표기법: 낯선 ends a syllable in ㅊ) is never read. On the held-out
+half 86 of 596 words were read, and 74 agree with the digest's own English; of the other 12,
+7 are right where the digest's parenthesis named something else (그래픽스 (SVG) → graphics)
+and 4 wrong (윈도잉 → endowing, 사이퍼 → cifar). ``bench.loanwords`` gives these figures.
 """
 
 from __future__ import annotations
