@@ -10,6 +10,7 @@ from bench.loanwords import DIGESTS, bracketed_pairs, halves, measure
 from bot.core import transliteration
 from bot.core.lexicon import translations
 from bot.core.models import Digest, Paper
+from bot.core.topics import parse_topics
 from bot.core.transliteration import (
     SoundIndex,
     distance,
@@ -21,6 +22,7 @@ from bot.core.transliteration import (
 )
 from bot.understand.glossing import unknown_words
 from bot.understand.search import search
+from bot.understand.topics import TopicMatcher
 from storage.archive import store_digest
 from storage.db import connect
 
@@ -95,7 +97,7 @@ def test_the_shipped_vocabulary_reads_loanwords_no_file_holds():
     assert unknown_words(["립싱크 영상"]) == [w for w in unknown_words(["영상"])]
 
 
-async def test_a_search_for_a_loanword_finds_the_english_paper(tmp_path):
+async def test_a_search_and_a_topic_in_a_loanword_find_the_english_paper(tmp_path):
     paper = Paper(
         "2609.00011",
         "Audio-Driven Lip-Sync for Talking Heads",
@@ -113,6 +115,10 @@ async def test_a_search_for_a_loanword_finds_the_english_paper(tmp_path):
     hits = (await search(db, "립싱크", mode="fts")).hits
     assert [h.paper.arxiv_id for h in hits] == ["2609.00011"]
     await db.close()
+    # A subscription to the loanword brings the paper too, by keywords alone.
+    (topic,) = parse_topics("립싱크")
+    matched = TopicMatcher().match([(1, paper), (2, other)], [topic])
+    assert matched[topic] == {"2609.00011"}
 
 
 @pytest.mark.skipif(not DIGESTS.is_dir(), reason="needs ../shared/corpus")
