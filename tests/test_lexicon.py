@@ -291,6 +291,25 @@ def test_a_word_only_the_encoder_glossed_is_matched_in_english_but_never_re_rank
     assert "language" in english_words("한국어 대형 언어 모델")
 
 
+def test_the_summaries_frequent_words_translate_in_the_field_s_sense():
+    """Nouns of 40+ real summaries that no file translated (인공지능, 분산, 밀집) or that the
+    encoder glossed in another sense (능가: capabilities, 짧은: young) are in the glossary, so
+    a subscription in them brings what its English brings (none of these did)."""
+    assert translations("인공지능", guessed=False)[0] == "AI"
+    assert {"distributed", "variance"} <= set(translations("분산을", guessed=False))
+    assert "outperform" in translations("능가") and "capabilities" not in translations("능가")
+    assert translations("짧은") == ("short",)
+    for korean, english in [
+        ("밀집 검색", "dense retrieval"),
+        ("분산 학습", "distributed training"),
+        ("인공지능 에이전트", "AI agent"),
+        ("견고성", "robustness"),
+    ]:
+        (ko,), (en,) = parse_topics(korean), parse_topics(english)
+        matches = keyword_matches(PAPERS, [ko, en])
+        assert matches[en] and matches[ko] == matches[en], korean
+
+
 def test_what_was_mined_or_written_wins_over_a_gloss(monkeypatch):
     import bot.core.lexicon as lexicon
 
