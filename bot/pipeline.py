@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from bot.asking import Asker
 from bot.core.clock import Clock, SystemClock
 from bot.core.models import Paper
 from bot.core.settings import Settings
+from bot.core.topics import Topic
 from bot.deliver.budget import Budget
 from bot.deliver.recap import recap_reply, send_recap
 from bot.deliver.sender import Sender
@@ -74,6 +75,7 @@ RECAP_TASK = "paperboy.first_recaps"  # recaps due while the bot was down, sent 
 SEMANTIC_TASK = "paperboy.semantic"
 SUMMARIES_TASK = "paperboy.summaries"
 INDEX_TASK = "paperboy.index"
+TRANSLATE_TASK = "paperboy.translate_topics"  # new Korean topics' English, asked at once
 PUBLISH_TASK = "paperboy.publish"  # commits and pushes to PAPERBOY_PUBLISH_GIT
 STOP_SECONDS = 10  # a task's own clean-up at shutdown (a transaction) takes far less
 
@@ -165,8 +167,15 @@ class Pipeline:
         return self.tasks.get(INDEX_TASK)
 
     def topics(self) -> TopicMatcher:
-        """The topic matcher: by meaning once the encoder loaded, by keywords until then."""
-        return TopicMatcher(self.semantic)
+        """The topic matcher: by meaning once the encoder loaded, by keywords until then; a
+        Korean free-text topic also by its English when a language model is configured."""
+        return TopicMatcher(self.semantic, self.translator)
+
+    def translate_topics(self, keys: Iterable[str]) -> None:
+        """Ask the language model for the English of newly subscribed Korean topics now, in
+        the background, so the next fan-out finds it remembered rather than waiting on it."""
+        if self.translator is not None:
+            self.tasks.start(TRANSLATE_TASK, self.topics().translate(Topic(k) for k in keys))
 
     async def search(
         self,

@@ -101,6 +101,8 @@ async def subscribe(update: Update, context: Context) -> None:
         thread,
         chosen_by,
     )
+    if added:
+        context.pipeline.translate_topics(added)
     if keys == [EVERYTHING]:
         lines = [t(lang, "sub.everything")]
     else:

@@ -4,16 +4,23 @@ never slower than its wait and never worse when it stalls, fails or lies."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 
 import httpx
 import pytest
 
+from bot.core.models import Paper
+from bot.core.topics import Topic
 from bot.parse.hf_api import parse_hf_api
+from bot.pipeline import TRANSLATE_TASK
 from bot.source.ingest import IngestReport, store_text
 from bot.summarize.client import ChatClient
 from bot.summarize.translate import MAX_ENGLISH, QueryTranslator
 from bot.understand.search import search
+from bot.understand.topics import TopicMatcher
+from storage import archive
+from tests.bot_harness import ManualClock
 from tests.conftest import ROOT, no_sleep
 from tests.fakellm import FakeLLM, Stall, Status
 
@@ -153,3 +160,69 @@ async def test_while_typing_only_a_translation_made_before_is_used(llm):
         await words.english(QUERY)
         assert words.remembered(f" {QUERY} ") == "text detoxification in Tatar"
     assert len(llm.requests) == 1
+
+
+# A subscription in Korean whose words neither the lexicon nor the English papers hold.
+TOPIC = Topic(QUERY)
+
+
+async def day_papers(db) -> list[tuple[int, Paper]]:
+    rows = await db.execute_fetchall("SELECT id FROM papers ORDER BY id")
+    keyed = await archive.papers_keyed(db, [pid for (pid,) in rows])
+    return list(keyed.items())
+
+
+async def test_a_korean_topic_also_matches_what_its_english_translation_matches(english_day, llm):
+    llm.translations[QUERY].append(ENGLISH)
+    papers = await day_papers(english_day)
+    untranslated = TopicMatcher().match(papers, [TOPIC])[TOPIC]
+    narrower = Topic(f"{QUERY} -tatoxa")  # exclusions stay as typed, and apply to the English
+    async with httpx.AsyncClient() as http:
+        matcher = TopicMatcher(translator=translator(http, llm))
+        await matcher.translate([TOPIC, narrower, Topic("llm"), Topic("diffusion models")])
+        found = matcher.match(papers, [TOPIC, narrower])
+    titles = {p.title for _, p in papers if p.arxiv_id in found[TOPIC]}
+    assert untranslated == set() and any(t.startswith(TITLE) for t in titles)
+    assert not any(p.title.startswith(TITLE) for _, p in papers if p.arxiv_id in found[narrower])
+    # One question for the Korean words; none for a built-in topic or English free text.
+    asked = [r["messages"][-1]["content"] for r in llm.requests if "messages" in r]
+    assert asked == [QUERY]  # the words of both Korean topics, asked once
+
+
+async def test_a_failing_or_stalling_model_leaves_a_korean_topic_as_it_was(english_day, llm):
+    llm.translations[QUERY].extend([Stall(1.0)])
+    papers = await day_papers(english_day)
+    async with httpx.AsyncClient() as http:
+        matcher = TopicMatcher(translator=translator(http, llm, wait=0.2))
+        started = time.perf_counter()
+        await matcher.translate([TOPIC])
+        assert time.perf_counter() - started < 0.5  # a fan-out waits at most the wait
+        assert matcher.match(papers, [TOPIC])[TOPIC] == set()
+
+
+async def test_a_korean_subscription_brings_the_english_paper_through_the_bot(tmp_path, llm):
+    """End to end: /subscribe in Korean, a language model configured, then an English-only
+    day arrives: its card comes, asked for once when the topic was subscribed."""
+    from tests.bot_harness import bot_running
+    from tests.fakebot.server import FakeBotApi
+
+    llm.translations[QUERY].append(ENGLISH)
+    sources = tmp_path / "digests"
+    sources.mkdir()
+    env = {"PAPERBOY_LLM_URL": llm.url, "PAPERBOY_LLM_MODEL": "fake-model"}
+    user = FakeBotApi.user(4302, "ko", "지훈")
+    chat = FakeBotApi.private_chat(user)
+    clock = ManualClock(dt.datetime(2026, 6, 29, 23, 0, tzinfo=dt.UTC))
+    async with bot_running(tmp_path / "b.sqlite3", str(sources), clock=clock, env=env) as bot:
+        await bot.say(chat, user, f"/subscribe {QUERY}")
+        await bot.pipeline.tasks.get(TRANSLATE_TASK)  # asked at once, before any paper came
+        assert [r["messages"][-1]["content"] for r in llm.requests] == [QUERY]
+        mark = bot.api.mark()
+        (sources / DAY.name).write_text(DAY.read_text(encoding="utf-8"), encoding="utf-8")
+        await bot.pipeline.poll_now()
+        await bot.deliver()
+        await bot.api.wait_sent(user["id"], count=1, after=mark)
+        cards = [s.text for s in bot.api.sent[mark:] if s.chat_id == user["id"]]
+    assert any("Tatoxa" in card for card in cards)
+    asked = [r["messages"][-1]["content"] for r in llm.requests if "messages" in r]
+    assert asked.count(QUERY) == 1

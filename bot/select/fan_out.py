@@ -30,6 +30,10 @@ RECENT_DAYS = 3  # older listings are a backfill: archived, never pushed
 class TopicMatcher(Protocol):
     """Which papers match which topics (``understand.topics.TopicMatcher``)."""
 
+    async def translate(self, topics: Iterable[Topic]) -> None:
+        """Make ready what matching ``topics`` needs from a language model, if any."""
+        ...
+
     def match(
         self, papers: Sequence[tuple[int, Paper]], topics: Iterable[Topic]
     ) -> dict[Topic, set[str]]: ...
@@ -117,6 +121,7 @@ async def _owed(
     if chats:
         wanted_topics = {Topic(key) for _, keys in chats for key in keys}
         papers = [(item.paper_id, item.paper) for item in listings]
+        await topics.translate(wanted_topics)
         matches = topics.match(papers, wanted_topics)
         following = await follows.all_follows(db)
         people = PeopleIndex([item.paper for item in listings]) if following else None

@@ -2,32 +2,78 @@
 
 By meaning when the encoder and the shipped topic model are loaded (``topic_model``: where
 a topic's keywords appear, and the paper's embedding; a paper without a vector yet is
-judged by its keywords); else by keywords alone (``storage.keywords``)."""
+judged by its keywords); else by keywords alone (``storage.keywords``). With a language
+model configured, a Korean free-text topic also matches what its English translation
+matches (``translate``)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import re
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from bot.core.models import Paper
-from bot.core.topics import Topic
+from bot.core.query import split_terms
+from bot.core.topics import BUILTIN, Topic, TopicError, parse_topics
 from bot.understand.semantic import Semantic
 from bot.understand.topic_model import match_by_meaning
 from storage.keywords import keyword_matches
 
+log = logging.getLogger(__name__)
+_HANGUL = re.compile("[가-힣]")
+
+
+class Translator(Protocol):
+    """Korean → English, bounded and remembered (``summarize.translate.QueryTranslator``)."""
+
+    async def english(self, text: str) -> str | None: ...
+
 
 class TopicMatcher:
-    def __init__(self, semantic: Semantic | None = None) -> None:
+    def __init__(self, semantic: Semantic | None = None, translator: Translator | None = None):
         self._semantic = semantic
+        self._translator = translator
+        self._english: dict[Topic, list[Topic]] = {}  # a Korean topic → its English topics
+
+    async def translate(self, topics: Iterable[Topic]) -> None:
+        """Ask the language model for the English of each Korean free-text topic, so that
+        ``match`` also brings what the English words would: most papers arrive in English,
+        and the lexicon does not know every term a reader subscribes to. Each call is the
+        translator's (bounded wait, remembered, never retried while the endpoint is down);
+        without an answer the topic is matched as before. Exclusions stay as typed."""
+        if self._translator is None:
+            return
+        wanted = [t for t in dict.fromkeys(topics) if t not in self._english and _korean(t)]
+        answers = await asyncio.gather(
+            *(self._translator.english(_words(t)) for t in wanted), return_exceptions=True
+        )
+        for topic, english in zip(wanted, answers, strict=True):
+            if isinstance(english, BaseException):  # a delivery never waits on a broken model
+                log.warning("topic translation failed for %r: %r", topic.key, english)
+            elif english:
+                self._english[topic] = _as_topics(english, topic)
 
     def match(
         self, papers: Sequence[tuple[int, Paper]], topics: Iterable[Topic]
     ) -> dict[Topic, set[str]]:
         """For each topic, the arXiv ids of ``papers`` (paper id, paper) it matches."""
+        topics = list(topics)
+        translated = {t: self._english[t] for t in topics if t in self._english}
+        asked = list(dict.fromkeys([*topics, *(e for es in translated.values() for e in es)]))
+        found = self._match(papers, asked)
+        for topic, english in translated.items():
+            found[topic] = found[topic].union(*(found[e] for e in english))
+        return {topic: found[topic] for topic in topics}
+
+    def _match(
+        self, papers: Sequence[tuple[int, Paper]], topics: list[Topic]
+    ) -> dict[Topic, set[str]]:
         semantic = self._semantic
         if semantic is None or semantic.topic_model is None:
             return keyword_matches([paper for _, paper in papers], topics)
         vectors = [semantic.index.vector(pid) for pid, _ in papers]
-        topics = list(topics)
         # A topic's Korean words nothing translates, glossed (once each) before matching.
         semantic.glosser.learn(topic.key for topic in topics if not topic.is_everything)
         return match_by_meaning(
@@ -37,3 +83,27 @@ class TopicMatcher:
             semantic.topic_model,
             semantic.text_vector,
         )
+
+
+def _korean(topic: Topic) -> bool:
+    """Free text with Hangul in its words (a built-in's Korean keywords are its own)."""
+    terms, _ = split_terms(topic.key)
+    if topic.is_everything or not terms or (len(terms) == 1 and terms[0] in BUILTIN):
+        return False
+    return any(_HANGUL.search(term) for term in terms)
+
+
+def _words(topic: Topic) -> str:
+    """What is translated: the topic's words, not its exclusions."""
+    return " ".join(split_terms(topic.key)[0])
+
+
+def _as_topics(english: str, topic: Topic) -> list[Topic]:
+    """The translation as the topics an English reader subscribing to it would get, with
+    ``topic``'s exclusions; [] when it holds nothing to match."""
+    excluded = split_terms(topic.key)[1]
+    text = english.replace(",", " ") + "".join(f" -{e}" for e in excluded)
+    try:
+        return [t for t in parse_topics(text) if not t.is_everything]
+    except TopicError:
+        return []
