@@ -18,7 +18,7 @@ from bot.source.ingest import IngestReport, store_text
 from bot.summarize.client import ChatClient
 from bot.summarize.translate import MAX_ENGLISH, QueryTranslator
 from bot.understand.search import search
-from bot.understand.topics import TopicMatcher
+from bot.understand.topics import ASK_AT_ONCE, TopicMatcher
 from storage import archive
 from tests.bot_harness import ManualClock
 from tests.conftest import ROOT, no_sleep
@@ -198,6 +198,21 @@ async def test_a_failing_or_stalling_model_leaves_a_korean_topic_as_it_was(engli
         await matcher.translate([TOPIC])
         assert time.perf_counter() - started < 0.5  # a fan-out waits at most the wait
         assert matcher.match(papers, [TOPIC])[TOPIC] == set()
+
+
+async def test_a_fan_out_asks_about_a_bounded_number_of_new_topics_and_reuses_answers(llm):
+    topics = [Topic(f"주제 번호{n}") for n in range(ASK_AT_ONCE + 4)]
+    for n, topic in enumerate(topics):
+        llm.translations[topic.key].append(f'{{"english": "subject {n}"}}')
+    async with httpx.AsyncClient() as http:
+        words = translator(http, llm)
+        await TopicMatcher(translator=words).translate(topics)
+        assert len(llm.requests) == ASK_AT_ONCE  # the rest wait for the next fan-out
+        again = TopicMatcher(translator=words)
+        await again.translate(topics)
+    assert len(llm.requests) == len(topics)  # only the 4 not asked yet
+    paper = Paper("2606.00001", "On subject 0", "https://arxiv.org/abs/2606.00001")
+    assert again.match([(1, paper)], topics[:2]) == {topics[0]: {"2606.00001"}, topics[1]: set()}
 
 
 async def test_a_korean_subscription_brings_the_english_paper_through_the_bot(tmp_path, llm):

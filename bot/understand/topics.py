@@ -25,10 +25,18 @@ log = logging.getLogger(__name__)
 _HANGUL = re.compile("[가-힣]")
 
 
+# Korean topics not yet translated that one call asks about; the rest wait for the next
+# fan-out. The model answers two at a time within 30 s, and a question still queued then
+# counts as a failure that quiets the translator for searches too.
+ASK_AT_ONCE = 16
+
+
 class Translator(Protocol):
     """Korean → English, bounded and remembered (``summarize.translate.QueryTranslator``)."""
 
     async def english(self, text: str) -> str | None: ...
+
+    def remembered(self, text: str) -> str | None: ...
 
 
 class TopicMatcher:
@@ -42,10 +50,15 @@ class TopicMatcher:
         ``match`` also brings what the English words would: most papers arrive in English,
         and the lexicon does not know every term a reader subscribes to. Each call is the
         translator's (bounded wait, remembered, never retried while the endpoint is down);
-        without an answer the topic is matched as before. Exclusions stay as typed."""
+        without an answer the topic is matched as before. Exclusions stay as typed. At most
+        ``ASK_AT_ONCE`` topics the translator does not remember are asked about a call."""
         if self._translator is None:
             return
         wanted = [t for t in dict.fromkeys(topics) if t not in self._english and _korean(t)]
+        for topic in wanted:
+            if english := self._translator.remembered(_words(topic)):
+                self._english[topic] = _as_topics(english, topic)
+        wanted = [t for t in wanted if t not in self._english][:ASK_AT_ONCE]
         answers = await asyncio.gather(
             *(self._translator.english(_words(t)) for t in wanted), return_exceptions=True
         )
