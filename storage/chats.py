@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.i18n import LANGUAGES, Lang
+from storage import topic_translations
 from storage.db import Database
 
 
@@ -141,4 +142,5 @@ async def forget(db: Database, chat_id: int) -> Forgotten:
             "DELETE FROM bookmarks WHERE user_id = ? AND ? > 0", (chat_id, chat_id)
         )
         chat = await db.execute("DELETE FROM chats WHERE chat_id = ?", (chat_id,))
+        await topic_translations.forget_unsubscribed(db)  # its topics' English, if no one else's
     return Forgotten(ratings.rowcount, saves.rowcount, chat.rowcount > 0)

@@ -323,4 +323,14 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (chat_id, day)
     ) WITHOUT ROWID;
     """,
+    # 18: the language model's English of Korean subscription topics (issue 26), so a restart
+    # does not ask again for every one: a row per subscribed topic a model translated, gone
+    # when no chat subscribes to it any more.
+    """
+    CREATE TABLE topic_translations (
+        topic     TEXT PRIMARY KEY,    -- subscriptions.topic
+        english   TEXT NOT NULL,       -- of its words; at most 300 characters
+        asked_at  TEXT NOT NULL        -- UTC, 'YYYY-MM-DDTHH:MM:SS'
+    ) WITHOUT ROWID;
+    """,
 )

@@ -7,6 +7,7 @@ import json
 import aiosqlite
 
 from bot.core.chat_settings import ChatSettings, Format, Rank, SettingChange
+from storage import topic_translations
 from storage.chats import upsert_chat
 from storage.db import Database
 
@@ -96,6 +97,7 @@ async def unsubscribe(db: Database, chat_id: int, topic: str | None) -> int:
             cursor = await db.execute(
                 "DELETE FROM subscriptions WHERE chat_id = ? AND topic = ?", (chat_id, topic)
             )
+        await topic_translations.forget_unsubscribed(db)
     return cursor.rowcount
 
 

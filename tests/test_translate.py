@@ -19,7 +19,7 @@ from bot.summarize.client import ChatClient
 from bot.summarize.translate import MAX_ENGLISH, QueryTranslator
 from bot.understand.search import search
 from bot.understand.topics import ASK_AT_ONCE, TopicMatcher
-from storage import archive
+from storage import archive, chats, subscriptions, topic_translations
 from tests.bot_harness import ManualClock
 from tests.conftest import ROOT, no_sleep
 from tests.fakellm import FakeLLM, Stall, Status
@@ -213,6 +213,30 @@ async def test_a_fan_out_asks_about_a_bounded_number_of_new_topics_and_reuses_an
     assert len(llm.requests) == len(topics)  # only the 4 not asked yet
     paper = Paper("2606.00001", "On subject 0", "https://arxiv.org/abs/2606.00001")
     assert again.match([(1, paper)], topics[:2]) == {topics[0]: {"2606.00001"}, topics[1]: set()}
+
+
+async def test_a_restart_does_not_ask_again_about_a_topic_once_translated(english_day, llm):
+    llm.translations[QUERY].append(ENGLISH)
+    papers = await day_papers(english_day)
+    for chat in (1, 2):
+        await subscriptions.subscribe(english_day, chat, "private", None, [QUERY], None, "ko")
+    async with httpx.AsyncClient() as http:
+        before = TopicMatcher(translator=translator(http, llm), db=english_day)
+        await before.translate([TOPIC])
+        # A restart: a new translator remembers nothing; the database does.
+        after = TopicMatcher(translator=translator(http, llm), db=english_day)
+        await after.translate([TOPIC])
+        found = after.match(papers, [TOPIC])[TOPIC]
+    assert len(llm.requests) == 1
+    assert any(p.title.startswith(TITLE) for _, p in papers if p.arxiv_id in found)
+    assert await topic_translations.known(english_day, [QUERY, "다른 주제"]) == {
+        QUERY: "text detoxification in Tatar"
+    }
+    # What a reader typed goes when no chat subscribes to it any more.
+    await subscriptions.unsubscribe(english_day, 1, QUERY)
+    assert await topic_translations.known(english_day, [QUERY]) != {}  # chat 2 still does
+    await chats.forget(english_day, 2)
+    assert await topic_translations.known(english_day, [QUERY]) == {}
 
 
 async def test_a_korean_subscription_brings_the_english_paper_through_the_bot(tmp_path, llm):

@@ -9,9 +9,10 @@ matches (``translate``)."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from bot.core.models import Paper
@@ -19,6 +20,8 @@ from bot.core.query import split_terms
 from bot.core.topics import BUILTIN, Topic, TopicError, parse_topics
 from bot.understand.semantic import Semantic
 from bot.understand.topic_model import match_by_meaning
+from storage import topic_translations
+from storage.db import Database
 from storage.keywords import keyword_matches
 
 log = logging.getLogger(__name__)
@@ -39,10 +42,22 @@ class Translator(Protocol):
     def remembered(self, text: str) -> str | None: ...
 
 
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 class TopicMatcher:
-    def __init__(self, semantic: Semantic | None = None, translator: Translator | None = None):
+    def __init__(
+        self,
+        semantic: Semantic | None = None,
+        translator: Translator | None = None,
+        db: Database | None = None,
+        now: Callable[[], dt.datetime] = _utc_now,
+    ) -> None:
         self._semantic = semantic
         self._translator = translator
+        self._db = db  # where translations are kept between runs, if anywhere
+        self._now = now
         self._english: dict[Topic, list[Topic]] = {}  # a Korean topic → its English topics
 
     async def translate(self, topics: Iterable[Topic]) -> None:
@@ -50,23 +65,31 @@ class TopicMatcher:
         ``match`` also brings what the English words would: most papers arrive in English,
         and the lexicon does not know every term a reader subscribes to. Each call is the
         translator's (bounded wait, remembered, never retried while the endpoint is down);
-        without an answer the topic is matched as before. Exclusions stay as typed. At most
-        ``ASK_AT_ONCE`` topics the translator does not remember are asked about a call."""
+        without an answer the topic is matched as before. Exclusions stay as typed. Answers
+        are kept in the database (``storage.topic_translations``), so a restart asks again
+        only about topics never answered; at most ``ASK_AT_ONCE`` of those a call."""
         if self._translator is None:
             return
         wanted = [t for t in dict.fromkeys(topics) if t not in self._english and _korean(t)]
+        words = {topic: _words(topic) for topic in wanted}
+        keys = [topic.key for topic in wanted]
+        kept = await topic_translations.known(self._db, keys) if self._db else {}
         for topic in wanted:
-            if english := self._translator.remembered(_words(topic)):
+            if english := self._translator.remembered(words[topic]) or kept.get(topic.key):
                 self._english[topic] = _as_topics(english, topic)
         wanted = [t for t in wanted if t not in self._english][:ASK_AT_ONCE]
         answers = await asyncio.gather(
-            *(self._translator.english(_words(t)) for t in wanted), return_exceptions=True
+            *(self._translator.english(words[t]) for t in wanted), return_exceptions=True
         )
+        new: dict[str, str] = {}
         for topic, english in zip(wanted, answers, strict=True):
             if isinstance(english, BaseException):  # a delivery never waits on a broken model
                 log.warning("topic translation failed for %r: %r", topic.key, english)
             elif english:
                 self._english[topic] = _as_topics(english, topic)
+                new[topic.key] = english
+        if new and self._db is not None:
+            await topic_translations.remember(self._db, new, self._now())
 
     def match(
         self, papers: Sequence[tuple[int, Paper]], topics: Iterable[Topic]
