@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Coroutine, Iterable
+from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ from bot.understand.foryou import ForYou, cold_start
 from bot.understand.meaning import archive_meaning
 from bot.understand.search import SearchResults, search
 from bot.understand.semantic import Semantic
-from bot.understand.topics import TopicMatcher
+from bot.understand.topics import TopicMatcher, topics_in_english
 from storage import archive, meta, recaps, subscriptions, summaries
 from storage.db import Database
 from storage.summaries import SummaryKey
@@ -176,6 +176,10 @@ class Pipeline:
         the background, so the next fan-out finds it remembered rather than waiting on it."""
         if self.translator is not None:
             self.tasks.start(TRANSLATE_TASK, self.topics().translate(Topic(k) for k in keys))
+
+    async def topics_in_english(self, keys: Sequence[str]) -> dict[str, str]:
+        """How a chat's Korean topics are matched in English, for /topics to show."""
+        return await topics_in_english(self.db, keys)
 
     async def search(
         self,

@@ -169,7 +169,8 @@ async def forget(update: Update, context: Context) -> None:
 async def topics(update: Update, context: Context) -> None:
     lang = await language(update, context)
     current = await subs.topics(context.db, update.effective_chat.id)
-    await send(update, context, render_topics(current, lang))
+    english = await context.pipeline.topics_in_english(current)
+    await send(update, context, render_topics(current, lang, english))
 
 
 async def _permitted(update: Update, context: Context) -> Lang | None:
@@ -201,7 +202,9 @@ async def toggle_topic(update: Update, context: Context, request: cb.ToggleTopic
         )
         note = t(lang, "topics.toggled_on", topic=request.slug)
     await answer(query, note)
-    await edit(query, render_topics(await subs.topics(db, chat.id), lang))
+    current = await subs.topics(db, chat.id)
+    english = await context.pipeline.topics_in_english(current)
+    await edit(query, render_topics(current, lang, english))
 
 
 async def _apply(

@@ -164,3 +164,21 @@ def test_any_paper_renders_to_valid_html_within_limits(
     assert check(render_card(paper, lang, saved=False)).strip()
     assert check(render_card(paper, lang, saved=None)).strip()
     assert check(render_paper_list(title or "x", [paper] * 3, lang)[0]).strip()
+
+
+def test_topics_show_the_english_a_korean_topic_is_matched_by_and_fit_one_message():
+    from bot.core.limits import TOPIC_CHARS, TOPICS_PER_CHAT
+    from bot.render.menus import render_topics
+
+    shown = render_topics(
+        ["로봇 조작", "llm", "gaussian splatting"], "ko", {"로봇 조작": "robotic manipulation"}
+    )
+    assert "• 로봇 조작 → robotic manipulation" in shown.text
+    assert (
+        "• gaussian splatting\n" in shown.text + "\n" and "→" not in shown.text.split("gaussian")[1]
+    )
+    # Thirty topics at their longest, each with a model's longest English: one message.
+    topics = [f"{n:02d}" + "가" * (TOPIC_CHARS - 2) for n in range(TOPICS_PER_CHAT)]
+    longest = render_topics(topics, "ko", {topic: "word " * 60 for topic in topics})
+    assert len(longest.text) <= 4096
+    assert all(len(line) <= TOPIC_CHARS + 30 for line in longest.text.split("\n") if "→" in line)

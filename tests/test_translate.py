@@ -18,7 +18,7 @@ from bot.source.ingest import IngestReport, store_text
 from bot.summarize.client import ChatClient
 from bot.summarize.translate import MAX_ENGLISH, QueryTranslator
 from bot.understand.search import search
-from bot.understand.topics import ASK_AT_ONCE, TopicMatcher
+from bot.understand.topics import ASK_AT_ONCE, TopicMatcher, topics_in_english
 from storage import archive, chats, subscriptions, topic_translations
 from tests.bot_harness import ManualClock
 from tests.conftest import ROOT, no_sleep
@@ -239,6 +239,15 @@ async def test_a_restart_does_not_ask_again_about_a_topic_once_translated(englis
     assert await topic_translations.known(english_day, [QUERY]) == {}
 
 
+async def test_topics_show_the_lexicon_s_english_until_a_model_s_is_kept(db):
+    keys = ["로봇 조작", "llm", "diffusion", QUERY]
+    assert await topics_in_english(db, keys) == {"로봇 조작": "robotic manipulation"}
+    await subscriptions.subscribe(db, 1, "private", None, [QUERY, "로봇 조작"], None, "ko")
+    kept = {QUERY: "text detoxification in Tatar", "로봇 조작": "robot manipulation"}
+    await topic_translations.remember(db, kept, dt.datetime(2026, 6, 29, tzinfo=dt.UTC))
+    assert await topics_in_english(db, keys) == kept
+
+
 async def test_a_korean_subscription_brings_the_english_paper_through_the_bot(tmp_path, llm):
     """End to end: /subscribe in Korean, a language model configured, then an English-only
     day arrives: its card comes, asked for once when the topic was subscribed."""
@@ -256,6 +265,8 @@ async def test_a_korean_subscription_brings_the_english_paper_through_the_bot(tm
         await bot.say(chat, user, f"/subscribe {QUERY}")
         await bot.pipeline.tasks.get(TRANSLATE_TASK)  # asked at once, before any paper came
         assert [r["messages"][-1]["content"] for r in llm.requests] == [QUERY]
+        (listing,) = await bot.say(chat, user, "/topics")  # how the topic was understood
+        assert f"{QUERY} → text detoxification in Tatar" in listing.text
         mark = bot.api.mark()
         (sources / DAY.name).write_text(DAY.read_text(encoding="utf-8"), encoding="utf-8")
         await bot.pipeline.poll_now()

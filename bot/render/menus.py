@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.core.chat_settings import ChatSettings, Format, Rank
 from bot.core.commands import HELP_COMMANDS
 from bot.core.i18n import LANGUAGES, Lang, t
+from bot.core.limits import TOPIC_CHARS
 from bot.core.topics import BUILTIN, EVERYTHING
 from bot.render import callbacks as cb
 from bot.render.html import bold, code, join, shorten
@@ -107,12 +108,24 @@ def render_settings(settings: ChatSettings, zone: str, lang: Lang) -> Reply:
     return Reply(join(lines, "\n"), tuple(rows))
 
 
+def _topic_line(topic: str, english: Mapping[str, str]) -> str:
+    said = english.get(topic)
+    if not said:
+        return f"• {topic}"
+    return f"• {topic} → {shorten(said, max(20, TOPIC_CHARS - len(topic)))}"
+
+
 def topic_label(topic: str, lang: Lang) -> str:
     return t(lang, "topics.everything") if topic == EVERYTHING else topic
 
 
-def render_topics(topics: Sequence[str], lang: Lang) -> Reply:
-    """The chat's topics, and a toggle button for every built-in one."""
+def render_topics(
+    topics: Sequence[str], lang: Lang, english: Mapping[str, str] | None = None
+) -> Reply:
+    """The chat's topics, and a toggle button for every built-in one. A Korean topic shows
+    the English it is also matched by (``english``), so a reader sees how it was understood;
+    each line stays within a topic's length, so 30 topics fit one message."""
+    english = english or {}
     lines = [bold("🏷 " + t(lang, "topics.title"))]
     if not topics:
         lines.append(t(lang, "sub.none"))
@@ -120,7 +133,7 @@ def render_topics(topics: Sequence[str], lang: Lang) -> Reply:
         lines.append("• " + t(lang, "topics.everything"))
     custom = [topic for topic in topics if topic != EVERYTHING and topic not in BUILTIN]
     if custom:
-        lines += ["", t(lang, "topics.custom"), *(f"• {topic}" for topic in custom)]
+        lines += ["", t(lang, "topics.custom"), *(_topic_line(topic, english) for topic in custom)]
     lines += ["", t(lang, "topics.lean"), "", t(lang, "topics.tap")]
     buttons = [
         Button(

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
+from bot.core.lexicon import english_of
 from bot.core.models import Paper
 from bot.core.query import split_terms
 from bot.core.topics import BUILTIN, Topic, TopicError, parse_topics
@@ -119,6 +120,20 @@ class TopicMatcher:
             semantic.topic_model,
             semantic.text_vector,
         )
+
+
+async def topics_in_english(db: Database, keys: Sequence[str]) -> dict[str, str]:
+    """How each Korean free-text topic of ``keys`` is matched in English, for /topics to
+    show: the language model's translation when one was kept, else the lexicon's English of
+    its words when it knows every one (로봇 조작 → robotic manipulation); others are left out."""
+    korean = [Topic(key) for key in keys if _korean(Topic(key))]
+    kept = await topic_translations.known(db, [topic.key for topic in korean])
+    shown: dict[str, str] = {}
+    for topic in korean:
+        english = kept.get(topic.key) or english_of(split_terms(topic.key)[0])
+        if english:
+            shown[topic.key] = english
+    return shown
 
 
 def _korean(topic: Topic) -> bool:
