@@ -189,6 +189,22 @@ async def test_a_korean_topic_also_matches_what_its_english_translation_matches(
     assert asked == [QUERY]  # the words of both Korean topics, asked once
 
 
+async def test_a_model_answering_with_built_in_names_widens_a_topic_to_none_of_them(
+    english_day, llm
+):
+    llm.translations[QUERY].append('{"english": "llm, vision, video"}')
+    llm.translations["비디오 주제"].append('{"english": "Video"}')
+    papers = await day_papers(english_day)
+    video = Topic("비디오 주제")
+    async with httpx.AsyncClient() as http:
+        matcher = TopicMatcher(translator=translator(http, llm))
+        await matcher.translate([TOPIC, video])
+        found = matcher.match(papers, [TOPIC, video, Topic("llm"), Topic("video")])
+    # "llm vision video" as one topic: papers with all three words, not every llm paper.
+    assert found[TOPIC] < found[Topic("llm")]
+    assert found[video] == found[Topic("video")]  # exactly a built-in's name: the built-in
+
+
 async def test_a_failing_or_stalling_model_leaves_a_korean_topic_as_it_was(english_day, llm):
     llm.translations[QUERY].extend([Stall(1.0)])
     papers = await day_papers(english_day)

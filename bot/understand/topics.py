@@ -18,7 +18,7 @@ from typing import Protocol
 from bot.core.lexicon import english_of
 from bot.core.models import Paper
 from bot.core.query import split_terms
-from bot.core.topics import BUILTIN, Topic, TopicError, parse_topics
+from bot.core.topics import BUILTIN, Topic
 from bot.understand.semantic import Semantic
 from bot.understand.topic_model import match_by_meaning
 from storage import topic_translations
@@ -150,11 +150,12 @@ def _words(topic: Topic) -> str:
 
 
 def _as_topics(english: str, topic: Topic) -> list[Topic]:
-    """The translation as the topics an English reader subscribing to it would get, with
-    ``topic``'s exclusions; [] when it holds nothing to match."""
-    excluded = split_terms(topic.key)[1]
-    text = english.replace(",", " ") + "".join(f" -{e}" for e in excluded)
-    try:
-        return [t for t in parse_topics(text) if not t.is_everything]
-    except TopicError:
+    """The translation as the topic an English reader typing it would get (a built-in when
+    it is exactly one's name: 비디오 → video), with ``topic``'s exclusions; [] when it holds
+    nothing to match. Always one topic: a model that answers with a list of built-in names
+    ("llm, vision, video") gets their words all required, not a card for each."""
+    terms, _ = split_terms(english.replace(",", " ").lower())
+    if not terms:
         return []
+    excluded = split_terms(topic.key)[1]
+    return [Topic(" ".join(terms) + "".join(f" -{e}" for e in excluded))]
