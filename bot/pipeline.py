@@ -39,7 +39,7 @@ from bot.understand.foryou import ForYou, cold_start
 from bot.understand.meaning import archive_meaning
 from bot.understand.search import SearchResults, search
 from bot.understand.semantic import Semantic
-from bot.understand.topics import TopicMatcher, topics_in_english
+from bot.understand.topics import ASK_AT_ONCE, TopicMatcher, topics_in_english
 from storage import archive, meta, recaps, subscriptions, summaries
 from storage.db import Database
 from storage.summaries import SummaryKey
@@ -141,6 +141,7 @@ class Pipeline:
     asker: Asker = field(init=False)  # questions to papers, from their full texts
     _publish_again: bool = False  # another publish was asked for while one ran
     _publish_since: dt.date = dt.date(2023, 5, 4)
+    _to_translate: set[str] = field(default_factory=set)  # topics /subscribe just added
 
     def __post_init__(self) -> None:
         if self.writer is not None and self.translator is None:
@@ -173,9 +174,18 @@ class Pipeline:
 
     def translate_topics(self, keys: Iterable[str]) -> None:
         """Ask the language model for the English of newly subscribed Korean topics now, in
-        the background, so the next fan-out finds it remembered rather than waiting on it."""
+        the background, so the next fan-out finds it kept rather than waiting on it. Topics
+        subscribed while a translation runs join it."""
         if self.translator is not None:
-            self.tasks.start(TRANSLATE_TASK, self.topics().translate(Topic(k) for k in keys))
+            self._to_translate.update(keys)
+            self.tasks.start(TRANSLATE_TASK, self._translate_pending())
+
+    async def _translate_pending(self) -> None:
+        matcher = self.topics()
+        while self._to_translate:
+            keys = sorted(self._to_translate)[:ASK_AT_ONCE]
+            self._to_translate.difference_update(keys)
+            await matcher.translate(Topic(key) for key in keys)
 
     async def topics_in_english(self, keys: Sequence[str]) -> dict[str, str]:
         """How a chat's Korean topics are matched in English, for /topics to show."""

@@ -26,7 +26,8 @@ from tests.fakellm import FakeLLM, Stall, Status
 
 DAY = ROOT / "tests" / "fixtures" / "hf_api" / "2026-06-29.json"
 QUERY = "타타르어 독성 표현 순화"  # no word of it is in the English-only papers
-ENGLISH = '{"english": "text detoxification in Tatar"}'
+ENGLISH_TEXT = "text detoxification in Tatar"
+ENGLISH = f'{{"english": "{ENGLISH_TEXT}"}}'
 TITLE = "The Tatoxa System for Text Detoxification in Low-Resource Languages"
 
 
@@ -205,6 +206,19 @@ async def test_a_model_answering_with_built_in_names_widens_a_topic_to_none_of_t
     assert found[video] == found[Topic("video")]  # exactly a built-in's name: the built-in
 
 
+async def test_an_answer_that_came_after_the_wait_is_kept_at_the_next_fan_out(english_day, llm):
+    llm.translations[QUERY].extend([Stall(0.4), ENGLISH])
+    await subscriptions.subscribe(english_day, 1, "private", None, [QUERY], None, "ko")
+    async with httpx.AsyncClient() as http:
+        words = translator(http, llm, wait=0.1)
+        await TopicMatcher(translator=words, db=english_day).translate([TOPIC])
+        assert await topic_translations.known(english_day, [QUERY]) == {}  # not in time
+        await asyncio.sleep(0.6)  # the answer lands in the translator's memory
+        await TopicMatcher(translator=words, db=english_day).translate([TOPIC])
+    assert await topic_translations.known(english_day, [QUERY]) == {QUERY: ENGLISH_TEXT}
+    assert len(llm.requests) == 1
+
+
 async def test_a_failing_or_stalling_model_leaves_a_korean_topic_as_it_was(english_day, llm):
     llm.translations[QUERY].extend([Stall(1.0)])
     papers = await day_papers(english_day)
@@ -292,3 +306,20 @@ async def test_a_korean_subscription_brings_the_english_paper_through_the_bot(tm
     assert any("Tatoxa" in card for card in cards)
     asked = [r["messages"][-1]["content"] for r in llm.requests if "messages" in r]
     assert asked.count(QUERY) == 1
+
+
+async def test_topics_subscribed_while_a_translation_runs_join_it(tmp_path, llm):
+    from tests.bot_harness import bot_running
+    from tests.fakebot.server import FakeBotApi
+
+    llm.translations[QUERY].extend([Stall(0.3), ENGLISH])
+    llm.translations["로봇 주제"].append('{"english": "robot subject"}')
+    env = {"PAPERBOY_LLM_URL": llm.url, "PAPERBOY_LLM_MODEL": "fake-model"}
+    first, second = FakeBotApi.user(4303, "ko", "지훈"), FakeBotApi.user(4304, "ko", "수진")
+    async with bot_running(tmp_path / "b.sqlite3", str(tmp_path), env=env) as bot:
+        await bot.say(FakeBotApi.private_chat(first), first, f"/subscribe {QUERY}")
+        await bot.say(FakeBotApi.private_chat(second), second, "/subscribe 로봇 주제")
+        while bot.pipeline.tasks.running(TRANSLATE_TASK):
+            await bot.pipeline.tasks.get(TRANSLATE_TASK)
+        kept = await topic_translations.known(bot.pipeline.db, [QUERY, "로봇 주제"])
+    assert kept == {QUERY: ENGLISH_TEXT, "로봇 주제": "robot subject"}

@@ -75,14 +75,18 @@ class TopicMatcher:
         words = {topic: _words(topic) for topic in wanted}
         keys = [topic.key for topic in wanted]
         kept = await topic_translations.known(self._db, keys) if self._db else {}
+        new: dict[str, str] = {}  # answers to keep: those the database does not hold yet
         for topic in wanted:
-            if english := self._translator.remembered(words[topic]) or kept.get(topic.key):
+            if english := kept.get(topic.key):
                 self._english[topic] = _as_topics(english, topic)
+            elif english := self._translator.remembered(words[topic]):
+                # Answered after an earlier wait ran out, or for a search of the same words.
+                self._english[topic] = _as_topics(english, topic)
+                new[topic.key] = english
         wanted = [t for t in wanted if t not in self._english][:ASK_AT_ONCE]
         answers = await asyncio.gather(
             *(self._translator.english(words[t]) for t in wanted), return_exceptions=True
         )
-        new: dict[str, str] = {}
         for topic, english in zip(wanted, answers, strict=True):
             if isinstance(english, BaseException):  # a delivery never waits on a broken model
                 log.warning("topic translation failed for %r: %r", topic.key, english)
