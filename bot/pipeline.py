@@ -170,7 +170,7 @@ class Pipeline:
     def topics(self) -> TopicMatcher:
         """The topic matcher: by meaning once the encoder loaded, by keywords until then; a
         Korean free-text topic also by its English when a language model is configured."""
-        return TopicMatcher(self.semantic, self.translator, self.db, self.clock.now)
+        return TopicMatcher(self.semantic, self.translator, self.db, self.clock)
 
     def translate_topics(self, keys: Iterable[str]) -> None:
         """Ask the language model for the English of newly subscribed Korean topics now, in

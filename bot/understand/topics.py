@@ -9,12 +9,12 @@ matches (``translate``)."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from bot.core.clock import Clock, SystemClock
 from bot.core.lexicon import english_of
 from bot.core.models import Paper
 from bot.core.query import split_terms
@@ -43,23 +43,19 @@ class Translator(Protocol):
     def remembered(self, text: str) -> str | None: ...
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 class TopicMatcher:
     def __init__(
         self,
         semantic: Semantic | None = None,
         translator: Translator | None = None,
         db: Database | None = None,
-        now: Callable[[], dt.datetime] = _utc_now,
+        clock: Clock | None = None,
     ) -> None:
         self._semantic = semantic
         self._translator = translator
         self._db = db  # where translations are kept between runs, if anywhere
-        self._now = now
-        self._english: dict[Topic, list[Topic]] = {}  # a Korean topic → its English topics
+        self._clock = clock or SystemClock()
+        self._english: dict[Topic, Topic] = {}  # a Korean topic → its English one
 
     async def translate(self, topics: Iterable[Topic]) -> None:
         """Ask the language model for the English of each Korean free-text topic, so that
@@ -71,30 +67,43 @@ class TopicMatcher:
         only about topics never answered; at most ``ASK_AT_ONCE`` of those a call."""
         if self._translator is None:
             return
-        wanted = [t for t in dict.fromkeys(topics) if t not in self._english and _korean(t)]
-        words = {topic: _words(topic) for topic in wanted}
-        keys = [topic.key for topic in wanted]
-        kept = await topic_translations.known(self._db, keys) if self._db else {}
+        korean = {
+            topic: parts
+            for topic in dict.fromkeys(topics)
+            if topic not in self._english and (parts := _korean_parts(topic))
+        }
+        kept = await topic_translations.known(self._db, [t.key for t in korean]) if self._db else {}
         new: dict[str, str] = {}  # answers to keep: those the database does not hold yet
-        for topic in wanted:
+        for topic, (terms, excluded) in korean.items():
             if english := kept.get(topic.key):
-                self._english[topic] = _as_topics(english, topic)
-            elif english := self._translator.remembered(words[topic]):
+                self._learn(topic, english, excluded)
+            elif english := self._translator.remembered(" ".join(terms)):
                 # Answered after an earlier wait ran out, or for a search of the same words.
-                self._english[topic] = _as_topics(english, topic)
+                self._learn(topic, english, excluded)
                 new[topic.key] = english
-        wanted = [t for t in wanted if t not in self._english][:ASK_AT_ONCE]
+        wanted = [t for t in korean if t not in self._english][:ASK_AT_ONCE]
         answers = await asyncio.gather(
-            *(self._translator.english(words[t]) for t in wanted), return_exceptions=True
+            *(self._translator.english(" ".join(korean[t][0])) for t in wanted),
+            return_exceptions=True,
         )
         for topic, english in zip(wanted, answers, strict=True):
             if isinstance(english, BaseException):  # a delivery never waits on a broken model
                 log.warning("topic translation failed for %r: %r", topic.key, english)
             elif english:
-                self._english[topic] = _as_topics(english, topic)
+                self._learn(topic, english, korean[topic][1])
                 new[topic.key] = english
         if new and self._db is not None:
-            await topic_translations.remember(self._db, new, self._now())
+            await topic_translations.remember(self._db, new, self._clock.now())
+
+    def _learn(self, topic: Topic, english: str, excluded: list[str]) -> None:
+        """``topic`` is also matched as the English topic ``english`` says (a built-in when
+        it is exactly one's name: 비디오 → video), with the topic's exclusions. Always one
+        topic: a model that answers with built-in names ("llm, vision, video") gets their
+        words all required, not a card for each."""
+        terms, _ = split_terms(english.replace(",", " ").lower())
+        if terms:
+            minus = "".join(f" -{e}" for e in excluded)
+            self._english[topic] = Topic(" ".join(terms) + minus)
 
     def match(
         self, papers: Sequence[tuple[int, Paper]], topics: Iterable[Topic]
@@ -102,10 +111,9 @@ class TopicMatcher:
         """For each topic, the arXiv ids of ``papers`` (paper id, paper) it matches."""
         topics = list(topics)
         translated = {t: self._english[t] for t in topics if t in self._english}
-        asked = list(dict.fromkeys([*topics, *(e for es in translated.values() for e in es)]))
-        found = self._match(papers, asked)
+        found = self._match(papers, list(dict.fromkeys([*topics, *translated.values()])))
         for topic, english in translated.items():
-            found[topic] = found[topic].union(*(found[e] for e in english))
+            found[topic] = found[topic] | found[english]
         return {topic: found[topic] for topic in topics}
 
     def _match(
@@ -130,36 +138,21 @@ async def topics_in_english(db: Database, keys: Sequence[str]) -> dict[str, str]
     """How each Korean free-text topic of ``keys`` is matched in English, for /topics to
     show: the language model's translation when one was kept, else the lexicon's English of
     its words when it knows every one (로봇 조작 → robotic manipulation); others are left out."""
-    korean = [Topic(key) for key in keys if _korean(Topic(key))]
-    kept = await topic_translations.known(db, [topic.key for topic in korean])
+    korean = {key: parts for key in keys if (parts := _korean_parts(Topic(key)))}
+    kept = await topic_translations.known(db, list(korean))
     shown: dict[str, str] = {}
-    for topic in korean:
-        english = kept.get(topic.key) or english_of(split_terms(topic.key)[0])
-        if english:
-            shown[topic.key] = english
+    for key, (terms, _) in korean.items():
+        if english := kept.get(key) or english_of(terms):
+            shown[key] = english
     return shown
 
 
-def _korean(topic: Topic) -> bool:
-    """Free text with Hangul in its words (a built-in's Korean keywords are its own)."""
-    terms, _ = split_terms(topic.key)
-    if topic.is_everything or not terms or (len(terms) == 1 and terms[0] in BUILTIN):
-        return False
-    return any(_HANGUL.search(term) for term in terms)
-
-
-def _words(topic: Topic) -> str:
-    """What is translated: the topic's words, not its exclusions."""
-    return " ".join(split_terms(topic.key)[0])
-
-
-def _as_topics(english: str, topic: Topic) -> list[Topic]:
-    """The translation as the topic an English reader typing it would get (a built-in when
-    it is exactly one's name: 비디오 → video), with ``topic``'s exclusions; [] when it holds
-    nothing to match. Always one topic: a model that answers with a list of built-in names
-    ("llm, vision, video") gets their words all required, not a card for each."""
-    terms, _ = split_terms(english.replace(",", " ").lower())
-    if not terms:
-        return []
-    excluded = split_terms(topic.key)[1]
-    return [Topic(" ".join(terms) + "".join(f" -{e}" for e in excluded))]
+def _korean_parts(topic: Topic) -> tuple[list[str], list[str]] | None:
+    """A Korean free-text topic's terms (what is translated) and exclusions (kept as typed);
+    None for any other topic (a built-in's Korean keywords are its own)."""
+    if topic.is_everything:
+        return None
+    terms, excluded = split_terms(topic.key)
+    if not terms or (len(terms) == 1 and terms[0] in BUILTIN):
+        return None
+    return (terms, excluded) if any(_HANGUL.search(term) for term in terms) else None
