@@ -385,3 +385,32 @@ def test_the_shipped_files_join_a_spaced_phrase_and_the_re_rank_keeps_its_words(
     assert english_words("해석 가능성") == each
     assert "interpretability" not in english_words("해석 가능성 강화 학습")
     assert "reinforcement" in english_words("해석 가능성 강화 학습")
+
+
+async def test_a_term_s_papers_lead_and_meaning_s_others_follow(english_day):
+    """A term looked up (up to three words) puts the papers that say every word of it
+    first, so meaning's near-misses no longer take places in the top five; a longer query is
+    a description, and there meaning's best stays fused among the word hits."""
+    ((other_id, other_arxiv),) = await english_day.execute_fetchall(
+        "SELECT id, arxiv_id FROM papers WHERE title || abstract NOT LIKE '%robot%'"
+        " ORDER BY id LIMIT 1"
+    )
+
+    async def other_first(text: str, k: int) -> list[tuple[int, float]]:
+        return [(other_id, 0.9)]
+
+    for term in ("robot", "robot policy"):
+        said = (await search(english_day, term, mode="fts", limit=50)).hits
+        assert len(said) >= 2, term
+        ids = [
+            h.paper.arxiv_id
+            for h in (await search(english_day, term, limit=50, meaning=other_first)).hits
+        ]
+        assert other_arxiv in ids, term
+        assert set(ids[: ids.index(other_arxiv)]) == {h.paper.arxiv_id for h in said}, term
+
+    description = "robot policy learning tasks"
+    said = (await search(english_day, description, mode="fts", limit=50)).hits
+    assert len(said) >= 2 and other_arxiv not in {h.paper.arxiv_id for h in said}
+    fused = await search(english_day, description, limit=50, meaning=other_first)
+    assert [h.paper.arxiv_id for h in fused.hits][1] == other_arxiv
