@@ -414,3 +414,24 @@ async def test_a_term_s_papers_lead_and_meaning_s_others_follow(english_day):
     assert len(said) >= 2 and other_arxiv not in {h.paper.arxiv_id for h in said}
     fused = await search(english_day, description, limit=50, meaning=other_first)
     assert [h.paper.arxiv_id for h in fused.hits][1] == other_arxiv
+
+
+async def test_a_korean_topic_naming_a_built_in_matches_what_the_built_in_matches(english_day):
+    """`/subscribe multimodal` is the built-in topic, tuned to miss few papers; `/subscribe
+    멀티모달` was free text and brought 114 of its 191 papers over the 2026 days. A Korean
+    topic the lexicon says is exactly a built-in's name now matches what the built-in does,
+    with its own exclusions; a translation that only resembles a name (에이전트: agent, not
+    agents) is not widened to the built-in."""
+    from bot.core.topics import Topic
+    from bot.understand.topics import TopicMatcher
+    from storage.archive import papers_keyed
+
+    rows = await english_day.execute_fetchall("SELECT id FROM papers ORDER BY id")
+    papers = list((await papers_keyed(english_day, [pid for (pid,) in rows])).items())
+    korean, english = Topic("멀티모달"), Topic("multimodal")
+    narrower, agent, agents = Topic("멀티모달 -video"), Topic("에이전트"), Topic("agents")
+    found = TopicMatcher().match(papers, [korean, english, narrower, agent, agents])
+    assert found[english] and found[english] <= found[korean]
+    videos = {p.arxiv_id for _, p in papers if "video" in p.searchable_text.lower()}
+    assert found[korean] & videos and found[narrower] and not found[narrower] & videos
+    assert not found[agents] <= found[agent]

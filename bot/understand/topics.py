@@ -110,9 +110,14 @@ class TopicMatcher:
     ) -> dict[Topic, set[str]]:
         """For each topic, the arXiv ids of ``papers`` (paper id, paper) it matches."""
         topics = list(topics)
-        translated = {t: self._english[t] for t in topics if t in self._english}
-        found = self._match(papers, list(dict.fromkeys([*topics, *translated.values()])))
-        for topic, english in translated.items():
+        also = [
+            (topic, english)
+            for topic in topics
+            for english in (self._english.get(topic), _builtin_of(topic))
+            if english is not None
+        ]
+        found = self._match(papers, list(dict.fromkeys([*topics, *(e for _, e in also)])))
+        for topic, english in also:
             found[topic] = found[topic] | found[english]
         return {topic: found[topic] for topic in topics}
 
@@ -145,6 +150,20 @@ async def topics_in_english(db: Database, keys: Sequence[str]) -> dict[str, str]
         if english := kept.get(key) or english_of(terms):
             shown[key] = english
     return shown
+
+
+def _builtin_of(topic: Topic) -> Topic | None:
+    """The built-in topic a Korean free-text topic names, by the lexicon (멀티모달 →
+    multimodal, 안전성 → safety), with its exclusions: an English reader typing the name gets
+    the built-in, tuned to miss few papers, and so does a Korean one. None for any other."""
+    parts = _korean_parts(topic)
+    if parts is None:
+        return None
+    terms, excluded = parts
+    english = english_of(terms)
+    if english is None or english not in BUILTIN:
+        return None
+    return Topic(english + "".join(f" -{e}" for e in excluded))
 
 
 def _korean_parts(topic: Topic) -> tuple[list[str], list[str]] | None:
