@@ -366,6 +366,52 @@ SEVENTH_TERMS = [
 ]
 
 
+# Written 2026-12-07 (tenth session) after that session's two changes (a term's own papers
+# first; a Korean topic naming a built-in) and before any search ran on them: --eighth.
+EIGHTH_TERMS = [
+    ("키-값 캐시", "KV cache", r"\bkv\b|key-value"),
+    ("희소 어텐션", "sparse attention", r"sparse attention"),
+    ("선형 어텐션", "linear attention", r"linear attention"),
+    ("저순위 적응", "low-rank adaptation", r"low-rank|\blora\b"),
+    ("지시 튜닝", "instruction tuning", r"instruction[- ]tun"),
+    ("직접 선호 최적화", "direct preference optimization", r"\bdpo\b|direct preference"),
+    ("거부 샘플링", "rejection sampling", r"rejection sampling"),
+    ("자기회귀 모델", "autoregressive model", r"autoregressive|auto-regressive"),
+    ("흐름 정합", "flow matching", r"flow[- ]matching"),
+    ("일관성 모델", "consistency model", r"consistency model"),
+    ("비디오 질의응답", "video question answering", r"video ?qa|video question"),
+    ("오디오 언어 모델", "audio language model", r"audio"),
+    ("텍스트 음성 변환", "text-to-speech", r"text-to-speech|\btts\b"),
+    ("음원 분리", "source separation", r"separation"),
+    ("새로운 시점 합성", "novel view synthesis", r"novel[- ]view"),
+    ("단안 깊이 추정", "monocular depth estimation", r"monocular|depth"),
+    ("광학 흐름", "optical flow", r"optical flow"),
+    ("이미지 토크나이저", "image tokenizer", r"tokeniz"),
+    ("시각 인코더", "visual encoder", r"(visual|vision|image) encoder"),
+    ("문서 검색", "document retrieval", r"retriev"),
+    ("코드 에이전트", "coding agent", r"(coding|code|software[- ]engineering) agent"),
+    ("형식 검증", "formal verification", r"formal|verif"),
+    ("정리 증명", "theorem proving", r"theorem|prover|proof"),
+    ("다단계 추론", "multi-step reasoning", r"multi-step|multi-hop"),
+    ("장기 계획", "long-horizon planning", r"long-horizon|planning"),
+    ("보상 설계", "reward design", r"reward"),
+    ("시연 데이터", "demonstration data", r"demonstration"),
+    ("촉각", "tactile", r"tactile|touch"),
+    ("손 동작", "hand motion", r"\bhands?\b"),
+    ("병리", "pathology", r"patholog"),
+    ("전자 건강 기록", "electronic health records", r"health record|\behrs?\b|clinical"),
+    ("모델 붕괴", "model collapse", r"collapse"),
+    ("아첨", "sycophancy", r"sycophan"),
+    ("암기", "memorization", r"memoriz"),
+    ("멤버십 추론 공격", "membership inference attack", r"membership inference"),
+    ("백도어 공격", "backdoor attack", r"backdoor"),
+    ("가드레일", "guardrail", r"guardrail"),
+    ("기계 언러닝", "machine unlearning", r"unlearn"),
+    ("지식 충돌", "knowledge conflict", r"conflict"),
+    ("인용", "citation", r"citation|\bcit(e|ing)\b"),
+]
+
+
 @dataclass(frozen=True)
 class Answer:
     found: int  # papers in the answer (up to 50)
@@ -474,6 +520,7 @@ async def run(words_only: bool, listed: str, subscribed: bool = False) -> None:
         "fifth": FIFTH_TERMS,
         "sixth": SIXTH_TERMS,
         "seventh": SEVENTH_TERMS,
+        "eighth": EIGHTH_TERMS,
     }[listed]
     later = listed == "later"
     with tempfile.TemporaryDirectory() as tmp:
@@ -522,6 +569,7 @@ def main() -> None:
     lists.add_argument("--fifth", action="store_true", help="the fifth list, FIFTH_TERMS")
     lists.add_argument("--sixth", action="store_true", help="the sixth list, SIXTH_TERMS")
     lists.add_argument("--seventh", action="store_true", help="the seventh list, SEVENTH_TERMS")
+    lists.add_argument("--eighth", action="store_true", help="the eighth list, EIGHTH_TERMS")
     parser.add_argument(
         "--subscriptions",
         action="store_true",
@@ -530,7 +578,7 @@ def main() -> None:
     args = parser.parse_args()
     if not API_DAYS.is_dir():
         raise SystemExit(f"bench: {API_DAYS} not found; the benchmark needs ../shared/corpus")
-    named = ("later", "fresh", "last", "fifth", "sixth", "seventh")
+    named = ("later", "fresh", "last", "fifth", "sixth", "seventh", "eighth")
     listed = next((n for n in named if getattr(args, n)), "first")
     asyncio.run(run(args.words, listed, args.subscriptions))
 
