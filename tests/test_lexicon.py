@@ -269,13 +269,13 @@ async def test_a_common_words_count_is_estimated_from_its_newest_matches(english
 
 
 def test_a_word_is_held_at_the_start_of_a_word_hyphenated_or_spaced():
-    from bot.understand.crosslingual import _holds_any
+    from bot.understand.crosslingual import holds_any
 
-    assert _holds_any("scaling long context models", "long-context")
-    assert _holds_any("a long-context benchmark", "long-context")
-    assert _holds_any("(models) are", "model") and _holds_any("models", "model")
-    assert not _holds_any("remodel the house", "model")
-    assert not _holds_any("training", "rain")
+    assert holds_any("scaling long context models", "long-context")
+    assert holds_any("a long-context benchmark", "long-context")
+    assert holds_any("(models) are", "model") and holds_any("models", "model")
+    assert not holds_any("remodel the house", "model")
+    assert not holds_any("training", "rain")
 
 
 def test_a_word_only_the_encoder_glossed_is_matched_in_english_but_never_re_ranks():
@@ -435,3 +435,43 @@ async def test_a_korean_topic_naming_a_built_in_matches_what_the_built_in_matche
     videos = {p.arxiv_id for _, p in papers if "video" in p.searchable_text.lower()}
     assert found[korean] & videos and found[narrower] and not found[narrower] & videos
     assert not found[agents] <= found[agent]
+
+
+async def test_a_term_said_as_one_phrase_leads_the_papers_with_its_words_apart(db):
+    """`consistency model` (or 일관성 모델) asks for consistency models: a popular paper
+    that says "consistency" in one sentence and "model" in another followed them before,
+    and took the top five; now the papers that say the phrase lead, then the other word hits,
+    then meaning's others."""
+    import datetime as dt
+
+    from bot.core.models import Digest, Paper
+    from storage.archive import store_digest
+
+    def paper(arxiv_id: str, title: str, abstract: str, votes: int) -> Paper:
+        return Paper(
+            arxiv_id=arxiv_id,
+            title=title,
+            url=f"https://arxiv.org/abs/{arxiv_id}",
+            votes=votes,
+            abstract=abstract,
+        )
+
+    apart = [
+        paper(f"2607.0000{i}", f"Consistency of a reward model {i}", "We test consistency.", 900)
+        for i in range(1, 7)
+    ]
+    said = paper("2607.00009", "Few-step image generation", "We distil consistency models fast.", 1)
+    other = paper("2607.00010", "Sampling in one step", "A one-step image sampler.", 1)
+    await store_digest(db, Digest(dt.date(2026, 7, 1), (*apart, said, other)), "test")
+    ((other_id,),) = await db.execute_fetchall(
+        "SELECT id FROM papers WHERE arxiv_id = ?", (other.arxiv_id,)
+    )
+
+    async def other_first(text: str, k: int) -> list[tuple[int, float]]:
+        return [(other_id, 0.9)]
+
+    for query in ("consistency model", "일관성 모델"):
+        hits = (await search(db, query, limit=10, meaning=other_first)).hits
+        ids = [h.paper.arxiv_id for h in hits]
+        assert ids[0] == said.arxiv_id, query
+        assert set(ids[1:7]) == {p.arxiv_id for p in apart} and ids[7] == other.arxiv_id

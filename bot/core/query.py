@@ -9,8 +9,10 @@ gets the same transform and becomes a quoted phrase, so no user input is FTS syn
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.lexicon import compound, join_phrases, translations
@@ -121,6 +123,17 @@ def _all_words(english: str) -> str:
     if len(words) == 1:
         return phrase(english)
     return "(" + " AND ".join(phrase(word) for word in words) + ")"
+
+
+def phrasings(terms: Sequence[str], limit: int = 16) -> list[str]:
+    """The ways a text says ``terms`` as one phrase, lower case: each term as typed (as the
+    index holds it) or one of its English translations, in the order typed ("consistency
+    model"; 일관성 모델 → "consistency model"). At most ``limit``."""
+    choices = []
+    for term in terms:
+        typed = " ".join(index_text(term).split()).lower()
+        choices.append(list(dict.fromkeys([typed, *(e.lower() for e in translations(term))]))[:4])
+    return [" ".join(words) for words in itertools.islice(itertools.product(*choices), limit)]
 
 
 def match_expression(

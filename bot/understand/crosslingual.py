@@ -59,13 +59,13 @@ async def reranked(
     scored = []
     for pid, cosine in nearby:
         held = texts.get(pid, "").lower()
-        share = sum(w for word, w in weights.items() if _holds_any(held, word)) / whole
+        share = sum(w for word, w in weights.items() if holds_any(held, word)) / whole
         scored.append((pid, cosine + LEXICAL_WEIGHT * share))
     scored.sort(key=lambda hit: -hit[1])
     return scored
 
 
-def _holds(text: str, word: str) -> bool:
+def holds(text: str, word: str) -> bool:
     """Whether a word of ``text`` starts with ``word`` (model: models, modelling). A scan
     with ``str.find``: a regular expression per word and paper cost 15 µs, 18 ms a query."""
     at = text.find(word)
@@ -76,6 +76,6 @@ def _holds(text: str, word: str) -> bool:
     return False
 
 
-def _holds_any(text: str, word: str) -> bool:
+def holds_any(text: str, word: str) -> bool:
     """``_holds``, with a hyphenated word also found spaced (long-context: long context)."""
-    return _holds(text, word) or ("-" in word and _holds(text, word.replace("-", " ")))
+    return holds(text, word) or ("-" in word and holds(text, word.replace("-", " ")))

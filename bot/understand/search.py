@@ -13,13 +13,13 @@ from typing import Any
 
 from bot.core.arxiv import parse_arxiv_ref
 from bot.core.models import SearchHit
-from bot.core.query import Query, build_query, match_expression, term_expression
-from bot.understand.crosslingual import reranked
+from bot.core.query import Query, build_query, match_expression, phrasings, term_expression
+from bot.understand.crosslingual import holds_any, reranked
 from bot.understand.snippets import make_snippet
 from storage.archive import get_paper, papers_keyed
 from storage.caches import Ranked, Ranking
 from storage.db import Database
-from storage.search import SEARCH_CANDIDATES, match_counts, rank_words
+from storage.search import SEARCH_CANDIDATES, indexed_texts, match_counts, rank_words
 
 # Words too common to say anything on their own (FTS5 operators typed as words among them).
 _FILLER = frozenset({"a", "an", "and", "or", "not", "the", "of", "for", "to", "in", "on", "with"})
@@ -30,7 +30,10 @@ RARE_MATCHES = 100  # a word in at most this many papers is rare enough to rank 
 # precision@5 of the Korean terms: 0.933 → 0.992 and 0.776 → 0.879 on the lists it was
 # chosen on, 0.360–0.715 → 0.395–0.800 on the six others). A longer query is a description,
 # which words alone rarely find: fused as before (the hand-written sets' recall unchanged).
+# Among them, the papers that say the term as one phrase come first ("consistency model",
+# not "consistency" in one sentence and "model" in another).
 TERM_WORDS = 3
+PHRASE_CHECKED = 200  # word hits read for the phrase: a page's worth many times over
 # Ranks papers by meaning for a query text: (paper id, cosine), best first.
 MeaningRank = Callable[[str, int], Awaitable[list[tuple[int, float]]]]
 
@@ -132,7 +135,8 @@ async def _ranked(
     if nearby:
         order = _fuse([pid for _, _, pid in ranked], [pid for pid, _ in nearby])
         if word_ids and len(query.terms) <= TERM_WORDS:
-            order = _every_word_first(order, word_ids)
+            said = await _saying_it(db, query, [pid for pid in order if pid in word_ids])
+            order = _leading(order, said, word_ids)
         matches += sum(1 for pid in order if pid not in word_ids)
         scores = dict.fromkeys(order, 0.0) | {pid: score for pid, score in nearby}
         ranked = [(scores[pid], "", pid) for pid in order]
@@ -188,9 +192,26 @@ def _fuse(*rankings: list[int]) -> list[int]:
     return sorted(fused, key=lambda pid: -fused[pid])
 
 
-def _every_word_first(order: list[int], word_ids: set[int]) -> list[int]:
-    """``order`` with the papers that hold every word first, each part in its fused order."""
-    return [pid for pid in order if pid in word_ids] + [pid for pid in order if pid not in word_ids]
+async def _saying_it(db: Database, query: Query, ids: list[int]) -> set[int]:
+    """Those of the first ``PHRASE_CHECKED`` of ``ids`` that say the term as one phrase
+    (``phrasings``), not only its words apart; none to check for a single word."""
+    said = phrasings(query.terms)
+    if not any(" " in phrase for phrase in said):
+        return set()
+    ids = ids[:PHRASE_CHECKED]
+    texts = await indexed_texts(db, ids)
+    return {pid for pid in ids if any(holds_any(texts.get(pid, "").lower(), p) for p in said)}
+
+
+def _leading(order: list[int], *groups: set[int]) -> list[int]:
+    """``order`` with the papers of the first group first, then the next group's, then the
+    rest, each part in its order."""
+    placed: set[int] = set()
+    result: list[int] = []
+    for group in groups:
+        result += [pid for pid in order if pid in group and pid not in placed]
+        placed |= group
+    return result + [pid for pid in order if pid not in placed]
 
 
 def _title_key(text: str) -> str | None:
