@@ -77,5 +77,5 @@ def holds(text: str, word: str) -> bool:
 
 
 def holds_any(text: str, word: str) -> bool:
-    """``_holds``, with a hyphenated word also found spaced (long-context: long context)."""
+    """``holds``, with a hyphenated word also found spaced (long-context: long context)."""
     return holds(text, word) or ("-" in word and holds(text, word.replace("-", " ")))

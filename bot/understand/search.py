@@ -68,7 +68,8 @@ async def search(
     of similar relevance. Meaning (``meaning``, when the model loaded): the papers
     nearest to the query's embedding, in any language. Hybrid fuses both rankings by
     reciprocal rank (for a term of up to ``TERM_WORDS`` words, the papers with every word of
-    it lead); a paper whose title is exactly the query comes first. ``english``, a
+    it lead, those that say it as one phrase first); a paper whose title is exactly the query
+    comes first. ``english``, a
     translation of a Korean query when a language model gave one, is ranked the same way and
     fused in, first on ties: most papers arrive English-only, and a Korean query that no
     paper fully matches ranks by some of its words.
