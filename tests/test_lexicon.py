@@ -475,3 +475,15 @@ async def test_a_term_said_as_one_phrase_leads_the_papers_with_its_words_apart(d
         ids = [h.paper.arxiv_id for h in hits]
         assert ids[0] == said.arxiv_id, query
         assert set(ids[1:7]) == {p.arxiv_id for p in apart} and ids[7] == other.arxiv_id
+
+
+def test_a_term_s_phrasings_are_its_words_as_typed_or_translated_in_order():
+    from bot.core.query import phrasings
+
+    assert phrasings(["sparse", "attention"]) == ["sparse attention"]
+    assert "consistency model" in phrasings(["일관성 모델"])
+    assert "sparse attention" in phrasings(["sparse", "어텐션"])
+    # One word with one-word translations has nothing a phrase would add.
+    assert phrasings(["diffusion"]) == [] and phrasings(["양자화"]) == []
+    assert "autonomous driving" in phrasings(["자율주행"])
+    assert len(phrasings(["추론", "모델", "평가"], limit=5)) == 5

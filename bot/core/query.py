@@ -128,7 +128,12 @@ def _all_words(english: str) -> str:
 def phrasings(terms: Sequence[str], limit: int = 16) -> list[str]:
     """The ways a text says ``terms`` as one phrase, lower case: each term as typed (as the
     index holds it) or one of its English translations, in the order typed ("consistency
-    model"; 일관성 모델 → "consistency model"). At most ``limit``."""
+    model"; 일관성 모델 → "consistency model"). At most ``limit``; none for a single word
+    whose translations are single words too (양자화: quantization), which no phrase says
+    better than its words do."""
+    alone = len(terms) == 1 and " " not in terms[0]
+    if alone and not any(" " in english for english in translations(terms[0])):
+        return []
     choices = []
     for term in terms:
         typed = " ".join(index_text(term).split()).lower()

@@ -197,7 +197,7 @@ async def _saying_it(db: Database, query: Query, ids: list[int]) -> set[int]:
     """Those of the first ``PHRASE_CHECKED`` of ``ids`` that say the term as one phrase
     (``phrasings``), not only its words apart; none to check for a single word."""
     said = phrasings(query.terms)
-    if not any(" " in phrase for phrase in said):
+    if not said:
         return set()
     ids = ids[:PHRASE_CHECKED]
     texts = await indexed_texts(db, ids)
