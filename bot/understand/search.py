@@ -33,7 +33,10 @@ RARE_MATCHES = 100  # a word in at most this many papers is rare enough to rank 
 # Among them, the papers that say the term as one phrase come first ("consistency model",
 # not "consistency" in one sentence and "model" in another).
 TERM_WORDS = 3
-PHRASE_CHECKED = 200  # word hits read for the phrase: a page's worth many times over
+# Word hits read for the phrase, in fused order. At 201,510 papers (bench, one process,
+# alternating): hybrid p95 40.8 ms without the term rules, 44.1 reading 50, 51.0 reading 200,
+# for precision@5 0.01–0.025 higher on some lists.
+PHRASE_CHECKED = 50
 # Ranks papers by meaning for a query text: (paper id, cosine), best first.
 MeaningRank = Callable[[str, int], Awaitable[list[tuple[int, float]]]]
 
@@ -201,7 +204,12 @@ async def _saying_it(db: Database, query: Query, ids: list[int]) -> set[int]:
         return set()
     ids = ids[:PHRASE_CHECKED]
     texts = await indexed_texts(db, ids)
-    return {pid for pid in ids if any(holds_any(texts.get(pid, "").lower(), p) for p in said)}
+    found = set()
+    for pid in ids:
+        text = texts.get(pid, "").lower()  # once a paper, not once a phrasing
+        if any(holds_any(text, phrase) for phrase in said):
+            found.add(pid)
+    return found
 
 
 def _leading(order: list[int], *groups: set[int]) -> list[int]:
