@@ -412,6 +412,102 @@ EIGHTH_TERMS = [
 ]
 
 
+# Written 2026-12-07 (eleventh session) before that session's changes and before any search
+# ran on them, among them concepts described in Hangul only, as the hidden queries are: --ninth.
+NINTH_TERMS = [
+    ("데이터 증강", "data augmentation", r"augment"),
+    ("합성 데이터", "synthetic data", r"synthetic"),
+    ("프롬프트 엔지니어링", "prompt engineering", r"prompt"),
+    ("탈옥", "jailbreak", r"jailbreak"),
+    ("정렬", "alignment", r"align"),
+    ("인간 피드백", "human feedback", r"human feedback|\brlhf\b|human preference"),
+    ("보상 모델", "reward model", r"reward model"),
+    ("사고 사슬", "chain of thought", r"chain[- ]of[- ]thought|\bcot\b"),
+    ("도구 사용", "tool use", r"\btools?\b"),
+    ("웹 에이전트", "web agent", r"\bweb\b"),
+    ("게임", "game", r"\bgames?\b|gaming"),
+    ("음악 생성", "music generation", r"music"),
+    ("동작 생성", "motion generation", r"motion"),
+    ("얼굴", "face", r"\bfaces?\b|facial"),
+    ("의료 영상", "medical imaging", r"medical|clinical|radiolog"),
+    ("단백질", "protein", r"protein"),
+    ("약물", "drug", r"\bdrugs?\b"),
+    ("시계열", "time series", r"time[- ]series"),
+    ("표 이해", "table understanding", r"\btables?\b|tabular"),
+    ("차트 이해", "chart understanding", r"chart"),
+    ("문서 이해", "document understanding", r"document"),
+    (
+        "광학 문자 인식",
+        "optical character recognition",
+        r"\bocr\b|optical character|text recognition",
+    ),
+    ("전문가 혼합", "mixture of experts", r"mixture[- ]of[- ]experts|\bmoe\b"),
+    ("모델 압축", "model compression", r"compress|prun|quantiz|distill"),
+    ("가지치기", "pruning", r"prun"),
+    ("메모리 효율", "memory efficiency", r"memory"),
+    ("세계 모델", "world model", r"world model"),
+    ("물리 시뮬레이션", "physics simulation", r"physic|simulat"),
+    ("로봇 조작", "robot manipulation", r"manipulat"),
+    ("내비게이션", "navigation", r"navigat"),
+    ("포즈 추정", "pose estimation", r"\bposes?\b"),
+    ("비디오 캡셔닝", "video captioning", r"caption"),
+    ("편향", "bias", r"\bbias"),
+    ("개인정보 보호", "privacy", r"privacy|private"),
+    ("워터마크", "watermark", r"watermark"),
+    ("딥페이크", "deepfake", r"deepfake|forger|fake"),
+    ("긴 문서 요약", "long document summarization", r"summar"),
+    ("수학 추론 강화학습", "reinforcement learning for math reasoning", r"\bmath"),
+    ("시각 언어 모델 환각", "hallucination in vision-language models", r"hallucinat"),
+    ("코드 생성 벤치마크", "code generation benchmark", r"\bcode\b|coding"),
+]
+
+
+# Written 2026-12-07 (eleventh session) after the ninth list's first run and before the
+# session's glossary block of domain words, which it reports on: --tenth.
+TENTH_TERMS = [
+    ("이미지 인페인팅", "image inpainting", r"inpaint"),
+    ("배경 제거", "background removal", r"background"),
+    ("손글씨", "handwriting", r"handwrit"),
+    ("의료 보고서 생성", "medical report generation", r"report"),
+    ("임상 의사결정", "clinical decision", r"clinical"),
+    ("유전자", "gene", r"\bgenes?\b|genom|genetic"),
+    ("세포", "cell", r"\bcells?\b|cellular"),
+    ("화학 반응", "chemical reaction", r"chemi|reaction"),
+    ("천문학", "astronomy", r"astronom|galax|\bstars?\b"),
+    ("학생", "student", r"student"),
+    ("법률 문서", "legal document", r"legal|\blaws?\b"),
+    ("특허", "patent", r"patent"),
+    ("금융 분석", "financial analysis", r"financ"),
+    ("게임 에이전트", "game agent", r"\bgames?\b"),
+    ("음성 합성", "speech synthesis", r"speech|\btts\b|voice"),
+    ("노래", "song", r"\bsongs?\b|singing|music"),
+    ("동영상 요약", "video summarization", r"video"),
+    ("실시간 렌더링", "real-time rendering", r"render|real-time"),
+    ("얼굴 표정", "facial expression", r"facial|expression|\bfaces?\b"),
+    ("손 제스처", "hand gesture", r"gesture|\bhands?\b"),
+    ("사람 재식별", "person re-identification", r"re-?identif|person"),
+    ("군중", "crowd", r"crowd"),
+    ("위성", "satellite", r"satellite|remote sensing"),
+    ("도시", "urban", r"urban|\bcity|cities"),
+    ("충돌 회피", "collision avoidance", r"collision"),
+    ("물체 인식", "object recognition", r"object"),
+    ("공간 이해", "spatial understanding", r"spatial"),
+    ("수치 추론", "numerical reasoning", r"numer|arithmetic|\bmath"),
+    ("상식 추론", "commonsense reasoning", r"commonsense|common sense"),
+    ("다중 홉 질의응답", "multi-hop question answering", r"multi-hop|multihop"),
+    ("긴 글 생성", "long-form generation", r"long-form|long text|long-text"),
+    ("이야기 생성", "story generation", r"\bstory|stories|narrative"),
+    ("창의적 글쓰기", "creative writing", r"creativ|writing"),
+    ("번역 품질", "translation quality", r"translat"),
+    ("불확실성 추정", "uncertainty estimation", r"uncertain|confidence|calibrat"),
+    ("이상치", "outlier", r"outlier|anomal"),
+    ("강건성", "robustness", r"robust"),
+    ("병렬 디코딩", "parallel decoding", r"parallel"),
+    ("토큰 압축", "token compression", r"token"),
+    ("시각 토큰", "visual token", r"token"),
+]
+
+
 @dataclass(frozen=True)
 class Answer:
     found: int  # papers in the answer (up to 50)
@@ -521,6 +617,8 @@ async def run(words_only: bool, listed: str, subscribed: bool = False) -> None:
         "sixth": SIXTH_TERMS,
         "seventh": SEVENTH_TERMS,
         "eighth": EIGHTH_TERMS,
+        "ninth": NINTH_TERMS,
+        "tenth": TENTH_TERMS,
     }[listed]
     later = listed == "later"
     with tempfile.TemporaryDirectory() as tmp:
@@ -570,6 +668,8 @@ def main() -> None:
     lists.add_argument("--sixth", action="store_true", help="the sixth list, SIXTH_TERMS")
     lists.add_argument("--seventh", action="store_true", help="the seventh list, SEVENTH_TERMS")
     lists.add_argument("--eighth", action="store_true", help="the eighth list, EIGHTH_TERMS")
+    lists.add_argument("--ninth", action="store_true", help="the ninth list, NINTH_TERMS")
+    lists.add_argument("--tenth", action="store_true", help="the tenth list, TENTH_TERMS")
     parser.add_argument(
         "--subscriptions",
         action="store_true",
@@ -578,7 +678,7 @@ def main() -> None:
     args = parser.parse_args()
     if not API_DAYS.is_dir():
         raise SystemExit(f"bench: {API_DAYS} not found; the benchmark needs ../shared/corpus")
-    named = ("later", "fresh", "last", "fifth", "sixth", "seventh", "eighth")
+    named = ("later", "fresh", "last", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
     listed = next((n for n in named if getattr(args, n)), "first")
     asyncio.run(run(args.words, listed, args.subscriptions))
 
