@@ -318,6 +318,40 @@ def test_what_was_mined_or_written_wins_over_a_gloss(monkeypatch):
     assert translations("가나다") == ("abc",)
 
 
+def test_a_word_mined_and_written_by_hand_takes_both_mined_first():
+    """Mining picks one form of a word (얼굴: facial); the hand-written entry names the
+    rest (face), and a subscription in the Korean word brings papers saying either."""
+    from bot.core.models import Paper
+
+    assert translations("얼굴", guessed=False)[:2] == ("facial", "face")
+    assert english_of(["얼굴"]) == "facial"  # the first translation is still the mined one
+    assert {"reinforcement learning", "rl"} <= set(translations("강화학습", guessed=False))
+    papers = [
+        Paper("2601.00001", "Talking Face Animation", "https://arxiv.org/abs/2601.00001"),
+        Paper("2601.00002", "Facial Expression Editing", "https://arxiv.org/abs/2601.00002"),
+        Paper("2601.00003", "Robot Grasping", "https://arxiv.org/abs/2601.00003"),
+    ]
+    (topic,) = parse_topics("얼굴")
+    assert keyword_matches(papers, [topic])[topic] == {"2601.00001", "2601.00002"}
+
+
+def test_the_corpus_words_no_korean_word_reached_now_have_their_korean():
+    """The glossary's corpus-word block: words of three or more papers that no Korean word
+    reached (fairness, pathology, threshold), in the Korean a reader types; a word the
+    summaries use in another sense (기술, the summaries' "Technical Details") is not there."""
+    for korean, english in [
+        ("공정성", "fairness"),
+        ("병리", "pathology"),
+        ("임계값", "threshold"),
+        ("손", "hand"),
+        ("긴", "long"),
+        ("만화", "comics"),
+    ]:
+        assert english in translations(korean, guessed=False), korean
+    assert translations("기술", guessed=False) == ()
+    assert build_query("공정성").terms == ("공정성",)
+
+
 class _Encoder:
     """Vectors by hand: each text's vector is looked up."""
 

@@ -11,7 +11,8 @@ Most papers arrive in English (the HF API), and a Korean reader types Korean. Fo
 - ``ko_en_glosses.tsv``, written by ``bench.lexicon --glosses``: the summaries' words none of
   the others translate, each with the English words nearest to it by the sentence encoder
   (한국어 → korean, 교육 → education), by the rule of ``bot/understand/glossing.py``.
-A mined entry wins over a hand-written one for the same word, and both over a gloss. A word
+A word both mined and written by hand takes both, the mined translations first (얼굴: facial,
+mined, then face), and either wins over a gloss. A word
 none of them holds may be a loanword read back by its sound (립싱크 → lip-sync,
 ``transliteration.py``). With the encoder loaded, a word a reader types that nothing else
 translates is glossed by the same rule as the files' glosses as it is asked (``learn``):
@@ -32,7 +33,7 @@ from bot.core import transliteration
 LEXICON_FILE = Path(__file__).with_name("ko_en_lexicon.tsv")
 GLOSSARY_FILE = Path(__file__).with_name("ko_en_glossary.tsv")
 # Hangul spellings of loanwords (트랜스포머, 어텐션): the summaries write them in Latin, so
-# mining never sees them; hand-written, and a mined entry wins.
+# mining never sees them; hand-written, after a mined entry's translations.
 LOANWORDS_FILE = Path(__file__).with_name("ko_en_loanwords.tsv")
 GLOSSES_FILE = Path(__file__).with_name("ko_en_glosses.tsv")
 MAX_WORD = 20  # characters: longer runs are not words the lexicon holds
@@ -66,8 +67,12 @@ def korean_words(text: str) -> set[str]:
 
 @functools.cache
 def _lexicon() -> dict[str, tuple[str, ...]]:
-    """What was mined or written by hand; a mined entry wins."""
-    return _read(LOANWORDS_FILE) | _read(GLOSSARY_FILE) | _read(LEXICON_FILE)
+    """What was mined or written by hand. A word in both takes both, mined first: mining
+    picks one form of a word (얼굴: facial), the hand-written entry names the rest (face)."""
+    entries = _read(LOANWORDS_FILE) | _read(GLOSSARY_FILE)
+    for word, mined in _read(LEXICON_FILE).items():
+        entries[word] = tuple(dict.fromkeys(mined + entries.get(word, ())))
+    return entries
 
 
 @functools.cache
