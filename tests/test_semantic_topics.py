@@ -70,6 +70,31 @@ def test_korean_free_text_is_also_near_by_its_english():
     assert result[topics[1]] == set()  # 가나다 has no English: its own vector alone
 
 
+def test_a_korean_text_s_own_vector_needs_a_margin_its_english_does_not():
+    """Near a paper by its English at the threshold, by its own Korean vector only at the
+    threshold plus KOREAN_MARGIN: the Korean vector alone brought cards its English never
+    would."""
+    from bot.understand.topic_model import KOREAN_MARGIN
+
+    def unit(cosine: float) -> np.ndarray:  # a vector at ``cosine`` to ROBOT
+        return np.array([cosine, np.sqrt(1 - cosine**2), 0.0], np.float32)
+
+    just_above = unit(MODEL.free_text_threshold + KOREAN_MARGIN / 2)
+    clear = unit(MODEL.free_text_threshold + KOREAN_MARGIN * 1.5)
+    english = np.array([0.0, 0.0, 1.0], np.float32)  # the English is near no paper
+    papers = [Paper("2401.00011", "u", "u"), Paper("2401.00012", "u", "u")]
+    vectors = [ROBOT, ROBOT]
+    for korean, ids in ((just_above, set()), (clear, {"2401.00011", "2401.00012"})):
+        texts = {"로봇 조작": korean, "robotic manipulation": english}
+        result = match_by_meaning(papers, vectors, [Topic("로봇 조작")], MODEL, texts.__getitem__)
+        assert result[Topic("로봇 조작")] == ids
+    # Text the lexicon cannot say in English is judged by its own vector at the threshold.
+    texts = {"조작 로봇 가나다": just_above}
+    topic = Topic("조작 로봇 가나다")
+    result = match_by_meaning(papers, vectors, [topic], MODEL, texts.__getitem__)
+    assert result[topic] == {"2401.00011", "2401.00012"}
+
+
 def test_a_topic_profile_is_each_topics_probability():
     profile = topic_profile(PAPERS, np.stack(VECTORS), MODEL)
     assert profile.shape == (4, len(BUILTIN))
