@@ -120,8 +120,9 @@ def match_by_meaning(
         # Free text is near a paper by its own words' embedding or, typed in Korean, by its
         # English's: a Korean sentence is farther from every English paper than the same
         # words in English are.
-        korean = [(plan.english, 0.0), (plan.text, KOREAN_MARGIN)] if plan.english else None
-        said = korean or [(plan.text, 0.0)]
+        said = [(plan.text, 0.0)]
+        if plan.english:
+            said = [(plan.english, 0.0), (plan.text, KOREAN_MARGIN)]
         references = [] if rule is not None else [(text_vector(t), m) for t, m in said]
         matched = set()
         for i, paper in enumerate(papers):
