@@ -37,6 +37,10 @@ QUERY_SET = ROOT / "tests" / "data" / "crosslingual_queries.tsv"
 # Hangul only, written a week of sessions later for other papers, before any search ran on
 # them: the first set guided changes, this one only reports.
 SECOND_SET = ROOT / "tests" / "data" / "crosslingual_queries_second.tsv"
+# Hangul only, in another hand: the problem as a reader recalls it, not the title translated.
+THIRD_SET = ROOT / "tests" / "data" / "crosslingual_queries_third.tsv"
+# In the third set's hand, for other papers: the set changes are read on (the third reports).
+FOURTH_SET = ROOT / "tests" / "data" / "crosslingual_queries_fourth.tsv"
 KOREAN_QUERIES = [
     "단백질 구조 예측",
     "비디오 생성 모델",
@@ -76,7 +80,12 @@ async def bench_crosslingual(path: Path, embedder: Embedder) -> None:
     db = await connect(path)
     semantic = Semantic(db, embedder)
     await semantic.load()
-    for name, path in (("first set", QUERY_SET), ("second set, Hangul only", SECOND_SET)):
+    for name, path in (
+        ("first set", QUERY_SET),
+        ("second set, Hangul only", SECOND_SET),
+        ("third set, a reader's words", THIRD_SET),
+        ("fourth set, a reader's words (tune)", FOURTH_SET),
+    ):
         queries = read_queries(path)
         for mode in ("hybrid", "semantic", "fts"):
             found = reciprocal = 0.0
@@ -147,7 +156,9 @@ async def bench_search(path: Path, embedder: Embedder, rounds: int) -> None:
         f"run-time glosses: {len(semantic.glosser):,} English words embedded in"
         f" {time.perf_counter() - start:.1f} s, {semantic.glosser.nbytes / 1e6:.1f} MB held"
     )
-    asked = [q for path in (QUERY_SET, SECOND_SET) for q, _ in read_queries(path)]
+    asked = [
+        q for path in (QUERY_SET, SECOND_SET, THIRD_SET, FOURTH_SET) for q, _ in read_queries(path)
+    ]
     forget_learned()  # the cross-lingual sets above glossed these queries already
     for label in ("first time", "asked again"):
         gloss_ms: list[float] = []
