@@ -18,7 +18,8 @@ none of them holds may be a loanword read back by its sound (립싱크 → lip-s
 translates is glossed by the same rule as the files' glosses as it is asked (``learn``):
 those glosses live in memory. A Korean query or topic word then also matches its English
 translations; a phrase the glossary knows is one term, however it is spaced (해석 가능성
-takes the entry of 해석가능성).
+takes the entry of 해석가능성), and a word as typed reaches its entry through its particles and
+endings (에이전트들을 → 에이전트, 진화시키는 → 진화: ``forms``).
 """
 
 from __future__ import annotations
@@ -47,12 +48,37 @@ _ENDING = re.compile(
     "|의|에|와|과|도|로|만|적인|적)$"
 )
 _HANGUL = re.compile("[가-힣]+")
+# What a lookup peels off a word the lexicon lacks as typed, one at a time, so a typed form
+# reaches its entry: particles after a plural or another particle (에이전트들을, 요구사항만으로,
+# 에이전트든) and the endings that make a verb of a noun (검증하는, 진화시키는, 조절할).
+_PEEL = re.compile(
+    "(으로써|에서는|에서의|에서도|에서|으로|로서|에게|까지|부터|마다|조차|처럼|보다|이든|든"
+    "|하는|하여|하고|하며|하기|하게|해서|할|시키는|시킨|시키|되는|되어|될|된|한|받는"
+    "|을|를|은|는|이|가|의|에|와|과|도|로|만|들|적인|적으로|적)$"
+)
+# Words that end as a one-syllable noun and a particle would (불 + 과, 별 + 도) but are
+# words of their own: never peeled down to that noun.
+_NOT_PEELED = frozenset({"불과", "불가", "물론", "별도", "별로", "집도", "대가", "빛나"})
+PEELED = 3  # endings peeled at most (에이전트들만으로 → 에이전트)
 
 
 def stem(word: str) -> str:
     """A Korean word without its particle or ending: 모델을 → 모델, 효율적인 → 효율."""
     bare = _ENDING.sub("", word)
     return bare if len(bare) >= 2 else word
+
+
+def forms(word: str) -> list[str]:
+    """``word`` as typed, then with each further particle or ending peeled, longest form
+    first: 에이전트들을 → [에이전트들을, 에이전트들, 에이전트]. A one-syllable form (층을 → 층)
+    only where a noun that short can be meant (not 별도 → 별)."""
+    found = [word]
+    while len(found) <= PEELED:
+        bare = _PEEL.sub("", found[-1])
+        if not bare or bare == found[-1] or (len(bare) == 1 and found[-1] in _NOT_PEELED):
+            break
+        found.append(bare)
+    return found
 
 
 def korean_words(text: str) -> set[str]:
@@ -124,7 +150,7 @@ def _entry(term: str, guessed: bool = False) -> tuple[str, ...]:
     aside (사고의 사슬을 → 사고의 사슬); ``guessed``, the encoder's gloss of it, or for a
     word, the English word it spells by its sound."""
     head, _, last = term.rpartition(" ")
-    keys = [term, f"{head} {stem(last)}".strip()]
+    keys = [term, *(f"{head} {form}".strip() for form in forms(last)[1:])]
     if head:  # Korean spacing varies: 해석 가능성 is also written 해석가능성
         keys += [key.replace(" ", "") for key in keys]
     layers = (_glosses(), _learned) if guessed else (_lexicon(),)
@@ -134,7 +160,7 @@ def _entry(term: str, guessed: bool = False) -> tuple[str, ...]:
             if found:
                 return found
     if guessed and not head:
-        return transliteration.read(keys[1])
+        return transliteration.read(stem(last))
     return ()
 
 
