@@ -223,3 +223,21 @@ async def indexed_texts(db: Database, ids: Sequence[int]) -> dict[int, str]:
         (json.dumps([int(pid) for pid in ids]),),
     )
     return {int(pid): text for pid, text in rows}
+
+
+async def papers_holding(db: Database, expressions: Sequence[str], each: int) -> list[list[int]]:
+    """The ids of the papers matching each FTS expression, newest first, at most ``each``
+    per expression: one statement, so one hop. The caller picks expressions that match few
+    papers; ``each`` bounds what a common one costs."""
+    if not expressions:
+        return []
+    parts = " UNION ALL ".join(
+        f"SELECT {i} AS k, p.id FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?"
+        " ORDER BY rowid DESC LIMIT ?) f JOIN papers p ON p.arxiv_key = f.rowid"
+        for i in range(len(expressions))
+    )
+    params = [value for expression in expressions for value in (expression, each)]
+    found: list[list[int]] = [[] for _ in expressions]
+    for k, pid in await db.execute_fetchall(parts, params):
+        found[int(k)].append(int(pid))
+    return found

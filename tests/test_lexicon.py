@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from bot.core.lexicon import (
@@ -19,6 +21,19 @@ from bot.source.ingest import IngestReport, store_text
 from bot.understand.search import search
 from storage.keywords import keyword_matches
 from tests.conftest import ROOT
+
+
+def fixed_meaning(hits: list[tuple[int, float]]):
+    """A stand-in for ``Semantic.rank``: the same nearest papers for any text, then each of
+    ``also`` it was not already giving, at cosine 0."""
+
+    async def rank(text: str, k: int, also: Sequence[int] = ()) -> list[tuple[int, float]]:
+        found = hits[:k]
+        listed = {pid for pid, _ in found}
+        return found + [(pid, 0.0) for pid in also if pid not in listed]
+
+    return rank
+
 
 API_DAYS = sorted((ROOT / "tests" / "fixtures" / "hf_api").glob("*.json"))
 PAPERS = [
@@ -169,8 +184,7 @@ async def test_without_meaning_a_query_no_paper_fully_matches_still_finds_papers
         h.paper.arxiv_id for h in alone.hits
     }
 
-    async def nothing_nearby(text: str, k: int) -> list[tuple[int, float]]:
-        return []
+    nothing_nearby = fixed_meaning([])
 
     fused = await search(english_day, "robot zebra", meaning=nothing_nearby)
     assert [h.paper.arxiv_id for h in fused.hits] == [h.paper.arxiv_id for h in both.hits]
@@ -188,8 +202,7 @@ async def test_when_meaning_finds_few_and_no_paper_has_every_word_the_rarer_word
         "SELECT id FROM papers WHERE title NOT LIKE '%robot%' ORDER BY id LIMIT 1"
     )
 
-    async def one_nearby(text: str, k: int) -> list[tuple[int, float]]:
-        return [(first_id, 0.4)]
+    one_nearby = fixed_meaning([(first_id, 0.4)])
 
     results = await search(english_day, "robot zebra", meaning=one_nearby)
     ids = [h.paper.arxiv_id for h in results.hits]
@@ -241,8 +254,7 @@ async def test_a_korean_query_lifts_the_candidates_that_hold_its_english_words(e
     assert english_words("diffusion image") == []  # English queries are left to the encoder
     robot, flow, abra = await _ids(english_day, "PhysisForcing", "Energy-Guided", "Abra:")
 
-    async def encoder_prefers_the_robot(text: str, k: int) -> list[tuple[int, float]]:
-        return [(robot, 0.42), (flow, 0.41), (abra, 0.40)]
+    encoder_prefers_the_robot = fixed_meaning([(robot, 0.42), (flow, 0.41), (abra, 0.40)])
 
     arxiv = dict(await english_day.execute_fetchall("SELECT id, arxiv_id FROM papers"))
     # 정말 ("really") has no English: no paper holds every word, so the order is the re-rank's.
@@ -433,8 +445,7 @@ async def test_a_term_s_papers_lead_and_meaning_s_others_follow(english_day):
         " ORDER BY id LIMIT 1"
     )
 
-    async def other_first(text: str, k: int) -> list[tuple[int, float]]:
-        return [(other_id, 0.9)]
+    other_first = fixed_meaning([(other_id, 0.9)])
 
     for term in ("robot", "robot policy"):
         said = (await search(english_day, term, mode="fts", limit=50)).hits
@@ -504,8 +515,7 @@ async def test_a_term_said_as_one_phrase_leads_the_papers_with_its_words_apart(d
         "SELECT id FROM papers WHERE arxiv_id = ?", (other.arxiv_id,)
     )
 
-    async def other_first(text: str, k: int) -> list[tuple[int, float]]:
-        return [(other_id, 0.9)]
+    other_first = fixed_meaning([(other_id, 0.9)])
 
     for query in ("consistency model", "일관성 모델"):
         hits = (await search(db, query, limit=10, meaning=other_first)).hits
@@ -524,3 +534,65 @@ def test_a_term_s_phrasings_are_its_words_as_typed_or_translated_in_order():
     assert phrasings(["diffusion"]) == [] and phrasings(["양자화"]) == []
     assert "autonomous driving" in phrasings(["자율주행"])
     assert len(phrasings(["추론", "모델", "평가"], limit=5)) == 5
+
+
+async def test_papers_holding_the_rarer_english_words_join_meanings_candidates(english_day):
+    """The encoder may rank a paper that says what the Korean query names past its
+    candidates; the papers holding the query's rarer English words join them, scored by
+    their cosine and the words they hold. Words in more than 5% of the archive do not
+    bring papers (they would bring hundreds)."""
+    from bot.understand.crosslingual import reranked
+
+    (voxel,) = await _ids(english_day, "GS-Voxel")
+    robot, flow = await _ids(english_day, "PhysisForcing", "Energy-Guided")
+    asked: list[tuple[int, list[int]]] = []
+    far = fixed_meaning([(robot, 0.30), (flow, 0.29)])
+
+    async def meaning(text: str, k: int, also: Sequence[int] = ()) -> list[tuple[int, float]]:
+        asked.append((k, list(also)))
+        return await far(text, k, also)
+
+    ranked = await reranked(english_day, "가우시안 스플래팅 정말", meaning, 200)
+    assert asked == [(200, []), (0, [voxel])]
+    assert ranked[0] == (voxel, pytest.approx(0.4))  # cosine 0, every English word held
+    assert [pid for pid, _ in ranked[1:]] == [robot, flow]
+    # 로봇 (robot) is in far more than 5% of these papers: meaning's candidates alone.
+    asked.clear()
+    await reranked(english_day, "로봇 정말", meaning, 200)
+    assert asked == [(200, [])]
+
+
+async def test_papers_holding_reads_each_expressions_newest_papers(english_day):
+    from storage.search import papers_holding
+
+    (voxel,) = await _ids(english_day, "GS-Voxel")
+    splatting, robots, nothing = await papers_holding(
+        english_day, ['"splatting"', '"robot"', '"zzzqqq"'], 3
+    )
+    assert splatting == [voxel] and nothing == []
+    arxiv = dict(await english_day.execute_fetchall("SELECT id, arxiv_id FROM papers"))
+    newest = await english_day.execute_fetchall(
+        "SELECT p.id FROM papers_fts f JOIN papers p ON p.arxiv_key = f.rowid"
+        " WHERE papers_fts MATCH '\"robot\"' ORDER BY f.rowid DESC LIMIT 3"
+    )
+    assert robots == [pid for (pid,) in newest] and len({arxiv[p] for p in robots}) == 3
+    assert await papers_holding(english_day, [], 3) == []
+
+
+def test_a_typed_word_reaches_its_entry_through_its_particles_and_endings():
+    """A reader types 에이전트들을 or 진화시키는, not the lexicon's 에이전트 and 진화: each
+    further particle or verb ending is peeled until a form has an entry. A one-syllable noun
+    is reached (층을 → 층) but not out of a word of its own (별도의 is not 별, star)."""
+    from bot.core.lexicon import forms
+
+    assert forms("에이전트들을") == ["에이전트들을", "에이전트들", "에이전트"]
+    assert translations("에이전트들을", guessed=False) == translations("에이전트", guessed=False)
+    assert "evolution" in translations("진화시키는", guessed=False)
+    assert "requirement" in translations("요구사항만으로", guessed=False)
+    assert "agent" in translations("에이전트든", guessed=False)
+    assert translations("층을", guessed=False) == translations("층", guessed=False) != ()
+    assert translations("별", guessed=False) == ("star",)
+    for word in ("별도의", "불과한", "별로"):
+        assert "star" not in translations(word, guessed=False), word
+        assert "fire" not in translations(word, guessed=False), word
+    assert forms("모델") == ["모델"]

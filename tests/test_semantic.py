@@ -206,6 +206,28 @@ async def test_a_korean_query_ranks_without_the_korean_component(archive_db):
         assert await semantic.rank(off_topic, 10) == [], off_topic
 
 
+async def test_rank_also_gives_the_papers_asked_for_whatever_their_cosine(archive_db):
+    """The papers a Korean query's words found join meaning's candidates with their cosine,
+    under the floor too (bot/understand/crosslingual.py); an id the index lacks is left out,
+    and asking again does not embed the query again."""
+    _db, semantic = archive_db
+    text = "오늘 점심 뭐 먹지"  # off topic: nothing above the floor
+    assert await semantic.rank(text, 10) == []
+    ids = semantic.index.ids()[:3]
+    calls = []
+    embed = semantic.embedder.query
+    semantic.embedder.query = lambda t: calls.append(t) or embed(t)  # type: ignore[method-assign]
+    try:
+        also = await semantic.rank(text, 0, also=[*ids, 10**9])
+    finally:
+        semantic.embedder.query = embed  # type: ignore[method-assign]
+    assert calls == []  # the vector of the first call was kept
+    assert [pid for pid, _ in also] == ids
+    centred = semantic.korean_centre.centred(embed(text))
+    expected = semantic.index.cosines(centred, ids)
+    assert np.allclose([c for _, c in also], expected, atol=1e-5)
+
+
 async def test_similar_papers_are_near_in_meaning(archive_db):
     db, semantic = archive_db
     found = await archive.get_paper_with_id(db, "2606.28133")  # human-to-robot manipulation

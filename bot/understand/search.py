@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from bot.core.arxiv import parse_arxiv_ref
 from bot.core.models import SearchHit
 from bot.core.query import Query, build_query, match_expression, phrasings, term_expression
-from bot.understand.crosslingual import holds_any, reranked
+from bot.understand.crosslingual import MeaningRank, holds_any, reranked
 from bot.understand.snippets import make_snippet
 from storage.archive import get_paper, papers_keyed
 from storage.caches import Ranked, Ranking
@@ -37,8 +36,6 @@ TERM_WORDS = 3
 # alternating): hybrid p95 40.8 ms without the term rules, 44.1 reading 50, 51.0 reading 200,
 # for precision@5 0.01–0.025 higher on some lists.
 PHRASE_CHECKED = 50
-# Ranks papers by meaning for a query text: (paper id, cosine), best first.
-MeaningRank = Callable[[str, int], Awaitable[list[tuple[int, float]]]]
 
 
 @dataclass(frozen=True)
@@ -129,7 +126,7 @@ async def _ranked(
         words = asyncio.ensure_future(_words(db, query, _title_key(text), relaxed))
     try:
         if mode != "fts" and meaning is not None:
-            nearby = await reranked(db, text, await meaning(text, SEARCH_CANDIDATES))
+            nearby = await reranked(db, text, meaning, SEARCH_CANDIDATES)
         if words is not None:
             ranked, matches, exact = await words
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 # is sleeping", "오늘 점심 뭐 먹지") tops out at 0.12–0.20, so 0.25 still answers it nothing.
 MIN_SIMILARITY = 0.25
 BATCH = 64  # papers embedded and stored per step of a catch-up
+RECENT_QUERIES = 64  # query vectors kept, oldest dropped first
 
 Progress = Callable[[int, int], None]
 
@@ -43,6 +44,7 @@ class Semantic:
         centre = load_korean_centre()
         self.korean_centre = centre if centre and centre.embedding_model == embedder.model else None
         self.text_vectors: dict[str, np.ndarray] = {}
+        self._recent: dict[str, np.ndarray] = {}
         self.glosser = Glosser(embedder, load_vocabulary())
 
     async def load(self) -> int:
@@ -80,18 +82,40 @@ class Semantic:
                 progress(done, total)
         return done
 
-    async def rank(self, text: str, k: int) -> list[tuple[int, float]]:
-        """Papers nearest in meaning to ``text``: (paper id, cosine), best first."""
+    async def rank(self, text: str, k: int, also: Sequence[int] = ()) -> list[tuple[int, float]]:
+        """Papers nearest in meaning to ``text``: (paper id, cosine), best first, above the
+        floor; then each of ``also`` the index holds, with its cosine whatever it is (papers
+        the query's words found, bot/understand/crosslingual.py). The query's vector is
+        kept for a moment: the words' papers are asked for right after the nearest."""
         if not len(self.index) or not text.strip():
             return []
-        query = await asyncio.to_thread(self.embedder.query, text)
-        if self.korean_centre is None or not mostly_korean(text):
-            return self.index.nearest(query, k, floor=MIN_SIMILARITY)
+        query = self._recent.get(text)
+        if query is None:
+            query = await asyncio.to_thread(self.embedder.query, text)
+            if len(self._recent) >= RECENT_QUERIES:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[text] = query
+        korean = self.korean_centre is not None and mostly_korean(text)
         # A Korean query ranks without the component every Korean sentence shares
         # (bot/understand/korean_centre.py); the floor still judges the plain query.
-        found = self.index.nearest(self.korean_centre.centred(query), k)
-        plain = self.index.cosines(query, [pid for pid, _ in found])
-        return [hit for hit, cosine in zip(found, plain, strict=True) if cosine > MIN_SIMILARITY]
+        ranked = self.korean_centre.centred(query) if korean else query
+        found: list[tuple[int, float]] = []
+        if k > 0:
+            nearest = self.index.nearest(ranked, k, floor=-1.0 if korean else MIN_SIMILARITY)
+            if korean:
+                plain = self.index.cosines(query, [pid for pid, _ in nearest])
+                nearest = [
+                    hit
+                    for hit, cosine in zip(nearest, plain, strict=True)
+                    if cosine > MIN_SIMILARITY
+                ]
+            found = nearest
+        if also:
+            cosines = self.index.cosines(ranked, also)
+            found += [
+                (pid, float(c)) for pid, c in zip(also, cosines, strict=True) if not np.isnan(c)
+            ]
+        return found
 
     async def gloss(self, text: str) -> None:
         """Gloss the Korean words of a query nothing translates yet (bot/understand/glossing),
