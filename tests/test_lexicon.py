@@ -596,3 +596,36 @@ def test_a_typed_word_reaches_its_entry_through_its_particles_and_endings():
         assert "star" not in translations(word, guessed=False), word
         assert "fire" not in translations(word, guessed=False), word
     assert forms("모델") == ["모델"]
+
+
+async def test_a_korean_word_counts_once_whichever_of_its_translations_a_paper_says(english_day):
+    """충실도 is fidelity or faithfulness: a paper that says its rarer translation says the
+    word in full, one that says only a commoner one says it in part. Counted as separate
+    words, a paper had to say them all (휴대폰, three senses: "mobile" alone held a third)."""
+    import math
+
+    from bot.understand.crosslingual import LEXICAL_WEIGHT, english_groups, holds_any, reranked
+    from storage.search import indexed_texts, paper_count_and_matches
+
+    assert english_groups("휴대폰 이미지 생성") == [
+        (("mobile",), ("phone",), ("smartphone",)),
+        (("image", "generation"), ("text-to-image",)),
+    ]
+    # A word as typed: stemmed first, 충실도 and 정확도 lost their 도 and found nothing.
+    assert english_groups("정확도와 해상도") == [(("accuracy",),), (("resolution",),)]
+    (senses,) = english_groups("충실도")
+    words = [w for (w,) in senses]
+    assert {"fidelity", "faithfulness"} <= set(words)
+    total, counts = await paper_count_and_matches(english_day, [f'"{w}"' for w in words])
+    weight = {w: math.log(total / n) for w, n in zip(words, counts, strict=True) if n}
+    rarest = max(weight, key=weight.get)
+    ids = [pid for (pid,) in await english_day.execute_fetchall("SELECT id FROM papers")]
+    texts = {pid: text.lower() for pid, text in (await indexed_texts(english_day, ids)).items()}
+    said = {pid: {w for w in weight if holds_any(texts[pid], w)} for pid in ids}
+    full = next(pid for pid in ids if rarest in said[pid])
+    part = next(pid for pid in ids if said[pid] and rarest not in said[pid])
+    meaning = fixed_meaning([(full, 0.0), (part, 0.0)])
+    ranked = dict(await reranked(english_day, "충실도", meaning, 9))
+    assert ranked[full] == pytest.approx(LEXICAL_WEIGHT)
+    partial = max(weight[w] for w in said[part]) / weight[rarest]
+    assert 0 < partial < 1 and ranked[part] == pytest.approx(LEXICAL_WEIGHT * partial)

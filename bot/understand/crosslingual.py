@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.core.lexicon import join_phrases, korean_words, translations
+from bot.core.lexicon import join_phrases, translations
 from bot.core.query import phrase
 from storage.db import Database
 from storage.search import indexed_texts, paper_count_and_matches, papers_holding
@@ -29,24 +30,48 @@ MAX_WORDS = 24  # English words a query may bring: a pasted paragraph brings no 
 # Papers holding the query's rarer English words join meaning's candidates, whatever their
 # cosine: the encoder ranked the target of 11 of the 40 queries of the fourth hand-written
 # set past its 200 candidates or under its floor at 20,000 papers. Tuned on that set
-# (bench.crosslingual --hand-written): recall@10 0.725 → 0.775 with 100 papers, words in at
-# most 5% of the archive; 0.750 at 2%; 50 papers the same as 100.
+# (bench.crosslingual --hand-written, a scratch re-rank): recall@10 0.725 → 0.775 with 100
+# papers, words in at most 5% of the archive; 0.750 at 2%; 50 papers the same as 100.
 WORD_CANDIDATES = 100
 WORD_SHARE = 0.05
 WORD_POSTINGS = 2_000  # papers read per word, newest first: a word's cost is bounded at 200k
 
 
-def english_words(text: str) -> list[str]:
-    """The English words the lexicon gives the Korean words and glossary phrases of
-    ``text``, first seen first."""
-    found: dict[str, None] = {}
+# A Korean word as typed: the lookup peels its particles itself (``lexicon.forms``), from the
+# whole word first, so 정확도 stays accuracy (stemmed first, it was 정확, and 해상도, 전문가
+# and 서베이 found nothing).
+_HANGUL = re.compile("[가-힣]+")
+Sense = tuple[str, ...]  # one English translation, word by word (in-context learning)
+
+
+def english_groups(text: str) -> list[tuple[Sense, ...]]:
+    """The English translations the lexicon gives each Korean word and glossary phrase of
+    ``text``, one group per Korean term, first seen first; ``MAX_WORDS`` words in all."""
+    groups: list[tuple[Sense, ...]] = []
+    seen: set[str] = set()
     for term in join_phrases(text.split()):
         # A phrase only a gloss knows (해석 가능성) counts by its words: glosses stay out.
         whole = translations(term, guessed=False) if " " in term else ()
-        words = [] if whole else sorted(korean_words(term), key=term.find)
-        for english in [*whole, *(e for w in words for e in translations(w, guessed=False))]:
-            found.update(dict.fromkeys(english.split()))
-    return list(found)[:MAX_WORDS]
+        parts = (
+            [whole]
+            if whole
+            else [translations(w, guessed=False) for w in dict.fromkeys(_HANGUL.findall(term))]
+        )
+        for found in parts:
+            senses = []
+            for english in found:
+                sense = tuple(english.split())
+                if len(seen | set(sense)) <= MAX_WORDS:
+                    senses.append(sense)
+                    seen.update(sense)
+            if senses:
+                groups.append(tuple(senses))
+    return groups
+
+
+def english_words(text: str) -> list[str]:
+    """The English words of ``english_groups``, first seen first."""
+    return list(dict.fromkeys(w for group in english_groups(text) for s in group for w in s))
 
 
 class MeaningRank(Protocol):
@@ -64,7 +89,8 @@ async def reranked(
     """The ``k`` papers nearest in meaning to ``text``, with the papers that hold most of its
     Korean words' rarer English words beside them, re-scored by the English words they hold;
     meaning's ranking as it was when the text has no such words."""
-    words = english_words(text)
+    groups = english_groups(text)
+    words = list(dict.fromkeys(w for group in groups for sense in group for w in sense))
     if not words:
         return await meaning(text, k)
     nearby, (total, counts) = await asyncio.gather(
@@ -75,7 +101,12 @@ async def reranked(
         for word, count in zip(words, counts, strict=True)
         if count
     }
-    whole = sum(weights.values())
+    # A Korean word weighs as its weightiest translation (a translation as its words' sum),
+    # and a paper gains by the translation it says most of: three senses of one word
+    # (휴대폰: mobile, phone, smartphone) are one word a paper says one way, not three words
+    # it must all say.
+    senses = [[[w for w in sense if w in weights] for sense in group] for group in groups]
+    whole = sum(max(sum(weights[w] for w in sense) for sense in group) for group in senses)
     if whole <= 0:
         return nearby
     listed = {pid for pid, _ in nearby}
@@ -88,7 +119,12 @@ async def reranked(
     scored = []
     for pid, cosine in nearby:
         held = texts.get(pid, "").lower()
-        share = sum(w for word, w in weights.items() if holds_any(held, word)) / whole
+        holding = {word for word in weights if holds_any(held, word)}
+        gained = sum(
+            max(sum(weights[w] for w in sense if w in holding) for sense in group)
+            for group in senses
+        )
+        share = gained / whole
         scored.append((pid, cosine + LEXICAL_WEIGHT * share))
     scored.sort(key=lambda hit: -hit[1])
     return scored
