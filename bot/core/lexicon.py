@@ -81,6 +81,11 @@ def forms(word: str) -> list[str]:
     return found
 
 
+def hangul_words(text: str) -> list[str]:
+    """The Hangul words of ``text`` as typed, particles and all, each once, in order."""
+    return list(dict.fromkeys(_HANGUL.findall(text)))
+
+
 def korean_words(text: str) -> set[str]:
     """The Korean words of ``text`` (two syllables or more), particles stripped."""
     found = set()

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import math
-import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.core.lexicon import join_phrases, translations
+from bot.core.lexicon import hangul_words, join_phrases, translations
 from bot.core.query import phrase
 from storage.db import Database
 from storage.search import indexed_texts, paper_count_and_matches, papers_holding
@@ -40,10 +39,6 @@ WORD_SHARE = 0.05
 WORD_POSTINGS = 1_000
 
 
-# A Korean word as typed: the lookup peels its particles itself (``lexicon.forms``), from the
-# whole word first, so 정확도 stays accuracy (stemmed first, it was 정확, and 해상도, 전문가
-# and 서베이 found nothing).
-_HANGUL = re.compile("[가-힣]+")
 Sense = tuple[str, ...]  # one English translation, word by word (in-context learning)
 
 
@@ -58,7 +53,9 @@ def english_groups(text: str) -> list[tuple[Sense, ...]]:
         parts = (
             [whole]
             if whole
-            else [translations(w, guessed=False) for w in dict.fromkeys(_HANGUL.findall(term))]
+            # Words as typed: the lookup peels their particles itself, from the whole word
+            # first, so 정확도 stays accuracy (a stem first made it 정확: 36 entries lost).
+            else [translations(w, guessed=False) for w in hangul_words(term)]
         )
         for found in parts:
             senses = []
@@ -98,7 +95,7 @@ async def reranked(
         return await meaning(text, k)
     # The words' side (their counts, then the papers holding them: SQL on aiosqlite's
     # thread) runs while the query is embedded and ranked (on another).
-    nearby, (weights, holding) = await asyncio.gather(meaning(text, k), _words_side(db, words))
+    nearby, (weights, word_papers) = await asyncio.gather(meaning(text, k), _words_side(db, words))
     # A Korean word weighs as its weightiest translation (a translation as its words' sum),
     # and a paper gains by the translation it says most of: three senses of one word
     # (휴대폰: mobile, phone, smartphone) are one word a paper says one way, not three words
@@ -108,7 +105,7 @@ async def reranked(
     if whole <= 0:
         return nearby
     listed = {pid for pid, _ in nearby}
-    extra = [pid for pid in holding if pid not in listed]
+    extra = [pid for pid in word_papers if pid not in listed]
     if extra:
         nearby = nearby + await meaning(text, 0, also=extra)
     if not nearby:
@@ -117,10 +114,9 @@ async def reranked(
     scored = []
     for pid, cosine in nearby:
         held = texts.get(pid, "").lower()
-        holding = {word for word in weights if holds_any(held, word)}
+        said = {word for word in weights if holds_any(held, word)}
         gained = sum(
-            max(sum(weights[w] for w in sense if w in holding) for sense in group)
-            for group in senses
+            max(sum(weights[w] for w in sense if w in said) for sense in group) for group in senses
         )
         share = gained / whole
         scored.append((pid, cosine + LEXICAL_WEIGHT * share))
@@ -137,7 +133,7 @@ async def _words_side(db: Database, words: list[str]) -> tuple[dict[str, float],
         for word, count in zip(words, counts, strict=True)
         if count
     }
-    return weights, await _holding(db, weights, total) if weights else []
+    return weights, (await _holding(db, weights, total)) if weights else []
 
 
 async def _holding(db: Database, weights: dict[str, float], total: int) -> list[int]:
