@@ -609,6 +609,71 @@ ELEVENTH_TERMS = [
 ]
 
 
+# Written 2026-12-07 (thirteenth session) after the eleventh list's first run (whose held-out
+# summary named five empty answers) and before the glossary block of fields and everyday things
+# was measured: a domain word with an ML task, as a reader types them. Only reports (--twelfth).
+TWELFTH_TERMS = [
+    ("의료 챗봇", "medical chatbot", r"medical|clinical|health"),
+    ("법률 질의응답", "legal question answering", r"legal|\blaws?\b"),
+    ("금융 에이전트", "financial agent", r"financ|trading|stock"),
+    ("교통 신호 제어", "traffic signal control", r"traffic"),
+    ("날씨 예측 모델", "weather prediction model", r"weather|forecast|climate"),
+    ("분자 특성 예측", "molecular property prediction", r"molecul"),
+    ("유전체 분석", "genome analysis", r"genom|\bgenes?\b|\bdna\b"),
+    ("병리 이미지", "pathology image", r"patholog|histolog|slide"),
+    ("환자 기록", "patient records", r"patient|\behr\b|clinical"),
+    ("약물 부작용", "adverse drug reaction", r"\bdrugs?\b|adverse"),
+    ("심리 상담", "psychological counseling", r"counsel|mental|therap|psych"),
+    ("수학 교육", "math education", r"educat|student|\bmath"),
+    ("코딩 교육", "programming education", r"educat|student|program"),
+    ("시험 문제 생성", "exam question generation", r"exam|question"),
+    ("논문 요약", "paper summarization", r"summar"),
+    ("실험 자동화", "experiment automation", r"experiment|automat"),
+    ("연구 에이전트", "research agent", r"research"),
+    ("특허 검색", "patent search", r"patent"),
+    ("계약서 분석", "contract analysis", r"contract|legal"),
+    ("회의록 요약", "meeting summarization", r"meeting"),
+    ("이메일 작성", "email writing", r"e-?mail"),
+    ("고객 리뷰", "customer reviews", r"review|customer"),
+    ("상품 추천", "product recommendation", r"recommend|product"),
+    ("광고 생성", "ad generation", r"advertis|\bads?\b"),
+    ("가격 예측", "price prediction", r"pric"),
+    ("주가 예측", "stock price prediction", r"stock|financ|market"),
+    ("사기 탐지", "fraud detection", r"fraud|anomal"),
+    ("악성코드 탐지", "malware detection", r"malware|malicious"),
+    ("개인정보 유출", "privacy leakage", r"privacy|leak"),
+    ("지문 인식", "fingerprint recognition", r"fingerprint|biometric"),
+    ("음성 비서", "voice assistant", r"voice|speech|assistant"),
+    ("노래 생성", "song generation", r"\bsongs?\b|singing|music"),
+    ("악기 소리", "instrument sound", r"instrument|music|sound"),
+    ("그림 그리기", "drawing", r"draw|sketch|paint"),
+    ("사진 보정", "photo retouching", r"photo|retouch|enhanc"),
+    ("만화 생성", "comic generation", r"comic|manga|cartoon"),
+    ("영화 장면", "movie scene", r"movie|film|cinema"),
+    ("뉴스 기사 생성", "news article generation", r"\bnews"),
+    ("소설 쓰기", "fiction writing", r"fiction|story|novel|writing"),
+    ("시 생성", "poetry generation", r"poe(m|try)"),
+    ("여행 계획", "travel planning", r"travel|trip|itinerar"),
+    ("요리 레시피", "cooking recipe", r"recipe|cook|food"),
+    ("음식 이미지", "food image", r"\bfood"),
+    ("패션 추천", "fashion recommendation", r"fashion|outfit|cloth|garment"),
+    ("가구 배치", "furniture layout", r"furniture|layout|indoor"),
+    ("건물 설계", "building design", r"building|architect|floor ?plan"),
+    ("도시 계획", "urban planning", r"urban|city"),
+    ("도로 주행", "road driving", r"driving|road"),
+    ("주차", "parking", r"parking"),
+    ("비행기", "aircraft", r"aircraft|airplane|flight|aerial"),
+    ("선박", "ship", r"\bships?\b|vessel|maritime"),
+    ("농업 로봇", "agricultural robot", r"agricult|farm|crop"),
+    ("산불 감지", "wildfire detection", r"fire|smoke"),
+    ("홍수 예측", "flood forecasting", r"flood"),
+    ("탄소 배출", "carbon emissions", r"carbon|emission|energy"),
+    ("전력 예측", "power forecasting", r"power|electric|energy|load"),
+    ("태양광", "solar power", r"solar|photovoltaic"),
+    ("배터리 수명", "battery life", r"batter"),
+]
+
+
 @dataclass(frozen=True)
 class Answer:
     found: int  # papers in the answer (up to 50)
@@ -721,6 +786,7 @@ async def run(words_only: bool, listed: str, subscribed: bool = False) -> None:
         "ninth": NINTH_TERMS,
         "tenth": TENTH_TERMS,
         "eleventh": ELEVENTH_TERMS,
+        "twelfth": TWELFTH_TERMS,
     }[listed]
     later = listed in ("later", "eleventh")
     with tempfile.TemporaryDirectory() as tmp:
@@ -777,6 +843,7 @@ def main() -> None:
     lists.add_argument("--ninth", action="store_true", help="the ninth list, NINTH_TERMS")
     lists.add_argument("--tenth", action="store_true", help="the tenth list, TENTH_TERMS")
     lists.add_argument("--eleventh", action="store_true", help="the eleventh, ELEVENTH_TERMS")
+    lists.add_argument("--twelfth", action="store_true", help="the twelfth, TWELFTH_TERMS")
     parser.add_argument(
         "--subscriptions",
         action="store_true",
@@ -796,6 +863,7 @@ def main() -> None:
         "ninth",
         "tenth",
         "eleventh",
+        "twelfth",
     )
     listed = next((n for n in named if getattr(args, n)), "first")
     asyncio.run(run(args.words, listed, args.subscriptions))
