@@ -18,6 +18,7 @@ from bot.core.query import build_query
 from bot.core.topics import parse_topics
 from bot.parse.hf_api import parse_hf_api
 from bot.source.ingest import IngestReport, store_text
+from bot.understand.crosslingual import holds_any
 from bot.understand.search import search
 from storage.keywords import keyword_matches
 from tests.conftest import ROOT
@@ -281,7 +282,6 @@ async def test_a_common_words_count_is_estimated_from_its_newest_matches(english
 
 
 def test_a_word_is_held_at_the_start_of_a_word_hyphenated_or_spaced():
-    from bot.understand.crosslingual import holds_any
 
     assert holds_any("scaling long context models", "long-context")
     assert holds_any("a long-context benchmark", "long-context")
@@ -629,3 +629,22 @@ async def test_a_korean_word_counts_once_whichever_of_its_translations_a_paper_s
     assert ranked[full] == pytest.approx(LEXICAL_WEIGHT)
     partial = max(weight[w] for w in said[part]) / weight[rarest]
     assert 0 < partial < 1 and ranked[part] == pytest.approx(LEXICAL_WEIGHT * partial)
+
+
+def test_a_field_or_everyday_word_reaches_its_english_and_not_the_prose_it_begins():
+    """The glossary's fields block: a reader's 특허 or 교통 had no entry (or the mined
+    'vehicle'), so the search answered nothing or the wrong papers. A translation is held
+    where a paper's word starts with it, so one that begins the prose of papers in another
+    sense (gene: generation, novel, art: artificial) would lift papers on anything."""
+    for korean, english in [
+        ("특허", "patent"),
+        ("교통", "traffic"),
+        ("병원", "hospital"),
+        ("유전자", "genes"),
+        ("반도체", "semiconductor"),
+        ("날씨", "weather"),
+    ]:
+        assert english in translations(korean, guessed=False), korean
+    for korean in ("유전자", "소설", "미술", "수업"):
+        for english in translations(korean, guessed=False):
+            assert not holds_any("a novel generation of artificial classification", english)
