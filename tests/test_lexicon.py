@@ -648,3 +648,12 @@ def test_a_field_or_everyday_word_reaches_its_english_and_not_the_prose_it_begin
     for korean in ("유전자", "소설", "미술", "수업"):
         for english in translations(korean, guessed=False):
             assert not holds_any("a novel generation of artificial classification", english)
+
+
+def test_a_name_typed_in_hangul_re_ranks_by_its_english_in_any_case():
+    """구글 and 지피유 are read as google and GPU; the re-rank reads papers lower-cased, so an
+    entry written GPU is held as gpu (it was never held before)."""
+    from bot.understand.crosslingual import english_groups
+
+    assert english_groups("구글의 지피유") == [(("google",),), (("gpu",),)]
+    assert holds_any("a gpu kernel", english_groups("지피유")[0][0][0])

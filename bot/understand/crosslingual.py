@@ -60,7 +60,8 @@ def english_groups(text: str) -> list[tuple[Sense, ...]]:
         for found in parts:
             senses = []
             for english in found:
-                sense = tuple(english.split())
+                # Papers are read lower-cased: an entry's GPU or GitHub is held as gpu, github.
+                sense = tuple(english.lower().split())
                 if len(seen | set(sense)) <= MAX_WORDS:
                     senses.append(sense)
                     seen.update(sense)
