@@ -18,7 +18,7 @@ from bot.core.query import build_query
 from bot.core.topics import parse_topics
 from bot.parse.hf_api import parse_hf_api
 from bot.source.ingest import IngestReport, store_text
-from bot.understand.crosslingual import holds_any
+from bot.understand.crosslingual import english_groups, holds_any
 from bot.understand.search import search
 from storage.keywords import keyword_matches
 from tests.conftest import ROOT
@@ -282,7 +282,6 @@ async def test_a_common_words_count_is_estimated_from_its_newest_matches(english
 
 
 def test_a_word_is_held_at_the_start_of_a_word_hyphenated_or_spaced():
-
     assert holds_any("scaling long context models", "long-context")
     assert holds_any("a long-context benchmark", "long-context")
     assert holds_any("(models) are", "model") and holds_any("models", "model")
@@ -604,7 +603,7 @@ async def test_a_korean_word_counts_once_whichever_of_its_translations_a_paper_s
     words, a paper had to say them all (휴대폰, three senses: "mobile" alone held a third)."""
     import math
 
-    from bot.understand.crosslingual import LEXICAL_WEIGHT, english_groups, holds_any, reranked
+    from bot.understand.crosslingual import LEXICAL_WEIGHT, reranked
     from storage.search import indexed_texts, paper_count_and_matches
 
     assert english_groups("휴대폰 이미지 생성") == [
@@ -653,7 +652,5 @@ def test_a_field_or_everyday_word_reaches_its_english_and_not_the_prose_it_begin
 def test_a_name_typed_in_hangul_re_ranks_by_its_english_in_any_case():
     """구글 and 지피유 are read as google and GPU; the re-rank reads papers lower-cased, so an
     entry written GPU is held as gpu (it was never held before)."""
-    from bot.understand.crosslingual import english_groups
-
     assert english_groups("구글의 지피유") == [(("google",),), (("gpu",),)]
     assert holds_any("a gpu kernel", english_groups("지피유")[0][0][0])
