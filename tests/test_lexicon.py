@@ -654,3 +654,15 @@ def test_a_name_typed_in_hangul_re_ranks_by_its_english_in_any_case():
     entry written GPU is held as gpu (it was never held before)."""
     assert english_groups("구글의 지피유") == [(("google",),), (("gpu",),)]
     assert holds_any("a gpu kernel", english_groups("지피유")[0][0][0])
+
+
+def test_no_korean_key_is_written_twice_in_a_hand_written_file():
+    """A key written twice keeps only its later line: 불일치 had lost inconsistency and
+    mismatch that way, and 개방형 its open."""
+    from bot.core import lexicon
+
+    for path in (lexicon.GLOSSARY_FILE, lexicon.LOANWORDS_FILE):
+        rows = path.read_text(encoding="utf-8").splitlines()
+        keys = [" ".join(r.split("\t")[0].split()) for r in rows if r and not r.startswith("#")]
+        assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
+    assert "mismatch" in translations("불일치", guessed=False)
