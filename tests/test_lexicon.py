@@ -658,7 +658,7 @@ def test_a_name_typed_in_hangul_re_ranks_by_its_english_in_any_case():
 
 def test_no_korean_key_is_written_twice_in_a_hand_written_file():
     """A key written twice keeps only its later line: 불일치 had lost inconsistency and
-    mismatch that way, and 개방형 its open."""
+    mismatch that way."""
     from bot.core import lexicon
 
     for path in (lexicon.GLOSSARY_FILE, lexicon.LOANWORDS_FILE):
