@@ -72,7 +72,11 @@ def english_groups(text: str) -> list[tuple[Sense, ...]]:
 
 def english_words(text: str) -> list[str]:
     """The English words of ``english_groups``, first seen first."""
-    return list(dict.fromkeys(w for group in english_groups(text) for s in group for w in s))
+    return _words_of(english_groups(text))
+
+
+def _words_of(groups: list[tuple[Sense, ...]]) -> list[str]:
+    return list(dict.fromkeys(w for group in groups for sense in group for w in sense))
 
 
 class MeaningRank(Protocol):
@@ -91,7 +95,7 @@ async def reranked(
     Korean words' rarer English words beside them, re-scored by the English words they hold;
     meaning's ranking as it was when the text has no such words."""
     groups = english_groups(text)
-    words = list(dict.fromkeys(w for group in groups for sense in group for w in sense))
+    words = _words_of(groups)
     if not words:
         return await meaning(text, k)
     # The words' side (their counts, then the papers holding them: SQL on aiosqlite's
