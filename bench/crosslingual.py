@@ -14,9 +14,9 @@ it. Each query is searched as a reader would (words, meaning, hybrid); a hit is 
 came from in the top 10. ``--same-language`` is a reference point, not the benchmark: each
 target holds its Korean summary, less the sentence its query came from, as if it had arrived
 in Korean, so the figures say how far these queries single out their paper at all.
-``--hand-written`` runs bench.semantic's four sets of Korean queries written by hand for
-English-only papers of 2026 (the first and fourth guided changes, the second and third only
-report) over the same archives, with the lexicon as shipped: the kind of query a reader
+``--hand-written`` runs bench.semantic's five sets of Korean queries written by hand for
+English-only papers of 2026 (the first and fourth guided changes, the second, third and fifth
+only report) over the same archives, with the lexicon as shipped: the kind of query a reader
 types, at 1k, 5k and 20k.
 """
 
@@ -174,9 +174,16 @@ def _embedded(corpus: Corpus, words_only: bool, in_korean: Collection[str] = fro
 
 
 async def run_hand_written(words_only: bool) -> None:
-    """bench.semantic's four hand-written query sets over archives of 1k, 5k and 20k papers, with
+    """bench.semantic's five hand-written query sets over archives of 1k, 5k and 20k papers, with
     the shipped lexicon and glosses (no test query here taught them anything)."""
-    from bench.semantic import FOURTH_SET, QUERY_SET, SECOND_SET, THIRD_SET, read_queries
+    from bench.semantic import (
+        FIFTH_SET,
+        FOURTH_SET,
+        QUERY_SET,
+        SECOND_SET,
+        THIRD_SET,
+        read_queries,
+    )
 
     corpus = load_corpus()
     sets = [
@@ -184,6 +191,7 @@ async def run_hand_written(words_only: bool) -> None:
         ("second set", read_queries(SECOND_SET)),
         ("third set", read_queries(THIRD_SET)),
         ("fourth set", read_queries(FOURTH_SET)),
+        ("fifth set", read_queries(FIFTH_SET)),
     ]
     targets = {a for _, asked in sets for _, a in asked}
     embedder, vector_of = _embedded(corpus, words_only)
