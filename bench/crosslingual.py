@@ -220,9 +220,12 @@ async def run(words_only: bool, same_language: bool) -> None:
     embedder, vector_of = _embedded(corpus, words_only, targets if same_language else set())
 
     # The hand-written loanwords (트랜스포머 → transformer) and glossary (맥락 내 학습 →
-    # in-context learning) ship beside the mined lexicon; a mined entry wins, as shipped.
+    # in-context learning) ship beside the mined lexicon. As shipped: a word both mined and
+    # written takes both, and a mined entry a reader judged wrong (ko_en_corrections.tsv)
+    # takes its correction in place of what mining paired it with.
     written = shipped._read(shipped.LOANWORDS_FILE) | shipped._read(shipped.GLOSSARY_FILE)
-    tuned = {k: list(v) for k, v in written.items()} | tuned
+    corrections = shipped._read(shipped.CORRECTIONS_FILE)
+    tuned = {k: list(v) for k, v in shipped.merged(tuned, written, corrections).items()}
     # The encoder's glosses, of the words of every summary but the test half's.
     guessed = {}
     if embedder is not None:

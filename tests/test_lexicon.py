@@ -661,8 +661,41 @@ def test_no_korean_key_is_written_twice_in_a_hand_written_file():
     mismatch that way."""
     from bot.core import lexicon
 
-    for path in (lexicon.GLOSSARY_FILE, lexicon.LOANWORDS_FILE):
+    for path in (lexicon.GLOSSARY_FILE, lexicon.LOANWORDS_FILE, lexicon.CORRECTIONS_FILE):
         rows = path.read_text(encoding="utf-8").splitlines()
         keys = [" ".join(r.split("\t")[0].split()) for r in rows if r and not r.startswith("#")]
         assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
     assert "mismatch" in translations("불일치", guessed=False)
+
+
+def test_a_corrected_mined_entry_says_what_the_word_means_and_keeps_what_was_written():
+    """Co-occurrence paired 정량 with qualitative and 보호 with federated: the correction takes
+    their place. A hand-written sense of the same word stays beside it, and a word whose
+    correction is empty is dropped unless something wrote it."""
+    from bot.core.lexicon import merged
+
+    table = merged(
+        {"정량": ("qualitative",), "보호": ("federated", "server"), "피하고": ("criterion",),
+         "얼굴": ("facial",)},
+        {"보호": ("privacy",)},
+        {"정량": ("quantitative",), "보호": ("protection",), "피하고": ()},
+    )  # fmt: skip
+    assert table == {
+        "정량": ("quantitative",),
+        "보호": ("protection", "privacy"),
+        "얼굴": ("facial",),
+    }
+    assert translations("정량", guessed=False) == ("quantitative",)
+    assert "federated" not in translations("보호", guessed=False)
+    assert english_of(["얼굴", "표정"]) == "facial expression"  # not facial avatar
+
+
+def test_every_correction_names_a_word_mining_paired():
+    """A correction replaces a mined entry; one for a word the mined file lacks would be a
+    glossary line in the wrong file, and would silently stop meaning anything."""
+    from bot.core import lexicon
+
+    mined = lexicon._read(lexicon.LEXICON_FILE)
+    corrections = lexicon._read(lexicon.CORRECTIONS_FILE)
+    assert len(corrections) >= 50
+    assert sorted(set(corrections) - set(mined)) == []

@@ -1,6 +1,6 @@
 """Korean words and their English translations, so that Korean reaches English-only papers.
 
-Most papers arrive in English (the HF API), and a Korean reader types Korean. Four files:
+Most papers arrive in English (the HF API), and a Korean reader types Korean. Five files:
 - ``ko_en_lexicon.tsv``, mined by ``bench.lexicon`` from 2,096 real papers that have both a
   Korean summary and an English abstract: words that keep appearing in the same papers
   translate each other (로봇 → robot, 양자화 → quantization, 환각 → hallucination);
@@ -8,6 +8,8 @@ Most papers arrive in English (the HF API), and a Korean reader types Korean. Fo
   terms, many of them phrases (맥락 내 학습 → in-context learning, 점군 → point cloud), which
   the summaries write in Latin, so mining never pairs them;
 - ``ko_en_loanwords.tsv``, hand-written: Hangul spellings of loanwords (트랜스포머);
+- ``ko_en_corrections.tsv``, hand-written: mined entries a reader judged wrong, with what the
+  word means in their place (정량 → quantitative, where mining said qualitative);
 - ``ko_en_glosses.tsv``, written by ``bench.lexicon --glosses``: the summaries' words none of
   the others translate, each with the English words nearest to it by the sentence encoder
   (한국어 → korean, 교육 → education), by the rule of ``bot/understand/glossing.py``.
@@ -37,6 +39,9 @@ GLOSSARY_FILE = Path(__file__).with_name("ko_en_glossary.tsv")
 # mining never sees them; hand-written, after a mined entry's translations.
 LOANWORDS_FILE = Path(__file__).with_name("ko_en_loanwords.tsv")
 GLOSSES_FILE = Path(__file__).with_name("ko_en_glosses.tsv")
+# Mined entries a reader judged wrong, with what the word means instead (정량: quantitative,
+# not the qualitative co-occurrence paired it with); hand-written, read over every mining.
+CORRECTIONS_FILE = Path(__file__).with_name("ko_en_corrections.tsv")
 MAX_WORD = 20  # characters: longer runs are not words the lexicon holds
 MAX_PHRASE = 40  # characters of a glossary phrase (매개변수 효율적 미세 조정)
 PHRASE_WORDS = 4  # words of the longest glossary phrase
@@ -100,9 +105,22 @@ def korean_words(text: str) -> set[str]:
 def _lexicon() -> dict[str, tuple[str, ...]]:
     """What was mined or written by hand. A word in both takes both, mined first: mining
     picks one form of a word (얼굴: facial), the hand-written entry names the rest (face)."""
-    entries = _read(LOANWORDS_FILE) | _read(GLOSSARY_FILE)
-    for word, mined in _read(LEXICON_FILE).items():
-        entries[word] = tuple(dict.fromkeys(mined + entries.get(word, ())))
+    written = _read(LOANWORDS_FILE) | _read(GLOSSARY_FILE)
+    return merged(_read(LEXICON_FILE), written, _read(CORRECTIONS_FILE))
+
+
+def merged(
+    mined: Mapping[str, Sequence[str]],
+    written: Mapping[str, Sequence[str]],
+    corrections: Mapping[str, Sequence[str]],
+) -> dict[str, tuple[str, ...]]:
+    """One table: a word's mined translations (or its correction, in their place), then its
+    hand-written ones; a word whose correction is empty and that nothing wrote is left out."""
+    entries = {word: tuple(senses) for word, senses in written.items()}
+    for word, found in mined.items():
+        found = tuple(corrections.get(word, found))
+        if found or word in entries:
+            entries[word] = tuple(dict.fromkeys(found + entries.get(word, ())))
     return entries
 
 
@@ -141,8 +159,8 @@ def _read(path: Path) -> dict[str, tuple[str, ...]]:
     entries: dict[str, tuple[str, ...]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
-            korean, english = line.split("\t", 1)
-            if path == GLOSSARY_FILE:
+            korean, _, english = line.partition("\t")
+            if path in (GLOSSARY_FILE, CORRECTIONS_FILE):
                 found = tuple(" ".join(e.split()) for e in english.split(",") if e.strip())
             else:
                 found = tuple(english.split())
