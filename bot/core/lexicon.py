@@ -104,7 +104,8 @@ def korean_words(text: str) -> set[str]:
 @functools.cache
 def _lexicon() -> dict[str, tuple[str, ...]]:
     """What was mined or written by hand. A word in both takes both, mined first: mining
-    picks one form of a word (얼굴: facial), the hand-written entry names the rest (face)."""
+    picks one form of a word (얼굴: facial), the hand-written entry names the rest (face); a
+    mined entry with a correction takes the correction instead (정량: quantitative)."""
     written = _read(LOANWORDS_FILE) | _read(GLOSSARY_FILE)
     return merged(_read(LEXICON_FILE), written, _read(CORRECTIONS_FILE))
 
