@@ -688,6 +688,8 @@ def test_a_corrected_mined_entry_says_what_the_word_means_and_keeps_what_was_wri
     assert translations("정량", guessed=False) == ("quantitative",)
     assert "federated" not in translations("보호", guessed=False)
     assert english_of(["얼굴", "표정"]) == "facial expression"  # not facial avatar
+    # The encoder glossed 합성곱 as synthesis (its first syllables'); the glossary says it.
+    assert translations("합성곱")[0] == "convolution"
 
 
 def test_every_correction_names_a_word_mining_paired():
