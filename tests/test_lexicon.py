@@ -690,6 +690,7 @@ def test_a_corrected_mined_entry_says_what_the_word_means_and_keeps_what_was_wri
     assert english_of(["얼굴", "표정"]) == "facial expression"  # not facial avatar
     # The encoder glossed 합성곱 as synthesis (its first syllables'); the glossary says it.
     assert translations("합성곱")[0] == "convolution"
+    assert translations("그라운디드") == ("grounded",)  # glossed as gradients before
 
 
 def test_every_correction_names_a_word_mining_paired():
