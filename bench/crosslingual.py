@@ -176,23 +176,10 @@ def _embedded(corpus: Corpus, words_only: bool, in_korean: Collection[str] = fro
 async def run_hand_written(words_only: bool) -> None:
     """bench.semantic's five hand-written query sets over archives of 1k, 5k and 20k papers, with
     the shipped lexicon and glosses (no test query here taught them anything)."""
-    from bench.semantic import (
-        FIFTH_SET,
-        FOURTH_SET,
-        QUERY_SET,
-        SECOND_SET,
-        THIRD_SET,
-        read_queries,
-    )
+    from bench.semantic import HAND_WRITTEN, read_queries
 
     corpus = load_corpus()
-    sets = [
-        ("first set", read_queries(QUERY_SET)),
-        ("second set", read_queries(SECOND_SET)),
-        ("third set", read_queries(THIRD_SET)),
-        ("fourth set", read_queries(FOURTH_SET)),
-        ("fifth set", read_queries(FIFTH_SET)),
-    ]
+    sets = [(name, read_queries(path)) for name, path in HAND_WRITTEN]
     targets = {a for _, asked in sets for _, a in asked}
     embedder, vector_of = _embedded(corpus, words_only)
     for size in SIZES:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.rows import read_rows
 from bot.source.ingest import IngestReport, store_text
 from bot.understand.search import MeaningRank, search
 from bot.understand.semantic import Semantic
@@ -55,8 +56,7 @@ Term = tuple[str, str, str]  # Korean as typed, English query, what a relevant p
 
 def read_terms(listed: str) -> list[Term]:
     """One list's terms (``tests/data/korean_terms/<listed>.tsv``)."""
-    rows = (TERM_LISTS / f"{listed}.tsv").read_text(encoding="utf-8").splitlines()
-    return [tuple(row.split("\t")) for row in rows if row and not row.startswith("#")]  # type: ignore[misc]
+    return read_rows(TERM_LISTS / f"{listed}.tsv")  # type: ignore[return-value]
 
 
 TERMS = read_terms("first")

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.archive import CORPUS, QUERIES, _percentile, _shifted
+from bench.rows import read_rows
 from bot.core.lexicon import forget_learned
 from bot.core.models import Digest
 from bot.parse.detect import parse_any
@@ -43,6 +44,13 @@ THIRD_SET = ROOT / "tests" / "data" / "crosslingual_queries_third.tsv"
 FOURTH_SET = ROOT / "tests" / "data" / "crosslingual_queries_fourth.tsv"
 # Nouns for a concept, as issue 26's example is written, for other papers: reports only.
 FIFTH_SET = ROOT / "tests" / "data" / "crosslingual_queries_fifth.tsv"
+HAND_WRITTEN = (  # each set, as the benches name it
+    ("first set", QUERY_SET),
+    ("second set, Hangul only", SECOND_SET),
+    ("third set, a reader's words", THIRD_SET),
+    ("fourth set, a reader's words (tune)", FOURTH_SET),
+    ("fifth set, a concept's nouns", FIFTH_SET),
+)
 KOREAN_QUERIES = [
     "단백질 구조 예측",
     "비디오 생성 모델",
@@ -53,8 +61,7 @@ KOREAN_QUERIES = [
 
 
 def read_queries(path: Path = QUERY_SET) -> list[tuple[str, str]]:
-    rows = path.read_text(encoding="utf-8").splitlines()
-    return [tuple(row.split("\t")) for row in rows if row and not row.startswith("#")]  # type: ignore[misc]
+    return read_rows(path)  # type: ignore[return-value]
 
 
 async def bench_embedding(tmp: Path, embedder: Embedder) -> Path:
@@ -82,13 +89,7 @@ async def bench_crosslingual(path: Path, embedder: Embedder) -> None:
     db = await connect(path)
     semantic = Semantic(db, embedder)
     await semantic.load()
-    for name, path in (
-        ("first set", QUERY_SET),
-        ("second set, Hangul only", SECOND_SET),
-        ("third set, a reader's words", THIRD_SET),
-        ("fourth set, a reader's words (tune)", FOURTH_SET),
-        ("fifth set, a concept's nouns", FIFTH_SET),
-    ):
+    for name, path in HAND_WRITTEN:
         queries = read_queries(path)
         for mode in ("hybrid", "semantic", "fts"):
             found = reciprocal = 0.0
@@ -159,11 +160,7 @@ async def bench_search(path: Path, embedder: Embedder, rounds: int) -> None:
         f"run-time glosses: {len(semantic.glosser):,} English words embedded in"
         f" {time.perf_counter() - start:.1f} s, {semantic.glosser.nbytes / 1e6:.1f} MB held"
     )
-    asked = [
-        q
-        for path in (QUERY_SET, SECOND_SET, THIRD_SET, FOURTH_SET, FIFTH_SET)
-        for q, _ in read_queries(path)
-    ]
+    asked = [q for _, path in HAND_WRITTEN for q, _ in read_queries(path)]
     forget_learned()  # the cross-lingual sets above glossed these queries already
     for label in ("first time", "asked again"):
         gloss_ms: list[float] = []
